@@ -1,0 +1,158 @@
+"""Settings: read once from the environment (prefix ``SCRAPEGATE_``, nested keys with ``__``)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServerSettings(BaseModel):
+    mode: Literal["production", "development"] = "production"
+    public_base_url: str | None = None
+    contact_url: str | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+
+
+class BillingSettings(BaseModel):
+    enabled: bool = False
+    default_balance_microcents: int = Field(default=5_000_000, ge=0)
+    warn_low_microcents: int = 5_000_000
+    warn_critical_microcents: int = 1_000_000
+
+
+class AddonPrices(BaseModel):
+    screenshot: int = 200
+    pdf: int = 400
+    ocr: int = 1_000
+    proxy: int = 200
+
+
+class PricingSettings(BaseModel):
+    # Prices of tiers "1", "2", "3", "3.5", "4", "5" in microcents.
+    tiers: list[int] = Field(default_factory=lambda: [200, 300, 2_000, 2_500, 4_000, 20_000])
+    addons: AddonPrices = Field(default_factory=AddonPrices)
+    search: int = 1_000
+    map: int = 1_000
+    extract: int = 2_500
+    llm_extraction: int = 2_500
+
+    @field_validator("tiers")
+    @classmethod
+    def _six_prices(cls, value: list[int]) -> list[int]:
+        if len(value) != 6 or any(p < 0 for p in value):
+            raise ValueError("pricing.tiers needs six non-negative prices (tiers 1, 2, 3, 3.5, 4, 5)")
+        return value
+
+
+class ScrapeSettings(BaseModel):
+    sync_wait_budget_s: float = Field(default=25.0, gt=0, le=120)
+    default_cache_ttl_s: int = 3_600
+
+
+class JobSettings(BaseModel):
+    result_ttl_s: int = Field(default=3_600, ge=1)
+    tombstone_ttl_s: int = 7 * 86_400
+    queue_timeout_s: int = 600
+    workers: int = Field(default=8, ge=1, le=256)
+
+
+class QualitySettings(BaseModel):
+    min_words: int = 50
+
+
+class PlaybookSettings(BaseModel):
+    shared: bool = False
+    overrides: dict[str, str] = Field(default_factory=dict)
+
+
+class SecuritySettings(BaseModel):
+    allowed_ports: list[int] = Field(default_factory=lambda: [80, 443, 8080, 8443])
+    allowed_private_cidrs: list[str] = Field(default_factory=list)
+    deny_hosts: list[str] = Field(default_factory=list)
+
+
+class RateLimitSettings(BaseModel):
+    default_rpm: int = Field(default=600, ge=1)
+    default_concurrency: int = Field(default=20, ge=1)
+    job_poll_per_second: int = 20
+    failed_auth_per_minute: int = 30
+
+
+class WebhookSettings(BaseModel):
+    max_attempts: int = Field(default=3, ge=1, le=10)
+    timeout_s: float = 10.0
+    backoff_base_s: float = 10.0
+    allow_private_networks: bool = False
+    allow_http: bool = False
+
+
+class EscalationSettings(BaseModel):
+    allow_stealth_tiers: bool = True
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SCRAPEGATE_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    data_dir: Path = Path("./data")
+    database_url: str | None = None
+    redis_url: str | None = None
+    bootstrap_api_key: str | None = None
+    allow_private_networks: bool = False
+    secret_key: str | None = None
+    log_level: str = "info"
+
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    billing: BillingSettings = Field(default_factory=BillingSettings)
+    pricing: PricingSettings = Field(default_factory=PricingSettings)
+    scrape: ScrapeSettings = Field(default_factory=ScrapeSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
+    quality: QualitySettings = Field(default_factory=QualitySettings)
+    playbook: PlaybookSettings = Field(default_factory=PlaybookSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+
+    @field_validator("bootstrap_api_key")
+    @classmethod
+    def _key_shape(cls, value: str | None) -> str | None:
+        if value is not None and not (16 <= len(value) <= 256 and value.isprintable()):
+            raise ValueError("must be 16-256 printable characters")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'scrapegate.db').resolve()}"
+
+    @property
+    def development(self) -> bool:
+        return self.server.mode == "development"
+
+
+class ConfigError(Exception):
+    """Raised when the environment holds an invalid setting; the message is one line."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "__".join(str(p) for p in first["loc"]).upper()
+        raise ConfigError(f"invalid setting SCRAPEGATE_{where}: {first['msg']}") from None
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, built once."""
+    return load_settings()

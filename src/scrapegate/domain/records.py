@@ -1,0 +1,185 @@
+"""Stored records: plain data shared by the storage implementations and the services."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+JobStatus = Literal["pending", "running", "completed", "failed"]
+LedgerKind = Literal["deposit", "reserve", "release", "adjustment"]
+Scope = Literal["read", "write", "admin"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Organization:
+    id: str
+    name: str
+    slug: str
+    is_personal: bool = False
+    suspended: bool = False
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class User:
+    id: str
+    name: str
+    personal_org_id: str
+    is_admin: bool = False
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class ApiKey:
+    id: str
+    org_id: str
+    user_id: str
+    name: str
+    key_hash: str  # SHA-256 hex of the full key; the key itself is never stored
+    key_prefix: str  # first 12 characters, for display
+    scopes: tuple[str, ...] = ("read", "write")
+    rpm_limit: int | None = None
+    concurrency_limit: int | None = None
+    created_at: datetime = field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass
+class LedgerEntry:
+    """One balance movement. ``amount`` is signed microcents: reserves negative, releases positive."""
+
+    id: str
+    org_id: str
+    amount: int
+    kind: LedgerKind
+    balance_after: int
+    job_id: str | None = None
+    idempotency_key: str | None = None
+    note: str | None = None
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Job:
+    id: str
+    org_id: str
+    key_id: str | None
+    type: str  # "scrape" (later "search")
+    request: dict[str, Any]  # the validated request as JSON, secrets excluded
+    request_hash: str  # canonical body hash, for coalescing identical in-flight requests
+    status: JobStatus = "pending"
+    created_at: datetime = field(default_factory=utcnow)
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    expires_at: datetime | None = None  # result retention end, set at completion
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    error_code: str | None = None
+    error_details: dict[str, Any] | None = None
+    credits_used: int = 0
+    credits_reserved: int = 0
+    credits_refunded: int = 0
+    current_tier: str | None = None
+    attempt: int = 0
+    run_count: int = 0  # how many times a worker picked it up
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+
+    @property
+    def terminal(self) -> bool:
+        return self.status in ("completed", "failed")
+
+
+@dataclass
+class JobTombstone:
+    id: str
+    org_id: str
+    expired_at: datetime
+    forget_at: datetime
+
+
+@dataclass
+class CacheEntry:
+    key: str
+    org_id: str
+    response: dict[str, Any]
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass
+class UsageRow:
+    """One line of the request log: every API request and every scrape writes one."""
+
+    id: str
+    org_id: str | None
+    key_id: str | None
+    route: str
+    method: str
+    status_code: int
+    latency_ms: int
+    created_at: datetime = field(default_factory=utcnow)
+    kind: Literal["request", "scrape"] = "request"
+    job_id: str | None = None
+    url: str | None = None
+    domain: str | None = None
+    mode: str | None = None
+    tier: str | None = None
+    credits: int = 0
+    bytes: int = 0
+    cache_hit: bool = False
+    error_code: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class UsageSummary:
+    requests: int
+    credits: int
+
+
+@dataclass
+class DomainAttempt:
+    """Outcome of the final attempt of one scrape, kept per domain for the tier playbook."""
+
+    org_id: str
+    domain: str
+    tier: str
+    success: bool
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class WebhookDelivery:
+    id: str  # the delivery id, identical across attempts
+    org_id: str
+    event: str
+    url: str
+    payload: dict[str, Any]
+    job_id: str | None = None
+    status: Literal["pending", "delivered", "failed"] = "pending"
+    attempts: int = 0
+    response_code: int | None = None
+    response_snippet: str | None = None
+    latency_ms: int | None = None
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)

@@ -1,0 +1,185 @@
+"""Repository protocols. Two implementations each: ``storage.memory`` and ``storage.sql``.
+
+Every method is its own transaction. Methods that must be atomic under concurrent writers
+(ledger movements, job claiming) say so; the contract suite in tests/contract checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from scrapegate.domain.records import (
+    ApiKey,
+    CacheEntry,
+    DomainAttempt,
+    Job,
+    JobTombstone,
+    LedgerEntry,
+    LedgerKind,
+    Organization,
+    UsageRow,
+    UsageSummary,
+    User,
+    WebhookDelivery,
+)
+
+
+class OrganizationRepository(Protocol):
+    async def create(self, org: Organization) -> Organization:
+        """Insert; raises ``scrapegate.errors.Conflict`` when the slug exists."""
+        ...
+
+    async def get(self, org_id: str) -> Organization | None: ...
+    async def get_by_slug(self, slug: str) -> Organization | None: ...
+
+
+class UserRepository(Protocol):
+    async def create(self, user: User) -> User: ...
+    async def get(self, user_id: str) -> User | None: ...
+    async def get_by_name(self, name: str) -> User | None: ...
+
+
+class ApiKeyRepository(Protocol):
+    async def create(self, key: ApiKey) -> ApiKey: ...
+    async def get(self, key_id: str) -> ApiKey | None: ...
+    async def get_by_hash(self, key_hash: str) -> ApiKey | None: ...
+    async def list_for_org(self, org_id: str) -> list[ApiKey]:
+        """Newest first, revoked included."""
+        ...
+
+    async def revoke(self, key_id: str, at: datetime) -> bool:
+        """False when the key does not exist or was already revoked."""
+        ...
+
+    async def touch(self, key_id: str, at: datetime) -> None: ...
+
+
+class LedgerRepository(Protocol):
+    async def balance(self, org_id: str) -> int:
+        """Current balance in microcents (0 for an organization without entries)."""
+        ...
+
+    async def apply(
+        self,
+        org_id: str,
+        amount: int,
+        kind: LedgerKind,
+        *,
+        job_id: str | None = None,
+        idempotency_key: str | None = None,
+        note: str | None = None,
+    ) -> LedgerEntry | None:
+        """Atomically add ``amount`` (signed) to the balance and record the entry.
+
+        A negative amount that would take the balance below zero changes nothing and returns
+        None. When ``idempotency_key`` was used before for this organization, nothing changes and
+        the earlier entry is returned. Safe under concurrent callers on every implementation.
+        """
+        ...
+
+    async def entries(self, org_id: str, *, job_id: str | None = None) -> list[LedgerEntry]:
+        """Oldest first."""
+        ...
+
+
+class JobRepository(Protocol):
+    async def create(self, job: Job) -> Job: ...
+    async def get(self, job_id: str) -> Job | None: ...
+    async def save(self, job: Job) -> None:
+        """Write every field of an existing job."""
+        ...
+
+    async def claim(self, job_id: str, owner: str, lease_until: datetime) -> Job | None:
+        """Atomically move a pending job (or a running one whose lease expired) to running for
+        ``owner``; increments ``run_count``. None when another owner holds it or it is terminal."""
+        ...
+
+    async def find_inflight(self, org_id: str, request_hash: str) -> Job | None:
+        """A pending or running job of this organization with this request hash."""
+        ...
+
+    async def list_unfinished(self) -> list[Job]:
+        """Pending and running jobs, oldest first: what a restarted worker pool resumes."""
+        ...
+
+    async def queue_position(self, job: Job) -> int:
+        """1 + the number of pending jobs of the same organization created before this one."""
+        ...
+
+    async def expire(self, now: datetime, tombstone_ttl_s: int) -> int:
+        """Delete terminal jobs whose ``expires_at`` passed, leaving tombstones; drop tombstones
+        past ``forget_at``. Returns the number of jobs expired."""
+        ...
+
+    async def tombstone(self, job_id: str) -> JobTombstone | None: ...
+
+
+class CacheRepository(Protocol):
+    async def get(self, key: str, now: datetime) -> CacheEntry | None:
+        """A live entry (``expires_at`` after ``now``) or None."""
+        ...
+
+    async def put(self, entry: CacheEntry) -> None:
+        """Insert or replace."""
+        ...
+
+    async def purge(self, now: datetime) -> int: ...
+
+
+class UsageRepository(Protocol):
+    async def append(self, row: UsageRow) -> None: ...
+    async def summary(self, org_id: str, since: datetime, until: datetime) -> UsageSummary:
+        """Scrape rows (``kind == "scrape"``) in [since, until): count and summed credits."""
+        ...
+
+    async def list_for_org(self, org_id: str, *, limit: int = 100) -> list[UsageRow]:
+        """Newest first."""
+        ...
+
+
+class PlaybookRepository(Protocol):
+    async def record(self, attempt: DomainAttempt) -> None: ...
+    async def recent(self, domain: str, *, org_id: str | None, limit: int = 50) -> list[
+        DomainAttempt
+    ]:
+        """Newest first; ``org_id`` None pools every organization."""
+        ...
+
+
+class WebhookDeliveryRepository(Protocol):
+    async def create(self, delivery: WebhookDelivery) -> WebhookDelivery: ...
+    async def get(self, delivery_id: str) -> WebhookDelivery | None: ...
+    async def save(self, delivery: WebhookDelivery) -> None: ...
+    async def list_pending(self) -> list[WebhookDelivery]:
+        """Deliveries not yet delivered or given up, oldest first (resumed after a restart)."""
+        ...
+
+    async def list_for_org(self, org_id: str, *, limit: int = 100) -> list[WebhookDelivery]: ...
+
+
+@dataclass
+class Storage:
+    """Every repository of one backend, plus its lifecycle."""
+
+    organizations: OrganizationRepository
+    users: UserRepository
+    api_keys: ApiKeyRepository
+    ledger: LedgerRepository
+    jobs: JobRepository
+    cache: CacheRepository
+    usage: UsageRepository
+    playbook: PlaybookRepository
+    webhooks: WebhookDeliveryRepository
+    backend: str  # "memory", "sqlite" or "postgresql"
+    closer: Callable[[], Awaitable[None]] | None = None
+    pinger: Callable[[], Awaitable[bool]] | None = None
+
+    async def close(self) -> None:
+        if self.closer is not None:
+            await self.closer()
+
+    async def ping(self) -> bool:
+        return True if self.pinger is None else await self.pinger()

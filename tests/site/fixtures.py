@@ -1,0 +1,1 @@
+"""Fixtures for the loopback fixture website (filled in by the fetchers work)."""
