@@ -1,0 +1,46 @@
+"""The request log writer: rows are buffered and written in the background, off the hot path."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from scrapegate.domain.records import UsageRow
+from scrapegate.storage.protocols import UsageRepository
+
+log = logging.getLogger(__name__)
+
+
+class UsageLog:
+    def __init__(self, repository: UsageRepository, flush_interval_s: float = 0.25) -> None:
+        self._repository = repository
+        self._pending: list[UsageRow] = []
+        self._interval = flush_interval_s
+        self._task: asyncio.Task[None] | None = None
+
+    def append(self, row: UsageRow) -> None:
+        self._pending.append(row)
+
+    async def flush(self) -> None:
+        rows, self._pending = self._pending, []
+        for row in rows:
+            try:
+                await self._repository.append(row)
+            except Exception:  # a lost log row must never fail a request
+                log.exception("request log write failed")
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._loop())
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            await self.flush()
+
+    async def aclose(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.flush()
