@@ -1,0 +1,37 @@
+"""In-memory storage: every repository of ``storage.protocols`` on plain dicts and lists.
+
+For tests and single-process development; data is lost when the process ends.
+"""
+
+from __future__ import annotations
+
+from scrapegate.storage.memory.accounts import (
+    MemoryApiKeyRepository,
+    MemoryOrganizationRepository,
+    MemoryUserRepository,
+)
+from scrapegate.storage.memory.cache import MemoryCacheRepository
+from scrapegate.storage.memory.history import MemoryPlaybookRepository, MemoryUsageRepository
+from scrapegate.storage.memory.jobs import MemoryJobRepository
+from scrapegate.storage.memory.ledger import MemoryLedgerRepository
+from scrapegate.storage.memory.state import MemoryState
+from scrapegate.storage.memory.webhooks import MemoryWebhookDeliveryRepository
+from scrapegate.storage.protocols import Storage
+
+__all__ = ["create_memory_storage"]
+
+
+def create_memory_storage() -> Storage:
+    state = MemoryState()
+    return Storage(
+        organizations=MemoryOrganizationRepository(state),
+        users=MemoryUserRepository(state),
+        api_keys=MemoryApiKeyRepository(state),
+        ledger=MemoryLedgerRepository(state),
+        jobs=MemoryJobRepository(state),
+        cache=MemoryCacheRepository(state),
+        usage=MemoryUsageRepository(state),
+        playbook=MemoryPlaybookRepository(state),
+        webhooks=MemoryWebhookDeliveryRepository(state),
+        backend="memory",
+    )

@@ -1,0 +1,43 @@
+"""SQL storage (SQLite through aiosqlite, PostgreSQL through asyncpg) on SQLAlchemy 2 async."""
+
+from __future__ import annotations
+
+from scrapegate.storage.protocols import Storage
+from scrapegate.storage.sql.accounts import (
+    SqlApiKeyRepository,
+    SqlOrganizationRepository,
+    SqlUserRepository,
+)
+from scrapegate.storage.sql.cache import SqlCacheRepository
+from scrapegate.storage.sql.database import Database, create_engine_for, normalize_url
+from scrapegate.storage.sql.jobs import SqlJobRepository
+from scrapegate.storage.sql.ledger import SqlLedgerRepository
+from scrapegate.storage.sql.migrate import upgrade_database
+from scrapegate.storage.sql.playbook import SqlPlaybookRepository
+from scrapegate.storage.sql.usage import SqlUsageRepository
+from scrapegate.storage.sql.webhooks import SqlWebhookDeliveryRepository
+
+__all__ = ["normalize_url", "open_sql_storage", "upgrade_database"]
+
+
+async def open_sql_storage(url: str) -> Storage:
+    """Storage on the database at ``url`` (already migrated: see ``upgrade_database``).
+
+    Accepts ``sqlite:///path``, ``sqlite+aiosqlite:///path``, ``postgresql://...`` and
+    ``postgresql+asyncpg://...``; the synchronous schemes are rewritten to the async drivers.
+    """
+    db = Database(create_engine_for(url))
+    return Storage(
+        organizations=SqlOrganizationRepository(db),
+        users=SqlUserRepository(db),
+        api_keys=SqlApiKeyRepository(db),
+        ledger=SqlLedgerRepository(db),
+        jobs=SqlJobRepository(db),
+        cache=SqlCacheRepository(db),
+        usage=SqlUsageRepository(db),
+        playbook=SqlPlaybookRepository(db),
+        webhooks=SqlWebhookDeliveryRepository(db),
+        backend=db.backend,
+        closer=db.close,
+        pinger=db.ping,
+    )

@@ -1,0 +1,1 @@
+"""Alembic migrations (forward-only). Run them with ``scrapegate.storage.sql.upgrade_database``."""

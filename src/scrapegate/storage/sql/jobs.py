@@ -1,0 +1,179 @@
+"""Jobs and their tombstones on SQL."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    RowMapping,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from scrapegate.domain.records import Job, JobTombstone, utcnow
+from scrapegate.errors import Conflict, NotFound
+from scrapegate.storage.sql.database import Database, insert_ignoring_conflict
+from scrapegate.storage.sql.models import JOB_TOMBSTONES, JOBS
+from scrapegate.storage.sql.types import UTCDateTime
+
+UNFINISHED = ("pending", "running")
+TERMINAL = ("completed", "failed")
+# Keeps IN lists and multi-row statements well below every driver's parameter limit.
+EXPIRE_BATCH = 500
+
+
+def _job(mapping: RowMapping) -> Job:
+    return Job(**mapping)
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    lease_lapsed = or_(JOBS.c.lease_until.is_(None), JOBS.c.lease_until < now)
+    return or_(JOBS.c.status == "pending", and_(JOBS.c.status == "running", lease_lapsed))
+
+
+class SqlJobRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(self, job: Job) -> Job:
+        async def work(conn: AsyncConnection) -> None:
+            await conn.execute(insert(JOBS).values(asdict(job)))
+
+        try:
+            await self._db.write(work)
+        except IntegrityError:
+            raise Conflict(f"job {job.id} already exists") from None
+        return job
+
+    async def get(self, job_id: str) -> Job | None:
+        return await self._first(select(JOBS).where(JOBS.c.id == job_id))
+
+    async def save(self, job: Job) -> None:
+        values = asdict(job)
+        del values["id"]
+        statement = update(JOBS).where(JOBS.c.id == job.id).values(values)
+
+        async def work(conn: AsyncConnection) -> int:
+            return (await conn.execute(statement)).rowcount
+
+        if await self._db.write(work) == 0:
+            raise NotFound(f"job {job.id} does not exist")
+
+    async def claim(self, job_id: str, owner: str, lease_until: datetime) -> Job | None:
+        now = utcnow()
+        # One conditional UPDATE: the database lets exactly one concurrent claimer match.
+        statement = (
+            update(JOBS)
+            .where(JOBS.c.id == job_id, _claimable(now))
+            .values(
+                status="running",
+                lease_owner=owner,
+                lease_until=lease_until,
+                run_count=JOBS.c.run_count + 1,
+                started_at=func.coalesce(JOBS.c.started_at, literal(now, UTCDateTime())),
+            )
+            .returning(*JOBS.c)
+        )
+
+        async def work(conn: AsyncConnection) -> Job | None:
+            row = (await conn.execute(statement)).first()
+            return None if row is None else _job(row._mapping)
+
+        return await self._db.write(work)
+
+    async def find_inflight(self, org_id: str, request_hash: str) -> Job | None:
+        query = (
+            select(JOBS)
+            .where(
+                JOBS.c.org_id == org_id,
+                JOBS.c.request_hash == request_hash,
+                JOBS.c.status.in_(UNFINISHED),
+            )
+            .order_by(JOBS.c.created_at, JOBS.c.id)
+            .limit(1)
+        )
+        return await self._first(query)
+
+    async def list_unfinished(self) -> list[Job]:
+        query = (
+            select(JOBS).where(JOBS.c.status.in_(UNFINISHED)).order_by(JOBS.c.created_at, JOBS.c.id)
+        )
+
+        async def work(conn: AsyncConnection) -> list[Job]:
+            return [_job(row._mapping) for row in await conn.execute(query)]
+
+        return await self._db.read(work)
+
+    async def queue_position(self, job: Job) -> int:
+        query = select(func.count()).where(
+            JOBS.c.org_id == job.org_id,
+            JOBS.c.status == "pending",
+            JOBS.c.created_at < job.created_at,
+            JOBS.c.id != job.id,
+        )
+
+        async def work(conn: AsyncConnection) -> int:
+            return 1 + int(await conn.scalar(query) or 0)
+
+        return await self._db.read(work)
+
+    async def expire(self, now: datetime, tombstone_ttl_s: int) -> int:
+        forget_at = now + timedelta(seconds=tombstone_ttl_s)
+
+        async def work(conn: AsyncConnection) -> int:
+            await conn.execute(delete(JOB_TOMBSTONES).where(JOB_TOMBSTONES.c.forget_at <= now))
+            expired = 0
+            while batch := await self._expired_batch(conn, now):
+                tombstones = [
+                    {"id": job_id, "org_id": org_id, "expired_at": now, "forget_at": forget_at}
+                    for job_id, org_id in batch
+                ]
+                # Ignoring conflicts lets two reapers racing on PostgreSQL both succeed.
+                await conn.execute(
+                    insert_ignoring_conflict(self._db.backend, JOB_TOMBSTONES), tombstones
+                )
+                ids = [job_id for job_id, _ in batch]
+                deleted = await conn.execute(delete(JOBS).where(JOBS.c.id.in_(ids)))
+                expired += deleted.rowcount
+                if len(batch) < EXPIRE_BATCH:
+                    break
+            return expired
+
+        return await self._db.write(work)
+
+    @staticmethod
+    async def _expired_batch(conn: AsyncConnection, now: datetime) -> list[tuple[str, str]]:
+        query = (
+            select(JOBS.c.id, JOBS.c.org_id)
+            .where(JOBS.c.status.in_(TERMINAL), JOBS.c.expires_at <= now)
+            .limit(EXPIRE_BATCH)
+        )
+        return [(row.id, row.org_id) for row in await conn.execute(query)]
+
+    async def tombstone(self, job_id: str) -> JobTombstone | None:
+        query = select(JOB_TOMBSTONES).where(JOB_TOMBSTONES.c.id == job_id)
+
+        async def work(conn: AsyncConnection) -> JobTombstone | None:
+            row = (await conn.execute(query)).first()
+            return None if row is None else JobTombstone(**row._mapping)
+
+        return await self._db.read(work)
+
+    async def _first(self, query: Select[Any]) -> Job | None:
+        async def work(conn: AsyncConnection) -> Job | None:
+            row = (await conn.execute(query)).first()
+            return None if row is None else _job(row._mapping)
+
+        return await self._db.read(work)

@@ -1,0 +1,255 @@
+"""Declarative schema. Column names equal the record field names in ``domain.records``.
+
+Every change here needs a new Alembic revision in ``storage/migrations/versions``; the contract
+suite compares this metadata with the migrated schema on both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from scrapegate.storage.sql.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSON 'null' and SQL NULL would otherwise both appear; None always means SQL NULL here.
+NullableJSON = JSON(none_as_null=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        str: String(),
+    }
+
+
+class OrganizationRow(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    slug: Mapped[str] = mapped_column(unique=True)
+    is_personal: Mapped[bool]
+    suspended: Mapped[bool]
+    created_at: Mapped[datetime]
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    personal_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    is_admin: Mapped[bool]
+    created_at: Mapped[datetime]
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+    __table_args__ = (Index("ix_api_keys_org_id_created_at", "org_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str]
+    key_hash: Mapped[str] = mapped_column(unique=True)
+    key_prefix: Mapped[str]
+    scopes: Mapped[list[str]] = mapped_column(JSON())
+    rpm_limit: Mapped[int | None]
+    concurrency_limit: Mapped[int | None]
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class OrgBalanceRow(Base):
+    """One row per organization: the row every ledger movement updates (and locks)."""
+
+    __tablename__ = "org_balances"
+    __table_args__ = (CheckConstraint("balance >= 0", name="non_negative"),)
+
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    balance: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerEntryRow(Base):
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        Index("ix_ledger_entries_org_id_created_at", "org_id", "created_at"),
+        Index("ix_ledger_entries_org_id_job_id", "org_id", "job_id"),
+        Index("uq_ledger_entries_org_id_idempotency_key", "org_id", "idempotency_key", unique=True),
+    )
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str]
+    balance_after: Mapped[int] = mapped_column(BigInteger)
+    job_id: Mapped[str | None]
+    idempotency_key: Mapped[str | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class JobRow(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_org_id_request_hash_status", "org_id", "request_hash", "status"),
+        Index("ix_jobs_status_created_at", "status", "created_at"),
+        Index("ix_jobs_org_id_status_created_at", "org_id", "status", "created_at"),
+        Index("ix_jobs_expires_at", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    org_id: Mapped[str]
+    key_id: Mapped[str | None]
+    type: Mapped[str]
+    request: Mapped[dict[str, Any]]
+    request_hash: Mapped[str]
+    status: Mapped[str]
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    result: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None]
+    error_details: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
+    credits_used: Mapped[int] = mapped_column(BigInteger)
+    credits_reserved: Mapped[int] = mapped_column(BigInteger)
+    credits_refunded: Mapped[int] = mapped_column(BigInteger)
+    current_tier: Mapped[str | None]
+    attempt: Mapped[int]
+    run_count: Mapped[int]
+    lease_owner: Mapped[str | None]
+    lease_until: Mapped[datetime | None]
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    webhook_secret: Mapped[str | None]
+
+
+class JobTombstoneRow(Base):
+    __tablename__ = "job_tombstones"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    org_id: Mapped[str]
+    expired_at: Mapped[datetime]
+    forget_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CacheEntryRow(Base):
+    __tablename__ = "cache_entries"
+
+    key: Mapped[str] = mapped_column(primary_key=True)
+    org_id: Mapped[str]
+    response: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class UsageLogRow(Base):
+    __tablename__ = "usage_log"
+    __table_args__ = (Index("ix_usage_log_org_id_created_at", "org_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    org_id: Mapped[str | None]
+    key_id: Mapped[str | None]
+    route: Mapped[str]
+    method: Mapped[str]
+    status_code: Mapped[int]
+    latency_ms: Mapped[int]
+    created_at: Mapped[datetime]
+    kind: Mapped[str]
+    job_id: Mapped[str | None]
+    url: Mapped[str | None] = mapped_column(Text)
+    domain: Mapped[str | None]
+    mode: Mapped[str | None]
+    tier: Mapped[str | None]
+    credits: Mapped[int] = mapped_column(BigInteger)
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    cache_hit: Mapped[bool]
+    error_code: Mapped[str | None]
+    source: Mapped[str | None]
+
+
+class DomainAttemptRow(Base):
+    __tablename__ = "playbook_attempts"
+    __table_args__ = (
+        Index("ix_playbook_attempts_domain_org_id_created_at", "domain", "org_id", "created_at"),
+        Index("ix_playbook_attempts_domain_created_at", "domain", "created_at"),
+    )
+
+    # Surrogate key: attempts have no identity of their own, and it breaks created_at ties.
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[str]
+    domain: Mapped[str]
+    tier: Mapped[str]
+    success: Mapped[bool]
+    created_at: Mapped[datetime]
+
+
+class WebhookDeliveryRow(Base):
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        Index("ix_webhook_deliveries_status_created_at", "status", "created_at"),
+        Index("ix_webhook_deliveries_org_id_created_at", "org_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    org_id: Mapped[str]
+    event: Mapped[str]
+    url: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]]
+    job_id: Mapped[str | None]
+    status: Mapped[str]
+    attempts: Mapped[int]
+    response_code: Mapped[int | None]
+    response_snippet: Mapped[str | None] = mapped_column(Text)
+    latency_ms: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model: repositories run Core statements for atomic conditional writes."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
+ORGANIZATIONS = table_of(OrganizationRow)
+USERS = table_of(UserRow)
+API_KEYS = table_of(ApiKeyRow)
+ORG_BALANCES = table_of(OrgBalanceRow)
+LEDGER_ENTRIES = table_of(LedgerEntryRow)
+JOBS = table_of(JobRow)
+JOB_TOMBSTONES = table_of(JobTombstoneRow)
+CACHE_ENTRIES = table_of(CacheEntryRow)
+USAGE_LOG = table_of(UsageLogRow)
+PLAYBOOK_ATTEMPTS = table_of(DomainAttemptRow)
+WEBHOOK_DELIVERIES = table_of(WebhookDeliveryRow)
