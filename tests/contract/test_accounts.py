@@ -26,6 +26,14 @@ async def test_organization_roundtrip_and_lookups(storage: Storage) -> None:
     assert await storage.organizations.get_by_slug("missing") is None
 
 
+async def test_list_all_is_oldest_first(storage: Storage) -> None:
+    first = await add_org(storage, "first")
+    second = await add_org(storage, "second")
+    listed = [o.id for o in await storage.organizations.list_all()]
+    assert listed.index(first.id) < listed.index(second.id)
+    assert len(listed) == 2
+
+
 async def test_organization_slug_is_unique(storage: Storage) -> None:
     await add_org(storage, "acme")
     with pytest.raises(Conflict):

@@ -34,6 +34,9 @@ class OrganizationRepository(Protocol):
 
     async def get(self, org_id: str) -> Organization | None: ...
     async def get_by_slug(self, slug: str) -> Organization | None: ...
+    async def list_all(self) -> list[Organization]:
+        """Every organization, oldest first."""
+        ...
 
 
 class UserRepository(Protocol):

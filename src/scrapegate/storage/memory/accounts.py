@@ -28,6 +28,10 @@ class MemoryOrganizationRepository:
         found = (o for o in self._state.organizations.values() if o.slug == slug)
         return detached(next(found, None))
 
+    async def list_all(self) -> list[Organization]:
+        orgs = sorted(self._state.organizations.values(), key=lambda o: (o.created_at, o.id))
+        return [detached(org) for org in orgs]
+
 
 class MemoryUserRepository:
     def __init__(self, state: MemoryState) -> None:

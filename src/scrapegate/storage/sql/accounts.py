@@ -44,6 +44,13 @@ class SqlOrganizationRepository:
     async def get_by_slug(self, slug: str) -> Organization | None:
         return await self._one(ORGANIZATIONS.c.slug == slug)
 
+    async def list_all(self) -> list[Organization]:
+        async def work(conn: AsyncConnection) -> list[Organization]:
+            query = select(ORGANIZATIONS).order_by(ORGANIZATIONS.c.created_at, ORGANIZATIONS.c.id)
+            return [Organization(**row._mapping) for row in await conn.execute(query)]
+
+        return await self._db.read(work)
+
     async def _one(self, condition: ColumnElement[bool]) -> Organization | None:
         async def work(conn: AsyncConnection) -> Organization | None:
             row = (await conn.execute(select(ORGANIZATIONS).where(condition))).first()

@@ -1,0 +1,204 @@
+"""``scrapegate serve | migrate | keys | credits | scrape``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+from scrapegate import __version__
+from scrapegate.config import ConfigError, Settings, get_settings
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ConfigError as exc:
+        click.echo(f"scrapegate: {exc}", err=True)
+        sys.exit(2)
+
+
+def _run(factory: Callable[[], Awaitable[T]]) -> T:
+    return asyncio.run(factory())  # type: ignore[arg-type]
+
+
+@click.group()
+@click.version_option(__version__)
+def main() -> None:
+    """scrapegate: a self-hostable web-scraping API."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (default SCRAPEGATE_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default SCRAPEGATE_PORT).")
+def serve(host: str | None, port: int | None) -> None:
+    """Run the API server with in-process workers."""
+    import uvicorn
+
+    from scrapegate.api.app import create_app
+
+    settings = _settings()
+    host, port = host or settings.host, port or settings.port
+    click.echo(f"scrapegate {__version__} on http://{host}:{port}  "
+               f"(database: {settings.resolved_database_url.split('://')[0]})")
+    click.echo("Create an API key in another shell:  .venv/bin/scrapegate keys create --name me")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level,
+                proxy_headers=False)
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    from scrapegate.storage.sql import upgrade_database
+
+    settings = _settings()
+    _run(lambda: upgrade_database(settings.resolved_database_url))
+    click.echo("database is up to date")
+
+
+@main.group()
+def keys() -> None:
+    """Create, list and revoke API keys."""
+
+
+@keys.command("create")
+@click.option("--org", "org_name", default="default", show_default=True)
+@click.option("--name", default="default", show_default=True)
+@click.option("--scopes", default="read,write", show_default=True)
+@click.option("--balance", type=int, default=None, help="Initial balance of a new organization "
+              "in microcents.")
+def keys_create(org_name: str, name: str, scopes: str, balance: int | None) -> None:
+    """Create a key; the key alone is printed on the last line."""
+    from scrapegate.accounts.keys import KeyService, parse_scopes
+
+    settings = _settings()
+    default_balance = settings.billing.default_balance_microcents if balance is None else balance
+
+    async def create(storage: Any) -> Any:
+        return await KeyService(storage, default_balance).create_key(
+            org_name=org_name, name=name, scopes=parse_scopes(scopes))
+
+    minted = _run(lambda: _with_storage(settings, create))
+    click.echo(f"organization: {minted.org.name} ({minted.org.id})")
+    click.echo(f"key id: {minted.key.id}  scopes: {','.join(minted.key.scopes)}")
+    click.echo("Store this key now; it cannot be shown again:")
+    click.echo(minted.raw)
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List keys (never the keys themselves)."""
+    settings = _settings()
+
+    async def listing(storage: Any) -> list[str]:
+        rows = []
+        for slug_org in await storage.organizations.list_all():
+            for key in await storage.api_keys.list_for_org(slug_org.id):
+                state = "revoked" if key.revoked_at else "active"
+                rows.append(f"{key.id}  {key.key_prefix}…  {key.name}  org={slug_org.slug}  "
+                            f"{','.join(key.scopes)}  {state}")
+        return rows
+
+    for row in _run(lambda: _with_storage(settings, listing)):
+        click.echo(row)
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key by id."""
+    from scrapegate.accounts.keys import KeyService
+
+    settings = _settings()
+
+    async def revoke(storage: Any) -> None:
+        await KeyService(storage, 0).revoke(key_id)
+
+    _run(lambda: _with_storage(settings, revoke))
+    click.echo(f"revoked {key_id}")
+
+
+@main.group()
+def credits() -> None:
+    """Manage organization balances."""
+
+
+@credits.command("add")
+@click.option("--org", "org_name", default="default", show_default=True)
+@click.argument("microcents", type=int)
+def credits_add(org_name: str, microcents: int) -> None:
+    """Add MICROCENTS (1,000,000 = $1.00) to an organization's balance."""
+    from scrapegate.accounts.keys import KeyService
+
+    settings = _settings()
+
+    async def add(storage: Any) -> int:
+        org = await KeyService(storage, settings.billing.default_balance_microcents).ensure_org(
+            org_name)
+        await storage.ledger.apply(org.id, microcents, "deposit", note="cli credits add")
+        return int(await storage.ledger.balance(org.id))
+
+    balance = _run(lambda: _with_storage(settings, add))
+    click.echo(f"balance of {org_name}: {balance} microcents")
+
+
+@main.command("scrape")
+@click.argument("url")
+@click.option("--format", "formats", multiple=True, help="Output format (repeatable).")
+@click.option("--mode", default="auto", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole response as JSON.")
+def scrape_command(url: str, formats: tuple[str, ...], mode: str, as_json: bool) -> None:
+    """Scrape URL with the local engine (no server) and print the result."""
+    settings = _settings()
+    body: dict[str, Any] = {"url": url, "mode": mode}
+    if formats:
+        body["formats"] = list(formats)
+    try:
+        response = _run(lambda: scrape_locally(settings, body))
+    except Exception as exc:
+        detail = getattr(exc, "to_dict", None)
+        click.echo(json.dumps(detail() if detail else {"detail": str(exc)}, indent=2), err=True)
+        sys.exit(1)
+    content = response["content"]
+    if as_json or not isinstance(content, str):
+        click.echo(json.dumps(response if as_json else content, indent=2, ensure_ascii=False))
+    else:
+        click.echo(content)
+
+
+async def scrape_locally(settings: Settings, body: dict[str, Any]) -> dict[str, Any]:
+    """One scrape through the engine in this process, with throw-away in-memory storage."""
+    from scrapegate.api.app import net_policy
+    from scrapegate.domain.pricing import PriceTable
+    from scrapegate.domain.scrape_request import ValidationContext, parse_scrape_request
+    from scrapegate.engine.engine import EngineSettings, ScrapeContext, ScrapeEngine
+    from scrapegate.fetchers import build_fetchers
+    from scrapegate.storage.memory import create_memory_storage
+
+    prices, policy = PriceTable.from_settings(settings.pricing), net_policy(settings)
+    req = parse_scrape_request(body, ValidationContext(policy=policy, prices=prices))
+    fetchers = build_fetchers(settings.server.contact_url)
+    engine = ScrapeEngine(fetchers, prices, policy, create_memory_storage().playbook,
+                          EngineSettings(min_words=settings.quality.min_words))
+    try:
+        return (await engine.scrape(req, ScrapeContext(org_id="local"))).response
+    finally:
+        for fetcher in fetchers.values():
+            await fetcher.aclose()
+
+
+async def _with_storage(settings: Settings, action: Callable[[Any], Awaitable[T]]) -> T:
+    from scrapegate.api.app import open_storage
+
+    storage = await open_storage(settings)
+    try:
+        return await action(storage)
+    finally:
+        await storage.close()
+
