@@ -1,0 +1,250 @@
+"""What a fetched page is: content, an anti-bot challenge, a block page, a JS shell (core §3.2).
+
+Pure functions; they run on every page of tiers 1-3, so the HTML is parsed once, with lxml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from lxml import etree, html
+
+Kind = Literal["ok", "challenge", "block", "js_shell", "rate_limited", "unavailable"]
+
+CHALLENGE_STATUSES = frozenset({403, 429, 503})
+SMALL_PAGE_WORDS = 200
+SHELL_TEXT_CHARS = 200
+SHELL_SCRIPT_SHARE = 0.9
+MAX_PARSED_CHARS = 2_000_000  # beyond this a page is not a shell nor a small block page
+# Pages longer than this are first sampled: a prefix full of words settles it without parsing.
+SAMPLE_CHARS = 131_072
+LONG_PAGE_WORDS = 1_000
+
+BLOCK_PHRASES = (
+    "access denied",
+    "request blocked",
+    "pardon our interruption",
+    "unusual traffic",
+    "verify you are human",
+    "are you a robot",
+    "please enable cookies",
+)
+_ENABLE_JS = re.compile(r"enable\s+javascript|javascript\s+(is\s+)?(required|disabled)", re.I)
+_MOUNT_IDS = ("root", "app", "__next", "__nuxt")
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template")
+_INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]*>")
+_VENDOR_NAMES = {
+    "cloudflare": "Cloudflare",
+    "datadome": "DataDome",
+    "perimeterx": "PerimeterX",
+    "imperva": "Imperva",
+    "akamai": "Akamai",
+    "aws_waf": "AWS WAF",
+    "kasada": "Kasada",
+    "recaptcha": "reCAPTCHA",
+    "hcaptcha": "hCaptcha",
+    "turnstile": "Turnstile",
+    "generic": "Anti-bot",
+}
+
+# Body substrings (lower-case) that identify a vendor's challenge page.
+_BODY_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "cloudflare",
+        ("cf-chl", "challenge-platform", "just a moment", "attention required! | cloudflare"),
+    ),
+    ("datadome", ("captcha-delivery.com",)),
+    ("perimeterx", ("px-captcha", "_pxcaptcha")),
+    ("imperva", ("incapsula incident id", "_incapsula_resource")),
+)
+# CAPTCHA widgets count as a challenge only on small pages (a form on a big page is not a wall).
+_WIDGET_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("turnstile", ("cf-turnstile", "challenges.cloudflare.com/turnstile")),
+    ("hcaptcha", ("h-captcha", "hcaptcha.com/1/api.js")),
+    ("recaptcha", ("g-recaptcha", "google.com/recaptcha", "recaptcha/api.js")),
+)
+
+
+@dataclass(frozen=True)
+class Classification:
+    kind: Kind
+    vendor: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class _PageFacts:
+    """What the rules need from an HTML page, computed in one pass."""
+
+    title: str
+    text: str  # visible text: scripts, styles, noscript and templates removed
+    words: int
+    script_chars: int
+    empty_mount: str | None
+    noscript_asks_js: bool
+
+
+def _lower_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def _is_html(headers: dict[str, str], text: str | None) -> bool:
+    if not text:
+        return False
+    media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media:
+        return "html" in media
+    return text.lstrip()[:1] == "<"
+
+
+def _parse(text: str) -> html.HtmlElement | None:
+    text = text[:MAX_PARSED_CHARS]
+    if text.lstrip().startswith("<?xml"):
+        # lxml refuses str input that carries an encoding declaration.
+        text = text[text.find("?>") + 2 :]
+    try:
+        return html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _empty_mount_point(root: html.HtmlElement) -> str | None:
+    for element in root.iter("div", "main", "section", "app-root"):
+        mount: str | None = None
+        element_id = element.get("id")
+        if element.tag == "app-root":
+            mount = "app-root"
+        elif element_id in _MOUNT_IDS:
+            mount = f"#{element_id}"
+        elif element.get("data-reactroot") is not None:
+            mount = "[data-reactroot]"
+        if mount and len(element) == 0 and not (element.text or "").strip():
+            return mount
+    return None
+
+
+def _sampled_long_page(text: str) -> _PageFacts | None:
+    """Facts of a big page whose first part already shows plenty of visible words, else None."""
+    if len(text) <= SAMPLE_CHARS:
+        return None
+    sample = text[:SAMPLE_CHARS]
+    lowered = sample.lower()
+    for tag in _INVISIBLE_TAGS:
+        # A block cut open by the sample would count its code as words: drop it.
+        opened = lowered.rfind(f"<{tag}")
+        if opened > lowered.rfind(f"</{tag}"):
+            sample, lowered = sample[:opened], lowered[:opened]
+    visible = " ".join(_TAGS.sub(" ", _INVISIBLE_BLOCKS.sub(" ", sample)).split())
+    words = len(visible.split())
+    if words < LONG_PAGE_WORDS:
+        return None
+    return _PageFacts("", visible, words, 0, None, False)
+
+
+def _page_facts(text: str) -> _PageFacts | None:
+    sampled = _sampled_long_page(text)
+    if sampled is not None:
+        return sampled
+    root = _parse(text)
+    if root is None:
+        return None
+    title_element = root.find(".//title")
+    title = (title_element.text_content() if title_element is not None else "").strip()
+    script_chars = sum(len(s.text or "") for s in root.iter("script"))
+    noscript_asks_js = any(_ENABLE_JS.search(n.text_content()) for n in root.iter("noscript"))
+    empty_mount = _empty_mount_point(root)
+    etree.strip_elements(root, *_INVISIBLE_TAGS, with_tail=False)
+    body = root.find("body")
+    visible = " ".join((body if body is not None else root).text_content().split())
+    return _PageFacts(
+        title=title,
+        text=visible,
+        words=len(visible.split()),
+        script_chars=script_chars,
+        empty_mount=empty_mount,
+        noscript_asks_js=noscript_asks_js,
+    )
+
+
+def _header_vendor(headers: dict[str, str]) -> str | None:
+    if headers.get("cf-mitigated", "").strip().lower() == "challenge":
+        return "cloudflare"
+    if "x-datadome" in headers:
+        return "datadome"
+    if headers.get("x-amzn-waf-action", "").strip().lower() in ("captcha", "challenge"):
+        return "aws_waf"
+    if any(name.startswith("x-kpsdk-") for name in headers):
+        return "kasada"
+    return None
+
+
+def _body_vendor(lowered: str, words: int) -> str | None:
+    for vendor, markers in _BODY_MARKERS:
+        if any(marker in lowered for marker in markers):
+            return vendor
+    if "reference #" in lowered and "errors.edgesuite.net" in lowered:
+        return "akamai"
+    if words < SMALL_PAGE_WORDS:
+        for vendor, markers in _WIDGET_MARKERS:
+            if any(marker in lowered for marker in markers):
+                return vendor
+    return None
+
+
+def _block_phrase(facts: _PageFacts) -> str | None:
+    if facts.words >= SMALL_PAGE_WORDS:
+        return None
+    haystack = f"{facts.title}\n{facts.text}".lower()
+    return next((phrase for phrase in BLOCK_PHRASES if phrase in haystack), None)
+
+
+def _shell_reason(facts: _PageFacts, html_length: int) -> str | None:
+    if len(facts.text) >= SHELL_TEXT_CHARS:
+        return None
+    if facts.empty_mount:
+        return f"empty {facts.empty_mount} mount point"
+    if facts.noscript_asks_js:
+        return "<noscript> asks to enable JavaScript"
+    if facts.script_chars >= SHELL_SCRIPT_SHARE * min(html_length, MAX_PARSED_CHARS) > 0:
+        return "scripts are at least 90% of the HTML"
+    return None
+
+
+def looks_like_js_shell(html_text: str) -> bool:
+    """Little visible text and an empty SPA mount point, a noscript plea, or mostly script."""
+    facts = _page_facts(html_text)
+    return facts is not None and _shell_reason(facts, len(html_text)) is not None
+
+
+def _challenge(vendor: str, status: int) -> Classification:
+    return Classification("challenge", vendor, f"{_VENDOR_NAMES[vendor]} challenge (HTTP {status})")
+
+
+def classify_response(status: int, headers: Mapping[str, str], text: str | None) -> Classification:
+    """Challenge, then block page, then 429/503, then JS shell; anything else is ``ok``."""
+    lowered_headers = _lower_headers(headers)
+    facts = _page_facts(text) if text and _is_html(lowered_headers, text) else None
+    if status in CHALLENGE_STATUSES:
+        vendor = _header_vendor(lowered_headers)
+        if vendor is None and text:
+            words = facts.words if facts is not None else len(text.split())
+            vendor = _body_vendor(text.lower(), words)
+        if vendor is not None:
+            return _challenge(vendor, status)
+    phrase = _block_phrase(facts) if facts is not None else None
+    if phrase is not None:
+        return Classification("block", "generic", f'Block page: "{phrase}" (HTTP {status})')
+    if status == 429:
+        return Classification("rate_limited", None, "Rate limited (HTTP 429)")
+    if status == 503:
+        return Classification("unavailable", None, "Service unavailable (HTTP 503)")
+    shell = None
+    if facts is not None and 200 <= status < 300:
+        shell = _shell_reason(facts, len(text or ""))
+    if shell is not None:
+        return Classification("js_shell", None, f"JavaScript shell: {shell}")
+    return Classification("ok", None, f"HTTP {status}")
