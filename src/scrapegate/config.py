@@ -58,6 +58,8 @@ class JobSettings(BaseModel):
     tombstone_ttl_s: int = 7 * 86_400
     queue_timeout_s: int = 600
     workers: int = Field(default=8, ge=1, le=256)
+    lease_s: float = Field(default=30.0, ge=1.0)
+    purge_interval_s: float = Field(default=60.0, gt=0)
 
 
 class QualitySettings(BaseModel):

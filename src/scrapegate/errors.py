@@ -160,3 +160,20 @@ class Timeout(ScrapegateError):
 
 class Cancelled(ScrapegateError):
     code = "CANCELLED"
+
+
+def _all_error_classes(base: type[ScrapegateError]) -> list[type[ScrapegateError]]:
+    found = [base]
+    for sub in base.__subclasses__():
+        found.extend(_all_error_classes(sub))
+    return found
+
+
+def error_from_code(code: str, detail: str, details: dict[str, Any] | None) -> ScrapegateError:
+    """Rebuild an error stored with a job (code, detail, details) so a sync request can raise it."""
+    cls = next((c for c in _all_error_classes(ScrapegateError) if c.code == code), InternalError)
+    error = cls.__new__(cls)
+    ScrapegateError.__init__(error, detail, details)
+    if isinstance(error, RateLimited):
+        error.retry_after = int((details or {}).get("retry_after", 1))
+    return error

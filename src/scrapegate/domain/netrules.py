@@ -160,16 +160,16 @@ def check_address(ip: IPAddress, policy: NetPolicy, field_name: str = "url") -> 
 def check_host(host: str, port: int, policy: NetPolicy, field_name: str = "url") -> None:
     """Rules 4-6 for what the URL says literally; DNS answers are checked by the fetchers."""
     name = host.lower().rstrip(".")
-    if name in policy.deny_hosts or any(name.endswith("." + d) for d in policy.deny_hosts):
-        raise URLNotAllowed(
-            f"Scraping {name} is not allowed on this server.",
-            {"field": field_name, "reason": "denied_host"},
-        )
     literal = parse_ip_literal(name)
     if literal is not None:
         check_address(literal, policy, field_name)
     elif (name == "localhost" or name.endswith(".localhost")) and not policy.allow_private:
         raise URLNotAllowed(PRIVATE_DETAIL, {"field": field_name, "reason": "private_network"})
+    if name in policy.deny_hosts or any(name.endswith("." + d) for d in policy.deny_hosts):
+        raise URLNotAllowed(
+            f"Scraping {name} is not allowed on this server.",
+            {"field": field_name, "reason": "denied_host"},
+        )
     if not policy.allow_private and port not in policy.allowed_ports:
         raise URLNotAllowed(
             f"Port {port} is not allowed.", {"field": field_name, "reason": "port_not_allowed"}

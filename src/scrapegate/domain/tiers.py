@@ -14,7 +14,7 @@ class Tier(str, Enum):
     CAPTCHA = "5"
 
     @property
-    def index(self) -> int:
+    def rank(self) -> int:
         return TIER_ORDER.index(self)
 
     @property
@@ -33,22 +33,22 @@ class Tier(str, Enum):
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Tier):
             return NotImplemented
-        return self.index < other.index
+        return self.rank < other.rank
 
     def __le__(self, other: object) -> bool:
         if not isinstance(other, Tier):
             return NotImplemented
-        return self.index <= other.index
+        return self.rank <= other.rank
 
     def __gt__(self, other: object) -> bool:
         if not isinstance(other, Tier):
             return NotImplemented
-        return self.index > other.index
+        return self.rank > other.rank
 
     def __ge__(self, other: object) -> bool:
         if not isinstance(other, Tier):
             return NotImplemented
-        return self.index >= other.index
+        return self.rank >= other.rank
 
 
 TIER_ORDER: tuple[Tier, ...] = (
@@ -94,5 +94,5 @@ def parse_tier(value: object) -> Tier | None:
 
 
 def next_tier(tier: Tier) -> Tier | None:
-    i = tier.index + 1
+    i = tier.rank + 1
     return TIER_ORDER[i] if i < len(TIER_ORDER) else None

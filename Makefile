@@ -1,0 +1,40 @@
+# The two commands of the README: `make serve` and `make test`. `make check` adds the linters.
+SHELL := /bin/bash
+VENV := .venv
+PG_URL := postgresql://postgres@127.0.0.1:54329/scrapegate_test
+
+.PHONY: serve test check lint bootstrap bootstrap-dev client-env pg-start pg-stop bench
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+bootstrap-dev:
+	@scripts/bootstrap.sh --dev
+
+serve: bootstrap
+	$(VENV)/bin/scrapegate migrate
+	$(VENV)/bin/scrapegate serve
+
+pg-start:
+	@scripts/pg.sh start
+
+pg-stop:
+	@scripts/pg.sh stop
+
+client-env:
+	@scripts/client-env.sh
+
+test: bootstrap-dev pg-start client-env
+	.venv-client/bin/python -m pytest -c tests_client/pytest.ini --rootdir tests_client -q tests_client
+	SCRAPEGATE_TEST_PG_URL=$(PG_URL) $(VENV)/bin/python -m pytest -q
+
+lint: bootstrap-dev
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+check: lint test
+
+bench: bootstrap-dev
+	$(VENV)/bin/python bench/convert.py

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# A separate environment for AlterLab's official client (it pins httpx<0.26, which our server
+# environment cannot share), installed from its own lock file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+UV=uv; command -v uv >/dev/null 2>&1 || UV=.run/tools/bin/uv
+PY=${SCRAPEGATE_PYTHON:-python3.11}; command -v "$PY" >/dev/null 2>&1 || PY=python3
+if [ ! -x .venv-client/bin/python ]; then
+  UV_PYTHON_DOWNLOADS=never "$UV" venv -q --python "$PY" .venv-client
+fi
+UV_PYTHON_DOWNLOADS=never "$UV" pip sync -q --python .venv-client/bin/python tests/client/requirements.lock
+echo "client-env: .venv-client ready"

@@ -1,0 +1,146 @@
+"""The composition root: chooses implementations, wires services, builds the FastAPI app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from scrapegate import __version__
+from scrapegate.accounts.keys import KeyService, hash_key
+from scrapegate.accounts.ratelimit import FailedAuthGuard, InMemoryRateLimiter
+from scrapegate.accounts.secrets import master_secret, webhook_secret_for
+from scrapegate.api import health, jobs, scrape, usage
+from scrapegate.api.errors import install_error_handlers
+from scrapegate.api.middleware import RequestPlumbing
+from scrapegate.api.services import Services
+from scrapegate.config import Settings, get_settings
+from scrapegate.domain.netrules import NetPolicy
+from scrapegate.domain.pricing import PriceTable
+from scrapegate.domain.records import WebhookDelivery
+from scrapegate.domain.scrape_request import ValidationContext
+from scrapegate.engine.engine import EngineSettings, ScrapeEngine
+from scrapegate.engine.estimate import CostEstimator
+from scrapegate.fetchers import build_fetchers
+from scrapegate.jobs.cache import ResponseCache
+from scrapegate.jobs.events import JobSignals
+from scrapegate.jobs.queue import InMemoryJobQueue
+from scrapegate.jobs.runner import JobRunner, RunnerSettings
+from scrapegate.jobs.scrape_service import ScrapeService, ServiceSettings
+from scrapegate.jobs.worker import WorkerPool
+from scrapegate.platform.usage_log import UsageLog
+from scrapegate.platform.webhooks import WebhookDispatcher
+from scrapegate.storage.protocols import Storage
+from scrapegate.storage.sql import open_sql_storage, upgrade_database
+
+log = logging.getLogger(__name__)
+
+
+def net_policy(settings: Settings) -> NetPolicy:
+    sec = settings.security
+    return NetPolicy.build(allow_private=settings.allow_private_networks,
+                           allowed_cidrs=sec.allowed_private_cidrs,
+                           allowed_ports=sec.allowed_ports, deny_hosts=sec.deny_hosts)
+
+
+async def open_storage(settings: Settings) -> Storage:
+    url = settings.resolved_database_url
+    await upgrade_database(url)
+    return await open_sql_storage(url)
+
+
+def build_services(settings: Settings, storage: Storage) -> Services:
+    prices = PriceTable.from_settings(settings.pricing)
+    policy = net_policy(settings)
+    secret = master_secret(settings)
+    engine = ScrapeEngine(
+        build_fetchers(settings.server.contact_url), prices, policy, storage.playbook,
+        EngineSettings(min_words=settings.quality.min_words,
+                       playbook_shared=settings.playbook.shared,
+                       playbook_overrides=settings.playbook.overrides,
+                       allow_stealth_tiers=settings.escalation.allow_stealth_tiers))
+    estimator = CostEstimator(prices, storage.playbook, shared=settings.playbook.shared,
+                              overrides=settings.playbook.overrides,
+                              allow_stealth=settings.escalation.allow_stealth_tiers)
+    webhook_policy = NetPolicy.build(
+        allow_private=settings.allow_private_networks or settings.webhooks.allow_private_networks,
+        allowed_cidrs=settings.security.allowed_private_cidrs,
+        allowed_ports=settings.security.allowed_ports)
+    async def job_webhook_secret(delivery: WebhookDelivery) -> str | None:
+        job = await storage.jobs.get(delivery.job_id) if delivery.job_id else None
+        return job.webhook_secret if job else None
+
+    webhooks = WebhookDispatcher(storage.webhooks, policy=webhook_policy,
+                                 settings=settings.webhooks, development=settings.development,
+                                 version=__version__, secret_resolver=job_webhook_secret)
+    signals, cache, queue = JobSignals(), ResponseCache(storage.cache), InMemoryJobQueue()
+    runner = JobRunner(storage, engine, signals, cache,
+                       RunnerSettings(billing_enabled=settings.billing.enabled,
+                                      result_ttl_s=settings.jobs.result_ttl_s,
+                                      lease_s=settings.jobs.lease_s),
+                       webhooks=webhooks)
+    pool = WorkerPool(storage, queue, runner, size=settings.jobs.workers,
+                      org_limit=lambda org_id: settings.rate_limits.default_concurrency,
+                      purge_interval_s=settings.jobs.purge_interval_s,
+                      tombstone_ttl_s=settings.jobs.tombstone_ttl_s)
+    service = ScrapeService(storage, queue, signals, cache, estimator, ServiceSettings(
+        billing_enabled=settings.billing.enabled,
+        sync_wait_budget_s=settings.scrape.sync_wait_budget_s,
+        webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id)))
+    validation = ValidationContext(policy=policy, prices=prices,
+                                   development=settings.development,
+                                   webhooks_allow_private=webhook_policy.allow_private,
+                                   default_cache_ttl_s=settings.scrape.default_cache_ttl_s)
+    return Services(settings=settings, storage=storage,
+                    keys=KeyService(storage, settings.billing.default_balance_microcents),
+                    engine=engine, estimator=estimator, cache=cache, queue=queue, pool=pool,
+                    scrape=service, rate_limiter=InMemoryRateLimiter(),
+                    failed_auth=FailedAuthGuard(), webhooks=webhooks,
+                    usage_log=UsageLog(storage.usage), validation=validation)
+
+
+async def ensure_bootstrap_key(services: Services) -> None:
+    raw = services.settings.bootstrap_api_key
+    if not raw or await services.storage.api_keys.get_by_hash(hash_key(raw)) is not None:
+        return
+    await services.keys.create_key(org_name="bootstrap", name="bootstrap", raw=raw,
+                                   scopes=("read", "write", "admin"))
+
+
+def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = storage or await open_storage(settings)
+        services = build_services(settings, store)
+        app.state.services = services
+        await ensure_bootstrap_key(services)
+        await services.usage_log.start()
+        await services.webhooks.start()
+        await services.pool.start()
+        try:
+            yield
+        finally:
+            await services.pool.stop()
+            await services.webhooks.aclose()
+            await services.usage_log.aclose()
+            for fetcher in services.engine.fetchers.values():
+                await fetcher.aclose()
+            if storage is None:
+                await store.close()
+
+    app = FastAPI(title="scrapegate", version=__version__, lifespan=lifespan,
+                  redirect_slashes=False)
+    install_error_handlers(app)
+    for module in (scrape, jobs, usage, health):
+        app.include_router(module.router)
+    origins = ["*"] if settings.development else settings.server.cors_origins
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"],
+                           allow_headers=["*"])
+    app.add_middleware(RequestPlumbing)
+    return app

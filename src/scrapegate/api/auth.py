@@ -1,0 +1,100 @@
+"""Credentials, scopes and the per-credential request rate (spec README §2, core-api §21.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request
+
+from scrapegate.accounts.keys import Principal
+from scrapegate.accounts.ratelimit import (
+    balance_headers,
+    rate_limit_headers,
+    request_cost,
+    tier_for_balance,
+)
+from scrapegate.api.services import Services
+from scrapegate.errors import Forbidden, RateLimited, Unauthorized
+
+
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def credential_from(request: Request) -> str | None:
+    key = request.headers.get("x-api-key")
+    if key:
+        return key.strip()
+    auth = request.headers.get("authorization", "")
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def authenticate(request: Request, *, polling: bool = False) -> Principal:
+    services = services_of(request)
+    ip = client_ip(request)
+    if not polling:
+        wait = await services.failed_auth.blocked(ip)
+        if wait:
+            raise RateLimited("Too many failed authentications from this address", wait)
+    try:
+        who = await services.keys.authenticate(credential_from(request))
+    except Unauthorized:
+        await services.failed_auth.record_failure(ip)
+        raise
+    org_header = request.headers.get("x-organization-id")
+    if org_header and org_header != who.org_id:
+        raise Forbidden("X-Organization-Id does not match the API key's organization")
+    request.state.principal = who
+    return who
+
+
+async def _limits_for(services: Services, who: Principal) -> tuple[int, int]:
+    """(requests per minute, concurrent jobs) for this credential."""
+    settings = services.settings
+    if settings.billing.enabled:
+        _, rpm, concurrency = tier_for_balance(await services.storage.ledger.balance(who.org_id))
+    else:
+        rpm, concurrency = settings.rate_limits.default_rpm, settings.rate_limits.default_concurrency
+    return who.key.rpm_limit or rpm, concurrency
+
+
+async def apply_rate_limit(request: Request, who: Principal, *, polling: bool = False) -> None:
+    services = services_of(request)
+    rpm, concurrency = await _limits_for(services, who)
+    if polling:
+        # Job polling has its own bucket: 20 requests/s per credential by default.
+        poll_rpm = services.settings.rate_limits.job_poll_per_second * 60
+        decision = await services.rate_limiter.hit(f"poll:{who.credential}", poll_rpm, 1)
+    else:
+        decision = await services.rate_limiter.hit(who.credential, rpm,
+                                                   request_cost(request.method))
+    headers = rate_limit_headers(decision, concurrency, services.pool.running_for(who.org_id))
+    if services.settings.billing.enabled:
+        billing = services.settings.billing
+        headers.update(balance_headers(await services.storage.ledger.balance(who.org_id),
+                                       billing.warn_low_microcents,
+                                       billing.warn_critical_microcents))
+    request.state.extra_headers = headers
+    if not decision.allowed:
+        raise RateLimited("Rate limit exceeded; slow down.", decision.retry_after,
+                          {"retry_after": decision.retry_after, "limit": decision.limit})
+
+
+def require(scope: str, *, polling: bool = False) -> Callable[[Request], Awaitable[Principal]]:
+    async def dependency(request: Request) -> Principal:
+        who = await authenticate(request, polling=polling)
+        if not who.has_scope(scope):
+            raise Forbidden(f"This API key lacks the '{scope}' scope",
+                            {"required_scope": scope})
+        await apply_rate_limit(request, who, polling=polling)
+        return who
+
+    return dependency

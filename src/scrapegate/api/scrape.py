@@ -1,0 +1,35 @@
+"""POST /api/v1/scrape and /api/v1/scrape/estimate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from scrapegate.accounts.keys import Principal
+from scrapegate.api.auth import require, services_of
+from scrapegate.api.body import read_json
+from scrapegate.domain.scrape_request import parse_estimate_request, parse_scrape_request
+
+router = APIRouter(prefix="/api/v1", tags=["scrape"])
+
+
+@router.post("/scrape", summary="Scrape one URL")
+async def scrape(request: Request, who: Principal = Depends(require("write"))) -> JSONResponse:
+    services = services_of(request)
+    req = parse_scrape_request(await read_json(request), services.validation)
+    source = request.headers.get("x-alterlab-source") or request.headers.get("user-agent")
+    answer = await services.scrape.scrape(who, req, source)
+    if answer.accepted is not None:
+        return JSONResponse(answer.accepted, status_code=202,
+                            headers={"Location": answer.accepted["poll_url"]})
+    return JSONResponse(answer.result)
+
+
+@router.post("/scrape/estimate", summary="Estimate the cost of a scrape")
+async def estimate(request: Request, who: Principal = Depends(require("read"))) -> dict[str, Any]:
+    services = services_of(request)
+    req = parse_estimate_request(await read_json(request), services.validation)
+    cache_possible = req.cache and await services.cache.exists(req, who.org_id)
+    return await services.estimator.estimate(req, who.org_id, cache_possible)

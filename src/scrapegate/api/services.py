@@ -1,0 +1,37 @@
+"""Everything a route needs, built once by the composition root (api/app.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scrapegate.accounts.keys import KeyService
+from scrapegate.accounts.ratelimit import FailedAuthGuard, RateLimiter
+from scrapegate.config import Settings
+from scrapegate.domain.scrape_request import ValidationContext
+from scrapegate.engine.engine import ScrapeEngine
+from scrapegate.engine.estimate import CostEstimator
+from scrapegate.jobs.cache import ResponseCache
+from scrapegate.jobs.queue import JobQueue
+from scrapegate.jobs.scrape_service import ScrapeService
+from scrapegate.jobs.worker import WorkerPool
+from scrapegate.platform.usage_log import UsageLog
+from scrapegate.platform.webhooks import WebhookDispatcher
+from scrapegate.storage.protocols import Storage
+
+
+@dataclass
+class Services:
+    settings: Settings
+    storage: Storage
+    keys: KeyService
+    engine: ScrapeEngine
+    estimator: CostEstimator
+    cache: ResponseCache
+    queue: JobQueue
+    pool: WorkerPool
+    scrape: ScrapeService
+    rate_limiter: RateLimiter
+    failed_auth: FailedAuthGuard
+    webhooks: WebhookDispatcher
+    usage_log: UsageLog
+    validation: ValidationContext

@@ -1,0 +1,41 @@
+"""GET /api/v1/usage (spec core-api §11)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from scrapegate.accounts.keys import Principal
+from scrapegate.accounts.ratelimit import format_balance, tier_for_balance
+from scrapegate.api.auth import require, services_of
+from scrapegate.domain.records import utcnow
+from scrapegate.domain.timefmt import iso
+
+router = APIRouter(prefix="/api/v1", tags=["usage"])
+
+
+def month_bounds(now: datetime) -> tuple[datetime, datetime]:
+    start = datetime(now.year, now.month, 1, tzinfo=UTC)
+    end = datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=UTC)
+    return start, end
+
+
+@router.get("/usage", summary="Balance and usage of the current period")
+async def usage(request: Request, who: Principal = Depends(require("read"))) -> dict[str, Any]:
+    services = services_of(request)
+    start, end = month_bounds(utcnow())
+    await services.usage_log.flush()
+    summary = await services.storage.usage.summary(who.org_id, start, end)
+    enabled = services.settings.billing.enabled
+    balance = await services.storage.ledger.balance(who.org_id) if enabled else None
+    slug = tier_for_balance(balance)[0] if balance is not None else "custom"
+    return {
+        "credits_available": balance, "credits_used": summary.credits,
+        "credits_limit": balance + summary.credits if balance is not None else None,
+        "requests_count": summary.requests, "subscription_tier": slug,
+        "billing_period_start": iso(start), "billing_period_end": iso(end),
+        "billing_enabled": enabled,
+        "balance_display": format_balance(balance) if balance is not None else None,
+    }

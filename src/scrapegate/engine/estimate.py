@@ -1,0 +1,78 @@
+"""Cost before the fetch: the admission minimum (§3.5) and the estimate route (§10)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from scrapegate.domain.pricing import PriceTable, addon_credits, addon_names
+from scrapegate.domain.records import DomainAttempt
+from scrapegate.domain.scrape_request import ScrapeRequest
+from scrapegate.domain.tiers import Tier
+from scrapegate.engine.domains import registrable_domain
+from scrapegate.engine.planning import TierPlan, plan_tiers, playbook_min_tier, playbook_usual_tier
+from scrapegate.storage.protocols import PlaybookRepository
+
+
+class CostEstimator:
+    def __init__(self, prices: PriceTable, playbook: PlaybookRepository, *,
+                 shared: bool = False, overrides: Mapping[str, str] | None = None,
+                 allow_stealth: bool = True) -> None:
+        self._prices = prices
+        self._playbook = playbook
+        self._shared = shared
+        self._overrides = dict(overrides or {})
+        self._allow_stealth = allow_stealth
+
+    async def _history(self, req: ScrapeRequest, org_id: str) -> tuple[str, list[DomainAttempt]]:
+        domain = registrable_domain(req.url)
+        scope = None if self._shared else org_id
+        return domain, await self._playbook.recent(domain, org_id=scope, limit=50)
+
+    def _plan(self, req: ScrapeRequest, domain: str, history: list[DomainAttempt]) -> TierPlan:
+        override = self._overrides.get(domain)
+        pb_min = Tier(override) if override else playbook_min_tier(history)
+        return plan_tiers(req, pb_min, allow_stealth=self._allow_stealth)
+
+    async def minimum_credits(self, req: ScrapeRequest, org_id: str) -> int:
+        domain, history = await self._history(req, org_id)
+        plan = self._plan(req, domain, history)
+        return self._prices.tier_price(plan.start) + addon_credits(req, self._prices)
+
+    async def estimate(self, req: ScrapeRequest, org_id: str, cache_hit_possible: bool) -> dict[
+        str, Any
+    ]:
+        domain, history = await self._history(req, org_id)
+        plan = self._plan(req, domain, history)
+        usual, count, samples = playbook_usual_tier(history)
+        tier = usual if usual is not None and plan.start <= usual <= plan.cap else plan.start
+        addons = {name: self._prices.addons[name] for name in addon_names(req)}
+        estimated = self._prices.tier_price(tier) + sum(addons.values())
+        highest = self._prices.tier_price(plan.cap) + sum(addons.values())
+        max_credits = req.cost_controls.max_credits
+        if max_credits:
+            highest = min(highest, max_credits)
+        return {
+            "url": req.url, "estimated_tier": tier.value, "estimated_credits": estimated,
+            "confidence": _confidence(count, samples), "max_possible_credits": highest,
+            "domain_min_tier": plan.playbook_min.value if plan.playbook_min else None,
+            "cache_hit_possible": cache_hit_possible,
+            "reasoning": _reasoning(domain, tier, count, samples, addons),
+            "breakdown": {"tier_credits": self._prices.tier_price(tier), "addons": addons,
+                          "extraction_credits": 0},
+        }
+
+
+def _confidence(count: int, samples: int) -> str:
+    if samples >= 20 and count / samples >= 0.8:
+        return "high"
+    return "medium" if samples >= 5 else "low"
+
+
+def _reasoning(domain: str, tier: Tier, count: int, samples: int, addons: dict[str, int]) -> str:
+    if samples and count:
+        text = f"{domain} succeeded at tier {tier.value} in {count} of its last {samples} requests"
+    else:
+        text = f"No history for {domain}; starting at tier {tier.value}"
+    extras = "".join(f"; {name} add-on +{price}" for name, price in addons.items())
+    return text + extras + "."

@@ -1,0 +1,26 @@
+"""The job queue protocol and its in-process implementation (Redis comes with multi-machine mode)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Protocol
+
+
+class JobQueue(Protocol):
+    async def put(self, job_id: str) -> None: ...
+    async def get(self) -> str: ...
+    def depth(self) -> int: ...
+
+
+class InMemoryJobQueue:
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+
+    async def put(self, job_id: str) -> None:
+        await self._queue.put(job_id)
+
+    async def get(self) -> str:
+        return await self._queue.get()
+
+    def depth(self) -> int:
+        return self._queue.qsize()

@@ -1,0 +1,140 @@
+"""Accepting scrapes: cache, coalescing, admission, the job, and the sync-or-async answer (§8)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from scrapegate.accounts.billing import Reservation, admit
+from scrapegate.accounts.keys import Principal
+from scrapegate.domain.records import Job, UsageRow, new_id, utcnow
+from scrapegate.domain.scrape_request import ScrapeRequest
+from scrapegate.domain.timefmt import iso
+from scrapegate.engine.domains import registrable_domain
+from scrapegate.engine.estimate import CostEstimator
+from scrapegate.errors import JobExpired, NotFound, error_from_code
+from scrapegate.jobs.cache import ResponseCache
+from scrapegate.jobs.events import JobSignals
+from scrapegate.jobs.queue import JobQueue
+from scrapegate.jobs.runner import META_KEY, job_meta
+from scrapegate.storage.protocols import Storage
+
+AsyncReason = Literal["sync_false", "webhook_only", "sync_budget_exceeded"]
+
+
+@dataclass(frozen=True)
+class ScrapeAnswer:
+    """Either a finished scrape (``result``) or an accepted job to poll (``accepted``)."""
+
+    result: dict[str, Any] | None = None
+    accepted: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    billing_enabled: bool
+    sync_wait_budget_s: float
+    webhook_secret_for: Callable[[str], str]
+
+
+class ScrapeService:
+    def __init__(self, storage: Storage, queue: JobQueue, signals: JobSignals,
+                 cache: ResponseCache, estimator: CostEstimator,
+                 settings: ServiceSettings) -> None:
+        self._storage = storage
+        self._queue = queue
+        self._signals = signals
+        self._cache = cache
+        self._estimator = estimator
+        self._settings = settings
+
+    async def scrape(self, who: Principal, req: ScrapeRequest, source: str | None) -> ScrapeAnswer:
+        job_id = new_id()
+        hit = await self._cache.lookup(req, who.org_id, job_id)
+        if hit is not None:
+            await self._log_cache_hit(who, req, hit, source)
+            return ScrapeAnswer(result=hit)
+        job = await self._storage.jobs.find_inflight(who.org_id, req.canonical_hash())
+        if job is None:
+            job = await self._accept(who, req, job_id, source)
+        reason = async_reason(req)
+        if reason is not None:
+            return ScrapeAnswer(accepted=self.accepted_body(job, reason))
+        finished = await self.wait(job, self.sync_budget(req))
+        if not finished.terminal:
+            return ScrapeAnswer(accepted=self.accepted_body(finished, "sync_budget_exceeded"))
+        if finished.status == "failed":
+            raise error_from_code(finished.error_code or "INTERNAL_ERROR",
+                                  finished.error or "Job failed", finished.error_details)
+        return ScrapeAnswer(result=finished.result)
+
+    async def _accept(self, who: Principal, req: ScrapeRequest, job_id: str,
+                      source: str | None) -> Job:
+        minimum = await self._estimator.minimum_credits(req, who.org_id)
+        reservation = Reservation(self._storage.ledger, who.org_id, job_id,
+                                  enabled=self._settings.billing_enabled)
+        if self._settings.billing_enabled:
+            await admit(reservation, minimum, await self._storage.ledger.balance(who.org_id))
+        request = req.to_json()
+        request[META_KEY] = {"source": source, "estimated_credits": minimum}
+        job = Job(id=job_id, org_id=who.org_id, key_id=who.key.id, type="scrape",
+                  request=request, request_hash=req.canonical_hash(),
+                  credits_reserved=reservation.held, webhook_url=req.webhook_url,
+                  webhook_secret=req.webhook_secret or self._settings.webhook_secret_for(who.org_id))
+        await self._storage.jobs.create(job)
+        await self._queue.put(job.id)
+        return job
+
+    def sync_budget(self, req: ScrapeRequest) -> float:
+        budget = req.sync_wait_seconds or self._settings.sync_wait_budget_s
+        return max(min(float(budget), float(req.timeout) - 3.0), 1.0)
+
+    async def wait(self, job: Job, timeout: float) -> Job:
+        async with self._signals.watch(job.id) as event:
+            current = await self._storage.jobs.get(job.id) or job
+            if current.terminal:
+                return current
+            try:
+                await asyncio.wait_for(event.wait(), timeout)
+            except TimeoutError:
+                pass
+        return await self._storage.jobs.get(job.id) or job
+
+    def accepted_body(self, job: Job, reason: AsyncReason) -> dict[str, Any]:
+        return {
+            "job_id": job.id, "status": "running" if job.status == "running" else "pending",
+            "reason": reason, "poll_url": f"/api/v1/jobs/{job.id}",
+            "created_at": iso(job.created_at),
+            "estimated_credits": job_meta(job).get("estimated_credits", 0),
+            "message": "Job accepted. Poll GET /api/v1/jobs/{job_id} for the result.",
+        }
+
+    async def job_for(self, org_id: str, job_id: str) -> Job:
+        job = await self._storage.jobs.get(job_id)
+        if job is not None and job.org_id == org_id:
+            return job
+        stone = await self._storage.jobs.tombstone(job_id)
+        if stone is not None and stone.org_id == org_id:
+            raise JobExpired(f"Job {job_id} has expired (results are kept for 1 hour). "
+                             "Submit a new request.")
+        raise NotFound("Job not found")
+
+    async def _log_cache_hit(self, who: Principal, req: ScrapeRequest, hit: dict[str, Any],
+                             source: str | None) -> None:
+        await self._storage.usage.append(UsageRow(
+            id=new_id(), org_id=who.org_id, key_id=who.key.id, route="/api/v1/scrape",
+            method="POST", status_code=int(hit.get("status_code", 200)), latency_ms=0,
+            kind="scrape", job_id=hit["job_id"], url=req.url,
+            domain=registrable_domain(req.url), mode=req.mode,
+            tier=(hit.get("billing") or {}).get("tier_used"), credits=0, cache_hit=True,
+            source=source, created_at=utcnow()))
+
+
+def async_reason(req: ScrapeRequest) -> AsyncReason | None:
+    if req.sync is False:
+        return "sync_false"
+    if req.webhook_url and req.sync is None:
+        return "webhook_only"
+    return None
