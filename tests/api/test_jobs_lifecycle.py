@@ -136,3 +136,43 @@ def test_webhook_only_request_is_async_and_signed(server_factory: Any, fixture_s
     payload = json.loads(body)
     assert payload["data"]["job_id"] == response.json()["job_id"]
     assert payload["data"]["result"]["status_code"] == 200
+
+
+def test_full_queue_is_concurrency_limited(server_factory: Any, fixture_site: Any) -> None:
+    server = server_factory(rate_limits={"default_concurrency": 1}, jobs={"workers": 1})
+    api = httpx.Client(base_url=server.url, headers={"X-API-Key": ADMIN_KEY}, timeout=60)
+    statuses = [
+        api.post("/api/v1/scrape", json={"url": fixture_site.url(f"/slow?delay=2&q={i}"),
+                                         "sync": False}).status_code
+        for i in range(13)
+    ]
+    assert statuses.count(202) >= 10
+    limited = api.post("/api/v1/scrape", json={"url": fixture_site.url("/slow?delay=2&q=x"),
+                                               "sync": False})
+    assert limited.status_code == 429
+    assert limited.json()["error"] == "CONCURRENCY_LIMITED"
+    assert limited.headers["Retry-After"] == "2"
+
+
+def test_respect_robots_refuses_disallowed_paths(api: httpx.Client, fixture_site: Any) -> None:
+    refused = api.post("/api/v1/scrape", json={"url": fixture_site.url("/private/page"),
+                                               "respect_robots": True})
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "ROBOTS_DISALLOWED"
+    allowed = api.post("/api/v1/scrape", json={"url": fixture_site.url("/article"),
+                                               "respect_robots": True})
+    assert allowed.status_code == 200
+
+
+def test_job_waiting_too_long_in_queue_times_out(server_factory: Any, fixture_site: Any) -> None:
+    server = server_factory(rate_limits={"default_concurrency": 1},
+                            jobs={"workers": 2, "queue_timeout_s": 1})
+    api = httpx.Client(base_url=server.url, headers={"X-API-Key": ADMIN_KEY}, timeout=60)
+    api.post("/api/v1/scrape", json={"url": fixture_site.url("/slow?delay=3&qt=1"),
+                                     "sync": False})
+    waiting = api.post("/api/v1/scrape", json={"url": fixture_site.url("/article?qt=2"),
+                                               "sync": False}).json()
+    job = wait_job(api, waiting["job_id"])
+    assert job["status"] == "failed"
+    assert job["error_code"] == "TIMEOUT"
+    assert job["error_details"]["cause"] == "queue_timeout"

@@ -76,6 +76,9 @@ def build_services(settings: Settings, storage: Storage) -> Services:
     webhooks = WebhookDispatcher(storage.webhooks, policy=webhook_policy,
                                  settings=settings.webhooks, development=settings.development,
                                  version=__version__, secret_resolver=job_webhook_secret)
+    def org_limit(org_id: str) -> int:
+        return settings.rate_limits.default_concurrency
+
     signals, cache, queue = JobSignals(), ResponseCache(storage.cache), InMemoryJobQueue()
     runner = JobRunner(storage, engine, signals, cache,
                        RunnerSettings(billing_enabled=settings.billing.enabled,
@@ -83,13 +86,15 @@ def build_services(settings: Settings, storage: Storage) -> Services:
                                       lease_s=settings.jobs.lease_s),
                        webhooks=webhooks)
     pool = WorkerPool(storage, queue, runner, size=settings.jobs.workers,
-                      org_limit=lambda org_id: settings.rate_limits.default_concurrency,
+                      org_limit=org_limit,
                       purge_interval_s=settings.jobs.purge_interval_s,
+                      queue_timeout_s=settings.jobs.queue_timeout_s,
                       tombstone_ttl_s=settings.jobs.tombstone_ttl_s)
     service = ScrapeService(storage, queue, signals, cache, estimator, ServiceSettings(
         billing_enabled=settings.billing.enabled,
         sync_wait_budget_s=settings.scrape.sync_wait_budget_s,
-        webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id)))
+        webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
+        concurrency_limit=org_limit))
     validation = ValidationContext(policy=policy, prices=prices,
                                    development=settings.development,
                                    webhooks_allow_private=webhook_policy.allow_private,

@@ -20,6 +20,7 @@ from scrapegate.engine.attempts import FetchedPage
 from scrapegate.engine.charging import ChargeGuard, UnlimitedGuard
 from scrapegate.engine.content_types import check_content_type
 from scrapegate.engine.escalation import Accepted, EscalationRun, Escalator
+from scrapegate.engine.robots import RobotsGate
 from scrapegate.engine.planning import TierPlan, plan_tiers, playbook_min_tier, tier_cap_warning
 from scrapegate.fetchers.base import Fetcher
 from scrapegate.storage.protocols import PlaybookRepository
@@ -82,8 +83,11 @@ class ScrapeEngine:
         self.policy = policy
         self._playbook = playbook
         self._settings = settings
+        self._robots = RobotsGate(fetchers[Tier.CURL], policy) if Tier.CURL in fetchers else None
 
     async def scrape(self, req: ScrapeRequest, ctx: ScrapeContext) -> ScrapeOutcome:
+        if req.respect_robots and self._robots is not None:
+            await self._robots.check(req.url)
         domain = registrable_domain(req.url)
         pb_min = await self._playbook_min(domain, ctx.org_id)
         plan = plan_tiers(req, pb_min, allow_stealth=self._settings.allow_stealth_tiers)

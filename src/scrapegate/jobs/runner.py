@@ -74,6 +74,16 @@ class JobRunner:
         self._signals.finished(job.id)
         return True
 
+    async def time_out_in_queue(self, job: Job) -> None:
+        """A scrape that waited longer than the queue limit fails without being attempted."""
+        req = job_request(job)
+        reservation = Reservation(self._storage.ledger, job.org_id, job.id,
+                                  enabled=self._settings.billing_enabled,
+                                  held=job.credits_reserved)
+        await self._fail(job, req, reservation, Timeout(
+            "The job waited in the queue longer than allowed.", {"cause": "queue_timeout"}))
+        self._signals.finished(job.id)
+
     async def _heartbeat(self, job: Job, owner: str) -> None:
         while True:
             await asyncio.sleep(self._settings.lease_s / 3)

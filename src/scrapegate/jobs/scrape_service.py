@@ -14,7 +14,7 @@ from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.timefmt import iso
 from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.estimate import CostEstimator
-from scrapegate.errors import JobExpired, NotFound, error_from_code
+from scrapegate.errors import ConcurrencyLimited, JobExpired, NotFound, error_from_code
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.events import JobSignals
 from scrapegate.jobs.queue import JobQueue
@@ -37,6 +37,7 @@ class ServiceSettings:
     billing_enabled: bool
     sync_wait_budget_s: float
     webhook_secret_for: Callable[[str], str]
+    concurrency_limit: Callable[[str], int] = lambda org_id: 20
 
 
 class ScrapeService:
@@ -72,6 +73,7 @@ class ScrapeService:
 
     async def _accept(self, who: Principal, req: ScrapeRequest, job_id: str,
                       source: str | None) -> Job:
+        await self._check_queue_room(who.org_id)
         minimum = await self._estimator.minimum_credits(req, who.org_id)
         reservation = Reservation(self._storage.ledger, who.org_id, job_id,
                                   enabled=self._settings.billing_enabled)
@@ -86,6 +88,17 @@ class ScrapeService:
         await self._storage.jobs.create(job)
         await self._queue.put(job.id)
         return job
+
+    async def _check_queue_room(self, org_id: str) -> None:
+        """429 once 10 x the concurrency limit of individual jobs wait (spec core-api §21.2)."""
+        # A probe created now: its queue position counts every pending job of the organization.
+        probe = Job(id=new_id(), org_id=org_id, key_id=None, type="scrape", request={},
+                    request_hash="")
+        waiting = await self._storage.jobs.queue_position(probe) - 1
+        if waiting >= 10 * self._settings.concurrency_limit(org_id):
+            raise ConcurrencyLimited(
+                "Too many jobs are waiting for this organization; retry shortly.", 2,
+                {"queued": waiting})
 
     def sync_budget(self, req: ScrapeRequest) -> float:
         budget = req.sync_wait_seconds or self._settings.sync_wait_budget_s

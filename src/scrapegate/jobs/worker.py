@@ -22,7 +22,7 @@ ConcurrencyLimit = Callable[[str], int]
 class WorkerPool:
     def __init__(self, storage: Storage, queue: JobQueue, runner: JobRunner, *, size: int,
                  org_limit: ConcurrencyLimit, purge_interval_s: float = 60.0,
-                 tombstone_ttl_s: int = 7 * 86_400) -> None:
+                 tombstone_ttl_s: int = 7 * 86_400, queue_timeout_s: float = 600.0) -> None:
         self._storage = storage
         self._queue = queue
         self._runner = runner
@@ -30,6 +30,7 @@ class WorkerPool:
         self._org_limit = org_limit
         self._purge_interval_s = purge_interval_s
         self._tombstone_ttl_s = tombstone_ttl_s
+        self._queue_timeout_s = queue_timeout_s
         self._running: dict[str, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._delayed: set[asyncio.Task[None]] = set()  # requeues waiting for their moment
@@ -68,6 +69,10 @@ class WorkerPool:
     async def _run_one(self, job_id: str) -> None:
         job = await self._storage.jobs.get(job_id)
         if job is None or job.terminal:
+            return
+        waited = (utcnow() - job.created_at).total_seconds()
+        if job.status == "pending" and waited > self._queue_timeout_s:
+            await self._runner.time_out_in_queue(job)
             return
         if job.status == "running" and job.lease_until and job.lease_until > utcnow():
             # Held by a lease, perhaps of a process that died: look again when it lapses.
