@@ -23,8 +23,9 @@ def main() -> None:
         site = FixtureSite().start()
         settings = make_settings(Path(folder), server={"mode": "development"})
         with LiveServer(settings) as server:
-            print(json.dumps({"api": server.url, "site": site.base_url, "key": ADMIN_KEY}),
-                  flush=True)
+            print(
+                json.dumps({"api": server.url, "site": site.base_url, "key": ADMIN_KEY}), flush=True
+            )
             sys.stdin.read()
         site.stop()
 

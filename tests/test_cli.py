@@ -15,8 +15,9 @@ SCRIPT = Path(sys.executable).parent / "scrapegate"
 
 def run(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "SCRAPEGATE_DATA_DIR": str(data_dir), **env}
-    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, timeout=120,
-                          env=environment)
+    return subprocess.run(
+        [str(SCRIPT), *args], capture_output=True, text=True, timeout=120, env=environment
+    )
 
 
 def test_keys_create_prints_the_key_last(tmp_path: Path) -> None:
@@ -47,8 +48,7 @@ def test_invalid_setting_stops_with_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", [None, "text"])
-def test_scrape_runs_the_engine_locally(tmp_path: Path, fixture_site: Any,
-                                        fmt: str | None) -> None:
+def test_scrape_runs_the_engine_locally(tmp_path: Path, fixture_site: Any, fmt: str | None) -> None:
     args = ["scrape", fixture_site.url("/article")] + (["--format", fmt] if fmt else [])
     result = run(tmp_path, *args, SCRAPEGATE_ALLOW_PRIVATE_NETWORKS="true")
     assert result.returncode == 0, result.stderr
@@ -56,7 +56,8 @@ def test_scrape_runs_the_engine_locally(tmp_path: Path, fixture_site: Any,
 
 
 def test_scrape_refuses_private_targets_by_default(tmp_path: Path, fixture_site: Any) -> None:
-    result = run(tmp_path, "scrape", fixture_site.url("/article"),
-                 SCRAPEGATE_ALLOW_PRIVATE_NETWORKS="false")
+    result = run(
+        tmp_path, "scrape", fixture_site.url("/article"), SCRAPEGATE_ALLOW_PRIVATE_NETWORKS="false"
+    )
     assert result.returncode == 1
     assert "URL_NOT_ALLOWED" in result.stderr

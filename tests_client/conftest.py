@@ -20,8 +20,13 @@ SERVER_PYTHON = ROOT / ".venv" / "bin" / "python"
 def stack() -> Iterator[dict[str, Any]]:
     env = {**os.environ, "SCRAPEGATE_ALLOW_PRIVATE_NETWORKS": "true"}
     process = subprocess.Popen(
-        [str(SERVER_PYTHON), "-m", "tests.client_stack"], cwd=ROOT, env=env,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [str(SERVER_PYTHON), "-m", "tests.client_stack"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None and process.stdin is not None
     line = process.stdout.readline()
     if not line:

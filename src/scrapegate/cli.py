@@ -45,11 +45,18 @@ def serve(host: str | None, port: int | None) -> None:
 
     settings = _settings()
     host, port = host or settings.host, port or settings.port
-    click.echo(f"scrapegate {__version__} on http://{host}:{port}  "
-               f"(database: {settings.resolved_database_url.split('://')[0]})")
+    click.echo(
+        f"scrapegate {__version__} on http://{host}:{port}  "
+        f"(database: {settings.resolved_database_url.split('://')[0]})"
+    )
     click.echo("Create an API key in another shell:  .venv/bin/scrapegate keys create --name me")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level,
-                proxy_headers=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        proxy_headers=False,
+    )
 
 
 @main.command()
@@ -71,8 +78,9 @@ def keys() -> None:
 @click.option("--org", "org_name", default="default", show_default=True)
 @click.option("--name", default="default", show_default=True)
 @click.option("--scopes", default="read,write", show_default=True)
-@click.option("--balance", type=int, default=None, help="Initial balance of a new organization "
-              "in microcents.")
+@click.option(
+    "--balance", type=int, default=None, help="Initial balance of a new organization in microcents."
+)
 def keys_create(org_name: str, name: str, scopes: str, balance: int | None) -> None:
     """Create a key; the key alone is printed on the last line."""
     from scrapegate.accounts.keys import KeyService, parse_scopes
@@ -82,7 +90,8 @@ def keys_create(org_name: str, name: str, scopes: str, balance: int | None) -> N
 
     async def create(storage: Any) -> Any:
         return await KeyService(storage, default_balance).create_key(
-            org_name=org_name, name=name, scopes=parse_scopes(scopes))
+            org_name=org_name, name=name, scopes=parse_scopes(scopes)
+        )
 
     minted = _run(lambda: _with_storage(settings, create))
     click.echo(f"organization: {minted.org.name} ({minted.org.id})")
@@ -101,8 +110,10 @@ def keys_list() -> None:
         for slug_org in await storage.organizations.list_all():
             for key in await storage.api_keys.list_for_org(slug_org.id):
                 state = "revoked" if key.revoked_at else "active"
-                rows.append(f"{key.id}  {key.key_prefix}…  {key.name}  org={slug_org.slug}  "
-                            f"{','.join(key.scopes)}  {state}")
+                rows.append(
+                    f"{key.id}  {key.key_prefix}…  {key.name}  org={slug_org.slug}  "
+                    f"{','.join(key.scopes)}  {state}"
+                )
         return rows
 
     for row in _run(lambda: _with_storage(settings, listing)):
@@ -140,7 +151,8 @@ def credits_add(org_name: str, microcents: int) -> None:
 
     async def add(storage: Any) -> int:
         org = await KeyService(storage, settings.billing.default_balance_microcents).ensure_org(
-            org_name)
+            org_name
+        )
         await storage.ledger.apply(org.id, microcents, "deposit", note="cli credits add")
         return int(await storage.ledger.balance(org.id))
 
@@ -184,8 +196,13 @@ async def scrape_locally(settings: Settings, body: dict[str, Any]) -> dict[str, 
     prices, policy = PriceTable.from_settings(settings.pricing), net_policy(settings)
     req = parse_scrape_request(body, ValidationContext(policy=policy, prices=prices))
     fetchers = build_fetchers(settings.server.contact_url)
-    engine = ScrapeEngine(fetchers, prices, policy, create_memory_storage().playbook,
-                          EngineSettings(min_words=settings.quality.min_words))
+    engine = ScrapeEngine(
+        fetchers,
+        prices,
+        policy,
+        create_memory_storage().playbook,
+        EngineSettings(min_words=settings.quality.min_words),
+    )
     try:
         return (await engine.scrape(req, ScrapeContext(org_id="local"))).response
     finally:
@@ -201,4 +218,3 @@ async def _with_storage(settings: Settings, action: Callable[[Any], Awaitable[T]
         return await action(storage)
     finally:
         await storage.close()
-

@@ -44,7 +44,9 @@ class PricingSettings(BaseModel):
     @classmethod
     def _six_prices(cls, value: list[int]) -> list[int]:
         if len(value) != 6 or any(p < 0 for p in value):
-            raise ValueError("pricing.tiers needs six non-negative prices (tiers 1, 2, 3, 3.5, 4, 5)")
+            raise ValueError(
+                "pricing.tiers needs six non-negative prices (tiers 1, 2, 3, 3.5, 4, 5)"
+            )
         return value
 
 

@@ -27,9 +27,7 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
-    Callable[..., LiveServer]
-]:
+def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., LiveServer]]:
     started: list[LiveServer] = []
 
     def start(data_dir: Path | None = None, **overrides: Any) -> LiveServer:
@@ -50,18 +48,22 @@ def server(server_factory: Callable[..., LiveServer]) -> LiveServer:
 
 @pytest.fixture(scope="module")
 def api(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, headers={"X-API-Key": ADMIN_KEY},
-                      timeout=60) as client:
+    with httpx.Client(base_url=server.url, headers={"X-API-Key": ADMIN_KEY}, timeout=60) as client:
         yield client
 
 
-def new_key(server: LiveServer, org: str, scopes: tuple[str, ...] = ("read", "write"),
-            rpm_limit: int | None = None) -> str:
+def new_key(
+    server: LiveServer,
+    org: str,
+    scopes: tuple[str, ...] = ("read", "write"),
+    rpm_limit: int | None = None,
+) -> str:
     """Mint a key in a fresh organization through the server's own services."""
 
     async def mint() -> str:
-        minted = await server.services.keys.create_key(org_name=org, name=org, scopes=scopes,
-                                                       rpm_limit=rpm_limit)
+        minted = await server.services.keys.create_key(
+            org_name=org, name=org, scopes=scopes, rpm_limit=rpm_limit
+        )
         return minted.raw
 
     return str(server.call(mint()))

@@ -52,8 +52,12 @@ def ledger_state(server: LiveServer, org_id: str) -> tuple[int, int]:
 
 def test_success_debits_the_tier_price(billed: LiveServer, fixture_site: Any) -> None:
     key, org = mint(billed, "payer", 10_000)
-    response = httpx.post(f"{billed.url}/api/v1/scrape", headers={"X-API-Key": key},
-                          json={"url": fixture_site.url("/article")}, timeout=60)
+    response = httpx.post(
+        f"{billed.url}/api/v1/scrape",
+        headers={"X-API-Key": key},
+        json={"url": fixture_site.url("/article")},
+        timeout=60,
+    )
     assert response.status_code == 200
     assert response.json()["credits_used"] == 200
     assert response.json()["billing"]["billing_enabled"] is True
@@ -65,20 +69,26 @@ def test_success_debits_the_tier_price(billed: LiveServer, fixture_site: Any) ->
 
 def test_failed_scrape_is_refunded(billed: LiveServer, fixture_site: Any) -> None:
     key, org = mint(billed, "refunded", 10_000)
-    response = httpx.post(f"{billed.url}/api/v1/scrape", headers={"X-API-Key": key},
-                          json={"url": fixture_site.url("/challenge/cloudflare"),
-                                "cost_controls": {"max_tier": "3"}}, timeout=60)
+    response = httpx.post(
+        f"{billed.url}/api/v1/scrape",
+        headers={"X-API-Key": key},
+        json={"url": fixture_site.url("/challenge/cloudflare"), "cost_controls": {"max_tier": "3"}},
+        timeout=60,
+    )
     assert response.status_code == 403
     balance, total = ledger_state(billed, org)
     assert balance == 10_000 == total
 
 
-def test_insufficient_balance_is_402_before_fetching(billed: LiveServer,
-                                                     fixture_site: Any) -> None:
+def test_insufficient_balance_is_402_before_fetching(billed: LiveServer, fixture_site: Any) -> None:
     key, _ = mint(billed, "poor", 100)
     fixture_site.clear()
-    response = httpx.post(f"{billed.url}/api/v1/scrape", headers={"X-API-Key": key},
-                          json={"url": fixture_site.url("/article?poor=1")}, timeout=60)
+    response = httpx.post(
+        f"{billed.url}/api/v1/scrape",
+        headers={"X-API-Key": key},
+        json={"url": fixture_site.url("/article?poor=1")},
+        timeout=60,
+    )
     assert response.status_code == 402
     assert response.json()["error"] == "INSUFFICIENT_BALANCE"
     assert response.json()["details"]["required_microcents"] == 200
@@ -89,9 +99,12 @@ def test_concurrent_scrapes_never_overdraw(billed: LiveServer, fixture_site: Any
     key, org = mint(billed, "crowd", 1_000)  # room for exactly five tier-1 scrapes
 
     def one(i: int) -> int:
-        return httpx.post(f"{billed.url}/api/v1/scrape", headers={"X-API-Key": key},
-                          json={"url": fixture_site.url(f"/article?crowd={i}")},
-                          timeout=60).status_code
+        return httpx.post(
+            f"{billed.url}/api/v1/scrape",
+            headers={"X-API-Key": key},
+            json={"url": fixture_site.url(f"/article?crowd={i}")},
+            timeout=60,
+        ).status_code
 
     with ThreadPoolExecutor(max_workers=12) as pool:
         statuses = list(pool.map(one, range(12)))
@@ -103,8 +116,12 @@ def test_concurrent_scrapes_never_overdraw(billed: LiveServer, fixture_site: Any
 
 def test_usage_reports_balance_and_period(billed: LiveServer, fixture_site: Any) -> None:
     key, _ = mint(billed, "reader", 50_000_000)
-    httpx.post(f"{billed.url}/api/v1/scrape", headers={"X-API-Key": key},
-               json={"url": fixture_site.url("/article?usage=1")}, timeout=60)
+    httpx.post(
+        f"{billed.url}/api/v1/scrape",
+        headers={"X-API-Key": key},
+        json={"url": fixture_site.url("/article?usage=1")},
+        timeout=60,
+    )
     usage = httpx.get(f"{billed.url}/api/v1/usage", headers={"X-API-Key": key}).json()
     assert usage["billing_enabled"] is True
     assert usage["credits_available"] == 50_000_000 - 200

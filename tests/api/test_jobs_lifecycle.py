@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -21,8 +21,9 @@ from tests.live_server import LiveServer
 def test_expired_job_is_job_expired(server_factory: Any, fixture_site: Any) -> None:
     server = server_factory(jobs={"result_ttl_s": 1})
     api = httpx.Client(base_url=server.url, headers={"X-API-Key": ADMIN_KEY}, timeout=60)
-    job_id = api.post("/api/v1/scrape", json={"url": fixture_site.url("/article"),
-                                              "sync": False}).json()["job_id"]
+    job_id = api.post(
+        "/api/v1/scrape", json={"url": fixture_site.url("/article"), "sync": False}
+    ).json()["job_id"]
     wait_job(api, job_id)
 
     async def expire() -> int:
@@ -36,13 +37,16 @@ def test_expired_job_is_job_expired(server_factory: Any, fixture_site: Any) -> N
     assert response.json()["error"] == "JOB_EXPIRED"
 
 
-def test_accepted_job_survives_a_restart(server_factory: Any, fixture_site: Any,
-                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_accepted_job_survives_a_restart(
+    server_factory: Any, fixture_site: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     data = tmp_path_factory.mktemp("restart")
     first = server_factory(data_dir=data, jobs={"lease_s": 2})
-    accepted = httpx.post(f"{first.url}/api/v1/scrape", headers={"X-API-Key": ADMIN_KEY},
-                          json={"url": fixture_site.url("/slow?delay=3"), "sync": False,
-                                "timeout": 30}).json()
+    accepted = httpx.post(
+        f"{first.url}/api/v1/scrape",
+        headers={"X-API-Key": ADMIN_KEY},
+        json={"url": fixture_site.url("/slow?delay=3"), "sync": False, "timeout": 30},
+    ).json()
     first.stop()  # the job is running or pending when the process goes away
     second = server_factory(data_dir=data, jobs={"lease_s": 2})
     api = httpx.Client(base_url=second.url, headers={"X-API-Key": ADMIN_KEY}, timeout=60)
@@ -58,16 +62,19 @@ def test_identical_inflight_requests_share_a_job(api: httpx.Client, fixture_site
 
 
 def test_estimate_is_free_and_priced(api: httpx.Client, fixture_site: Any) -> None:
-    body = api.post("/api/v1/scrape/estimate", json={
-        "url": fixture_site.url("/article"), "cost_controls": {"max_tier": "3"}}).json()
+    body = api.post(
+        "/api/v1/scrape/estimate",
+        json={"url": fixture_site.url("/article"), "cost_controls": {"max_tier": "3"}},
+    ).json()
     assert body["estimated_tier"] in ("1", "2", "3")
     assert body["estimated_credits"] >= 200
     assert body["max_possible_credits"] == 2_000
     assert body["confidence"] in ("low", "medium", "high")
 
 
-def test_every_request_writes_a_usage_row(server: LiveServer, api: httpx.Client,
-                                          fixture_site: Any) -> None:
+def test_every_request_writes_a_usage_row(
+    server: LiveServer, api: httpx.Client, fixture_site: Any
+) -> None:
     api.post("/api/v1/scrape", json={"url": fixture_site.url("/article?log=1")})
     api.get("/api/v1/usage")
 
@@ -97,7 +104,7 @@ def test_rate_limit_gives_429_with_retry_after(server: LiveServer) -> None:
 
 
 class Receiver(BaseHTTPRequestHandler):
-    received: list[tuple[dict[str, str], bytes]] = []
+    received: ClassVar[list[tuple[dict[str, str], bytes]]] = []
     arrived = threading.Event()
 
     def do_POST(self) -> None:
@@ -120,13 +127,20 @@ def receiver() -> Iterator[str]:
     httpd.shutdown()
 
 
-def test_webhook_only_request_is_async_and_signed(server_factory: Any, fixture_site: Any,
-                                                  receiver: str) -> None:
+def test_webhook_only_request_is_async_and_signed(
+    server_factory: Any, fixture_site: Any, receiver: str
+) -> None:
     server = server_factory(server={"mode": "development"})
     secret = "s" * 20
-    response = httpx.post(f"{server.url}/api/v1/scrape", headers={"X-API-Key": ADMIN_KEY},
-                          json={"url": fixture_site.url("/article"), "webhook_url": receiver,
-                                "webhook_secret": secret})
+    response = httpx.post(
+        f"{server.url}/api/v1/scrape",
+        headers={"X-API-Key": ADMIN_KEY},
+        json={
+            "url": fixture_site.url("/article"),
+            "webhook_url": receiver,
+            "webhook_secret": secret,
+        },
+    )
     assert response.status_code == 202
     assert response.json()["reason"] == "webhook_only"
     assert Receiver.arrived.wait(30)
@@ -142,36 +156,41 @@ def test_full_queue_is_concurrency_limited(server_factory: Any, fixture_site: An
     server = server_factory(rate_limits={"default_concurrency": 1}, jobs={"workers": 1})
     api = httpx.Client(base_url=server.url, headers={"X-API-Key": ADMIN_KEY}, timeout=60)
     statuses = [
-        api.post("/api/v1/scrape", json={"url": fixture_site.url(f"/slow?delay=2&q={i}"),
-                                         "sync": False}).status_code
+        api.post(
+            "/api/v1/scrape", json={"url": fixture_site.url(f"/slow?delay=2&q={i}"), "sync": False}
+        ).status_code
         for i in range(13)
     ]
     assert statuses.count(202) >= 10
-    limited = api.post("/api/v1/scrape", json={"url": fixture_site.url("/slow?delay=2&q=x"),
-                                               "sync": False})
+    limited = api.post(
+        "/api/v1/scrape", json={"url": fixture_site.url("/slow?delay=2&q=x"), "sync": False}
+    )
     assert limited.status_code == 429
     assert limited.json()["error"] == "CONCURRENCY_LIMITED"
     assert limited.headers["Retry-After"] == "2"
 
 
 def test_respect_robots_refuses_disallowed_paths(api: httpx.Client, fixture_site: Any) -> None:
-    refused = api.post("/api/v1/scrape", json={"url": fixture_site.url("/private/page"),
-                                               "respect_robots": True})
+    refused = api.post(
+        "/api/v1/scrape", json={"url": fixture_site.url("/private/page"), "respect_robots": True}
+    )
     assert refused.status_code == 403
     assert refused.json()["error"] == "ROBOTS_DISALLOWED"
-    allowed = api.post("/api/v1/scrape", json={"url": fixture_site.url("/article"),
-                                               "respect_robots": True})
+    allowed = api.post(
+        "/api/v1/scrape", json={"url": fixture_site.url("/article"), "respect_robots": True}
+    )
     assert allowed.status_code == 200
 
 
 def test_job_waiting_too_long_in_queue_times_out(server_factory: Any, fixture_site: Any) -> None:
-    server = server_factory(rate_limits={"default_concurrency": 1},
-                            jobs={"workers": 2, "queue_timeout_s": 1})
+    server = server_factory(
+        rate_limits={"default_concurrency": 1}, jobs={"workers": 2, "queue_timeout_s": 1}
+    )
     api = httpx.Client(base_url=server.url, headers={"X-API-Key": ADMIN_KEY}, timeout=60)
-    api.post("/api/v1/scrape", json={"url": fixture_site.url("/slow?delay=3&qt=1"),
-                                     "sync": False})
-    waiting = api.post("/api/v1/scrape", json={"url": fixture_site.url("/article?qt=2"),
-                                               "sync": False}).json()
+    api.post("/api/v1/scrape", json={"url": fixture_site.url("/slow?delay=3&qt=1"), "sync": False})
+    waiting = api.post(
+        "/api/v1/scrape", json={"url": fixture_site.url("/article?qt=2"), "sync": False}
+    ).json()
     job = wait_job(api, waiting["job_id"])
     assert job["status"] == "failed"
     assert job["error_code"] == "TIMEOUT"

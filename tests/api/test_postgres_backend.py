@@ -45,8 +45,9 @@ pytestmark = [
 async def _admin(sql: str) -> None:
     assert PG_URL is not None
     url = make_url(PG_URL)
-    conn = await asyncpg.connect(host=url.host, port=url.port, user=url.username,
-                                 database="postgres")
+    conn = await asyncpg.connect(
+        host=url.host, port=url.port, user=url.username, database="postgres"
+    )
     try:
         await conn.execute(sql)
     finally:
@@ -63,9 +64,9 @@ def pg_database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server_factory(pg_database: str, server_factory: Callable[..., LiveServer]) -> Callable[
-    ..., LiveServer
-]:
+def server_factory(
+    pg_database: str, server_factory: Callable[..., LiveServer]
+) -> Callable[..., LiveServer]:
     def start(**overrides: object) -> LiveServer:
         return server_factory(database_url=pg_database, **overrides)
 

@@ -68,10 +68,10 @@ def test_too_many_redirects_is_upstream_error(api: httpx.Client, fixture_site: A
     assert response.json()["details"]["cause"] == "too_many_redirects"
 
 
-def test_challenge_escalates_then_fails_with_attempts(api: httpx.Client,
-                                                      fixture_site: Any) -> None:
-    response = scrape(api, url=fixture_site.url("/challenge/cloudflare"),
-                      cost_controls={"max_tier": "3"})
+def test_challenge_escalates_then_fails_with_attempts(api: httpx.Client, fixture_site: Any) -> None:
+    response = scrape(
+        api, url=fixture_site.url("/challenge/cloudflare"), cost_controls={"max_tier": "3"}
+    )
     assert response.status_code == 403
     body = response.json()
     assert body["error"] == "CHALLENGE_DETECTED"
@@ -80,15 +80,15 @@ def test_challenge_escalates_then_fails_with_attempts(api: httpx.Client,
 
 
 def test_block_page_gives_blocked_by_antibot(api: httpx.Client, fixture_site: Any) -> None:
-    response = scrape(api, url=fixture_site.url("/block/access-denied"),
-                      cost_controls={"max_tier": "2"})
+    response = scrape(
+        api, url=fixture_site.url("/block/access-denied"), cost_controls={"max_tier": "2"}
+    )
     assert response.status_code == 403
     assert response.json()["error"] == "BLOCKED_BY_ANTIBOT"
 
 
 def test_force_tier_attempts_only_that_tier(api: httpx.Client, fixture_site: Any) -> None:
-    body = scrape(api, url=fixture_site.url("/article"),
-                  cost_controls={"force_tier": "2"}).json()
+    body = scrape(api, url=fixture_site.url("/article"), cost_controls={"force_tier": "2"}).json()
     assert [e["tier"] for e in body["billing"]["escalations"]] == ["2"]
     assert body["credits_used"] == 300
 
@@ -126,8 +126,12 @@ def wait_job(api: httpx.Client, job_id: str) -> dict[str, Any]:
 
 
 def test_failed_async_job_reports_code(api: httpx.Client, fixture_site: Any) -> None:
-    accepted = scrape(api, url=fixture_site.url("/challenge/datadome"), sync=False,
-                      cost_controls={"max_tier": "1"}).json()
+    accepted = scrape(
+        api,
+        url=fixture_site.url("/challenge/datadome"),
+        sync=False,
+        cost_controls={"max_tier": "1"},
+    ).json()
     job = wait_job(api, accepted["job_id"])
     assert job["status"] == "failed"
     assert job["error_code"] == "CHALLENGE_DETECTED"
@@ -141,12 +145,14 @@ def test_unknown_and_malformed_job_ids_are_404(api: httpx.Client) -> None:
         assert response.json()["error"] == "NOT_FOUND"
 
 
-def test_other_organizations_cannot_see_a_job(api: httpx.Client, server: LiveServer,
-                                              fixture_site: Any) -> None:
+def test_other_organizations_cannot_see_a_job(
+    api: httpx.Client, server: LiveServer, fixture_site: Any
+) -> None:
     accepted = scrape(api, url=fixture_site.url("/article"), sync=False).json()
     other = new_key(server, "someone-else")
-    response = httpx.get(f"{server.url}/api/v1/jobs/{accepted['job_id']}",
-                         headers={"X-API-Key": other})
+    response = httpx.get(
+        f"{server.url}/api/v1/jobs/{accepted['job_id']}", headers={"X-API-Key": other}
+    )
     assert response.status_code == 404
 
 
@@ -176,12 +182,18 @@ def test_unknown_route_uses_the_envelope(api: httpx.Client) -> None:
 
 def test_openapi_lists_the_routes(api: httpx.Client) -> None:
     paths = api.get("/openapi.json").json()["paths"]
-    for path in ("/api/v1/scrape", "/api/v1/scrape/estimate", "/api/v1/jobs/{job_id}",
-                 "/api/v1/usage", "/api/v1/health"):
+    for path in (
+        "/api/v1/scrape",
+        "/api/v1/scrape/estimate",
+        "/api/v1/jobs/{job_id}",
+        "/api/v1/usage",
+        "/api/v1/health",
+    ):
         assert path in paths
 
 
 def test_admin_key_works_with_bearer(server: LiveServer) -> None:
-    response = httpx.get(f"{server.url}/api/v1/usage",
-                         headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    response = httpx.get(
+        f"{server.url}/api/v1/usage", headers={"Authorization": f"Bearer {ADMIN_KEY}"}
+    )
     assert response.status_code == 200

@@ -23,7 +23,10 @@ class Reservation:
         if not self._enabled or total <= self.held:
             return True
         entry = await self._ledger.apply(
-            self._org_id, -(total - self.held), "reserve", job_id=self._job_id,
+            self._org_id,
+            -(total - self.held),
+            "reserve",
+            job_id=self._job_id,
             idempotency_key=f"{self._job_id}:hold:{total}",
         )
         if entry is None:
@@ -38,7 +41,10 @@ class Reservation:
         release = max(self.held - charged, 0)
         if release:
             await self._ledger.apply(
-                self._org_id, release, "release", job_id=self._job_id,
+                self._org_id,
+                release,
+                "release",
+                job_id=self._job_id,
                 idempotency_key=f"{self._job_id}:settle",
             )
         self.held = min(self.held, charged)

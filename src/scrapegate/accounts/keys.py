@@ -89,8 +89,11 @@ class KeyService:
         await self._storage.users.create(User(id=new_id(), name=slug, personal_org_id=org.id))
         if self._default_balance:
             await self._storage.ledger.apply(
-                org.id, self._default_balance, "deposit",
-                idempotency_key=f"welcome:{org.id}", note="initial balance",
+                org.id,
+                self._default_balance,
+                "deposit",
+                idempotency_key=f"welcome:{org.id}",
+                note="initial balance",
             )
         return org
 
@@ -107,8 +110,14 @@ class KeyService:
         user = await self._storage.users.get_by_name(org.slug)
         raw = raw or generate_key()
         key = ApiKey(
-            id=new_id(), org_id=org.id, user_id=user.id if user else org.id, name=name,
-            key_hash=hash_key(raw), key_prefix=raw[:12], scopes=scopes, rpm_limit=rpm_limit,
+            id=new_id(),
+            org_id=org.id,
+            user_id=user.id if user else org.id,
+            name=name,
+            key_hash=hash_key(raw),
+            key_prefix=raw[:12],
+            scopes=scopes,
+            rpm_limit=rpm_limit,
         )
         await self._storage.api_keys.create(key)
         return MintedKey(raw=raw, key=key, org=org)

@@ -41,9 +41,12 @@ log = logging.getLogger(__name__)
 
 def net_policy(settings: Settings) -> NetPolicy:
     sec = settings.security
-    return NetPolicy.build(allow_private=settings.allow_private_networks,
-                           allowed_cidrs=sec.allowed_private_cidrs,
-                           allowed_ports=sec.allowed_ports, deny_hosts=sec.deny_hosts)
+    return NetPolicy.build(
+        allow_private=settings.allow_private_networks,
+        allowed_cidrs=sec.allowed_private_cidrs,
+        allowed_ports=sec.allowed_ports,
+        deny_hosts=sec.deny_hosts,
+    )
 
 
 async def open_storage(settings: Settings) -> Storage:
@@ -57,62 +60,114 @@ def build_services(settings: Settings, storage: Storage) -> Services:
     policy = net_policy(settings)
     secret = master_secret(settings)
     engine = ScrapeEngine(
-        build_fetchers(settings.server.contact_url), prices, policy, storage.playbook,
-        EngineSettings(min_words=settings.quality.min_words,
-                       playbook_shared=settings.playbook.shared,
-                       playbook_overrides=settings.playbook.overrides,
-                       allow_stealth_tiers=settings.escalation.allow_stealth_tiers))
-    estimator = CostEstimator(prices, storage.playbook, shared=settings.playbook.shared,
-                              overrides=settings.playbook.overrides,
-                              allow_stealth=settings.escalation.allow_stealth_tiers)
+        build_fetchers(settings.server.contact_url),
+        prices,
+        policy,
+        storage.playbook,
+        EngineSettings(
+            min_words=settings.quality.min_words,
+            playbook_shared=settings.playbook.shared,
+            playbook_overrides=settings.playbook.overrides,
+            allow_stealth_tiers=settings.escalation.allow_stealth_tiers,
+        ),
+    )
+    estimator = CostEstimator(
+        prices,
+        storage.playbook,
+        shared=settings.playbook.shared,
+        overrides=settings.playbook.overrides,
+        allow_stealth=settings.escalation.allow_stealth_tiers,
+    )
     webhook_policy = NetPolicy.build(
         allow_private=settings.allow_private_networks or settings.webhooks.allow_private_networks,
         allowed_cidrs=settings.security.allowed_private_cidrs,
-        allowed_ports=settings.security.allowed_ports)
+        allowed_ports=settings.security.allowed_ports,
+    )
+
     async def job_webhook_secret(delivery: WebhookDelivery) -> str | None:
         job = await storage.jobs.get(delivery.job_id) if delivery.job_id else None
         return job.webhook_secret if job else None
 
-    webhooks = WebhookDispatcher(storage.webhooks, policy=webhook_policy,
-                                 settings=settings.webhooks, development=settings.development,
-                                 version=__version__, secret_resolver=job_webhook_secret)
+    webhooks = WebhookDispatcher(
+        storage.webhooks,
+        policy=webhook_policy,
+        settings=settings.webhooks,
+        development=settings.development,
+        version=__version__,
+        secret_resolver=job_webhook_secret,
+    )
+
     def org_limit(org_id: str) -> int:
         return settings.rate_limits.default_concurrency
 
     signals, cache, queue = JobSignals(), ResponseCache(storage.cache), InMemoryJobQueue()
-    runner = JobRunner(storage, engine, signals, cache,
-                       RunnerSettings(billing_enabled=settings.billing.enabled,
-                                      result_ttl_s=settings.jobs.result_ttl_s,
-                                      lease_s=settings.jobs.lease_s),
-                       webhooks=webhooks)
-    pool = WorkerPool(storage, queue, runner, size=settings.jobs.workers,
-                      org_limit=org_limit,
-                      purge_interval_s=settings.jobs.purge_interval_s,
-                      queue_timeout_s=settings.jobs.queue_timeout_s,
-                      tombstone_ttl_s=settings.jobs.tombstone_ttl_s)
-    service = ScrapeService(storage, queue, signals, cache, estimator, ServiceSettings(
-        billing_enabled=settings.billing.enabled,
-        sync_wait_budget_s=settings.scrape.sync_wait_budget_s,
-        webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
-        concurrency_limit=org_limit))
-    validation = ValidationContext(policy=policy, prices=prices,
-                                   development=settings.development,
-                                   webhooks_allow_private=webhook_policy.allow_private,
-                                   default_cache_ttl_s=settings.scrape.default_cache_ttl_s)
-    return Services(settings=settings, storage=storage,
-                    keys=KeyService(storage, settings.billing.default_balance_microcents),
-                    engine=engine, estimator=estimator, cache=cache, queue=queue, pool=pool,
-                    scrape=service, rate_limiter=InMemoryRateLimiter(),
-                    failed_auth=FailedAuthGuard(), webhooks=webhooks,
-                    usage_log=UsageLog(storage.usage), validation=validation)
+    runner = JobRunner(
+        storage,
+        engine,
+        signals,
+        cache,
+        RunnerSettings(
+            billing_enabled=settings.billing.enabled,
+            result_ttl_s=settings.jobs.result_ttl_s,
+            lease_s=settings.jobs.lease_s,
+        ),
+        webhooks=webhooks,
+    )
+    pool = WorkerPool(
+        storage,
+        queue,
+        runner,
+        size=settings.jobs.workers,
+        org_limit=org_limit,
+        purge_interval_s=settings.jobs.purge_interval_s,
+        queue_timeout_s=settings.jobs.queue_timeout_s,
+        tombstone_ttl_s=settings.jobs.tombstone_ttl_s,
+    )
+    service = ScrapeService(
+        storage,
+        queue,
+        signals,
+        cache,
+        estimator,
+        ServiceSettings(
+            billing_enabled=settings.billing.enabled,
+            sync_wait_budget_s=settings.scrape.sync_wait_budget_s,
+            webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
+            concurrency_limit=org_limit,
+        ),
+    )
+    validation = ValidationContext(
+        policy=policy,
+        prices=prices,
+        development=settings.development,
+        webhooks_allow_private=webhook_policy.allow_private,
+        default_cache_ttl_s=settings.scrape.default_cache_ttl_s,
+    )
+    return Services(
+        settings=settings,
+        storage=storage,
+        keys=KeyService(storage, settings.billing.default_balance_microcents),
+        engine=engine,
+        estimator=estimator,
+        cache=cache,
+        queue=queue,
+        pool=pool,
+        scrape=service,
+        rate_limiter=InMemoryRateLimiter(),
+        failed_auth=FailedAuthGuard(),
+        webhooks=webhooks,
+        usage_log=UsageLog(storage.usage),
+        validation=validation,
+    )
 
 
 async def ensure_bootstrap_key(services: Services) -> None:
     raw = services.settings.bootstrap_api_key
     if not raw or await services.storage.api_keys.get_by_hash(hash_key(raw)) is not None:
         return
-    await services.keys.create_key(org_name="bootstrap", name="bootstrap", raw=raw,
-                                   scopes=("read", "write", "admin"))
+    await services.keys.create_key(
+        org_name="bootstrap", name="bootstrap", raw=raw, scopes=("read", "write", "admin")
+    )
 
 
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastAPI:
@@ -138,14 +193,16 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
             if storage is None:
                 await store.close()
 
-    app = FastAPI(title="scrapegate", version=__version__, lifespan=lifespan,
-                  redirect_slashes=False)
+    app = FastAPI(
+        title="scrapegate", version=__version__, lifespan=lifespan, redirect_slashes=False
+    )
     install_error_handlers(app)
     for module in (scrape, jobs, usage, health):
         app.include_router(module.router)
     origins = ["*"] if settings.development else settings.server.cors_origins
     if origins:
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"],
-                           allow_headers=["*"])
+        app.add_middleware(
+            CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"]
+        )
     app.add_middleware(RequestPlumbing)
     return app

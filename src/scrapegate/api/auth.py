@@ -62,7 +62,10 @@ async def _limits_for(services: Services, who: Principal) -> tuple[int, int]:
     if settings.billing.enabled:
         _, rpm, concurrency = tier_for_balance(await services.storage.ledger.balance(who.org_id))
     else:
-        rpm, concurrency = settings.rate_limits.default_rpm, settings.rate_limits.default_concurrency
+        rpm, concurrency = (
+            settings.rate_limits.default_rpm,
+            settings.rate_limits.default_concurrency,
+        )
     return who.key.rpm_limit or rpm, concurrency
 
 
@@ -74,26 +77,33 @@ async def apply_rate_limit(request: Request, who: Principal, *, polling: bool = 
         poll_rpm = services.settings.rate_limits.job_poll_per_second * 60
         decision = await services.rate_limiter.hit(f"poll:{who.credential}", poll_rpm, 1)
     else:
-        decision = await services.rate_limiter.hit(who.credential, rpm,
-                                                   request_cost(request.method))
+        decision = await services.rate_limiter.hit(
+            who.credential, rpm, request_cost(request.method)
+        )
     headers = rate_limit_headers(decision, concurrency, services.pool.running_for(who.org_id))
     if services.settings.billing.enabled:
         billing = services.settings.billing
-        headers.update(balance_headers(await services.storage.ledger.balance(who.org_id),
-                                       billing.warn_low_microcents,
-                                       billing.warn_critical_microcents))
+        headers.update(
+            balance_headers(
+                await services.storage.ledger.balance(who.org_id),
+                billing.warn_low_microcents,
+                billing.warn_critical_microcents,
+            )
+        )
     request.state.extra_headers = headers
     if not decision.allowed:
-        raise RateLimited("Rate limit exceeded; slow down.", decision.retry_after,
-                          {"retry_after": decision.retry_after, "limit": decision.limit})
+        raise RateLimited(
+            "Rate limit exceeded; slow down.",
+            decision.retry_after,
+            {"retry_after": decision.retry_after, "limit": decision.limit},
+        )
 
 
 def require(scope: str, *, polling: bool = False) -> Callable[[Request], Awaitable[Principal]]:
     async def dependency(request: Request) -> Principal:
         who = await authenticate(request, polling=polling)
         if not who.has_scope(scope):
-            raise Forbidden(f"This API key lacks the '{scope}' scope",
-                            {"required_scope": scope})
+            raise Forbidden(f"This API key lacks the '{scope}' scope", {"required_scope": scope})
         await apply_rate_limit(request, who, polling=polling)
         return who
 

@@ -35,14 +35,17 @@ async def _readiness(request: Request) -> JSONResponse:
     except Exception:
         database = False
     checks = {
-        "database": {"status": "ok" if database else "error",
-                     "backend": services.storage.backend},
+        "database": {"status": "ok" if database else "error", "backend": services.storage.backend},
         "queue": {"status": "ok", "depth": services.queue.depth()},
         "browser": {"status": "unavailable"},
         "ocr": {"status": "unavailable"},
     }
     healthy = database
-    body = {"status": "healthy" if healthy else "unhealthy", "version": __version__,
-            "checks": checks}
-    return JSONResponse(body, status_code=200 if healthy else 503,
-                        headers={} if healthy else {"Retry-After": "5"})
+    body = {
+        "status": "healthy" if healthy else "unhealthy",
+        "version": __version__,
+        "checks": checks,
+    }
+    return JSONResponse(
+        body, status_code=200 if healthy else 503, headers={} if healthy else {"Retry-After": "5"}
+    )

@@ -17,8 +17,9 @@ router = APIRouter(prefix="/api/v1", tags=["jobs"])
 
 
 @router.get("/jobs/{job_id}", summary="Poll an asynchronous job")
-async def get_job(job_id: str, request: Request,
-                  who: Principal = Depends(require("read", polling=True))) -> dict[str, Any]:
+async def get_job(
+    job_id: str, request: Request, who: Principal = Depends(require("read", polling=True))
+) -> dict[str, Any]:
     try:
         uuid.UUID(job_id)
     except ValueError:
@@ -30,8 +31,12 @@ async def get_job(job_id: str, request: Request,
 
 
 def job_view(job: Job, queue_position: int) -> dict[str, Any]:
-    view: dict[str, Any] = {"job_id": job.id, "type": job.type, "status": job.status,
-                            "created_at": iso(job.created_at)}
+    view: dict[str, Any] = {
+        "job_id": job.id,
+        "type": job.type,
+        "status": job.status,
+        "created_at": iso(job.created_at),
+    }
     if job.status == "pending":
         view["queue_position"] = queue_position
         return view
@@ -41,9 +46,14 @@ def job_view(job: Job, queue_position: int) -> dict[str, Any]:
         return view
     view["completed_at"] = iso(job.completed_at)
     if job.status == "completed":
-        view.update(credits_used=job.credits_used, result=job.result,
-                    result_expires_at=iso(job.expires_at))
+        view.update(
+            credits_used=job.credits_used, result=job.result, result_expires_at=iso(job.expires_at)
+        )
     else:
-        view.update(error=job.error or "Job failed", error_code=job.error_code,
-                    error_details=job.error_details, credits_refunded=job.credits_refunded)
+        view.update(
+            error=job.error or "Job failed",
+            error_code=job.error_code,
+            error_details=job.error_details,
+            credits_refunded=job.credits_refunded,
+        )
     return view

@@ -62,18 +62,27 @@ class RequestPlumbing:
 
         await self.app(scope, receive, send_with_headers)
         services: Services | None = getattr(scope.get("app"), "state", None) and getattr(
-            scope["app"].state, "services", None)
+            scope["app"].state, "services", None
+        )
         if services is not None and scope["path"].startswith("/api/"):
             _log_request(services, scope, state, status_holder["status"], started)
 
 
-def _log_request(services: Services, scope: Scope, state: dict[str, Any], status: int,
-                 started: float) -> None:
+def _log_request(
+    services: Services, scope: Scope, state: dict[str, Any], status: int, started: float
+) -> None:
     who: Principal | None = state.get("principal")
-    services.usage_log.append(UsageRow(
-        id=new_id(), org_id=who.org_id if who else None, key_id=who.key.id if who else None,
-        route=scope["path"], method=scope["method"], status_code=status,
-        latency_ms=int((time.monotonic() - started) * 1000), kind="request",
-        error_code=state.get("error_code"),
-        source=_header(scope, b"x-alterlab-source") or _header(scope, b"user-agent")))
-
+    services.usage_log.append(
+        UsageRow(
+            id=new_id(),
+            org_id=who.org_id if who else None,
+            key_id=who.key.id if who else None,
+            route=scope["path"],
+            method=scope["method"],
+            status_code=status,
+            latency_ms=int((time.monotonic() - started) * 1000),
+            kind="request",
+            error_code=state.get("error_code"),
+            source=_header(scope, b"x-alterlab-source") or _header(scope, b"user-agent"),
+        )
+    )

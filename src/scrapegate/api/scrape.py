@@ -22,8 +22,9 @@ async def scrape(request: Request, who: Principal = Depends(require("write"))) -
     source = request.headers.get("x-alterlab-source") or request.headers.get("user-agent")
     answer = await services.scrape.scrape(who, req, source)
     if answer.accepted is not None:
-        return JSONResponse(answer.accepted, status_code=202,
-                            headers={"Location": answer.accepted["poll_url"]})
+        return JSONResponse(
+            answer.accepted, status_code=202, headers={"Location": answer.accepted["poll_url"]}
+        )
     return JSONResponse(answer.result)
 
 

@@ -32,10 +32,13 @@ async def usage(request: Request, who: Principal = Depends(require("read"))) -> 
     balance = await services.storage.ledger.balance(who.org_id) if enabled else None
     slug = tier_for_balance(balance)[0] if balance is not None else "custom"
     return {
-        "credits_available": balance, "credits_used": summary.credits,
+        "credits_available": balance,
+        "credits_used": summary.credits,
         "credits_limit": balance + summary.credits if balance is not None else None,
-        "requests_count": summary.requests, "subscription_tier": slug,
-        "billing_period_start": iso(start), "billing_period_end": iso(end),
+        "requests_count": summary.requests,
+        "subscription_tier": slug,
+        "billing_period_start": iso(start),
+        "billing_period_end": iso(end),
         "billing_enabled": enabled,
         "balance_display": format_balance(balance) if balance is not None else None,
     }

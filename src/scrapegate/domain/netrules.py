@@ -25,7 +25,7 @@ _IPV4_COMPAT = ipaddress.ip_network("::/96")
 
 @dataclass(frozen=True)
 class NetPolicy:
-    """What the operator allows. ``allow_private`` opens every range and port (development, tests)."""
+    """What the operator allows. ``allow_private`` opens every range and port."""
 
     allow_private: bool = False
     allowed_cidrs: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
@@ -131,7 +131,11 @@ def _forbidden_reason(ip: IPAddress) -> str | None:
         return "cgnat"
     if isinstance(ip, ipaddress.IPv4Address) and ip == ipaddress.IPv4Address("255.255.255.255"):
         return "broadcast"
-    if ip.is_private or ip.is_reserved or (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local):
+    if (
+        ip.is_private
+        or ip.is_reserved
+        or (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
+    ):
         return "private_network"
     if not ip.is_global:
         return "reserved"
@@ -145,8 +149,9 @@ def address_block_reason(ip: IPAddress, policy: NetPolicy) -> str | None:
         return None
     if reason == "metadata":
         return reason  # never allowed, whatever the policy says
-    if policy.allow_private or any(ip in net for net in policy.allowed_cidrs if
-                                   net.version == ip.version):
+    if policy.allow_private or any(
+        ip in net for net in policy.allowed_cidrs if net.version == ip.version
+    ):
         return None
     return reason
 

@@ -61,7 +61,7 @@ class ApiKey:
 
 @dataclass
 class LedgerEntry:
-    """One balance movement. ``amount`` is signed microcents: reserves negative, releases positive."""
+    """One balance movement. ``amount`` is signed microcents (reserves negative)."""
 
     id: str
     org_id: str

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     CURL = "1"
     HTTP = "2"
     STEALTH = "3"
@@ -52,7 +52,12 @@ class Tier(str, Enum):
 
 
 TIER_ORDER: tuple[Tier, ...] = (
-    Tier.CURL, Tier.HTTP, Tier.STEALTH, Tier.LIGHTJS, Tier.BROWSER, Tier.CAPTCHA,
+    Tier.CURL,
+    Tier.HTTP,
+    Tier.STEALTH,
+    Tier.LIGHTJS,
+    Tier.BROWSER,
+    Tier.CAPTCHA,
 )
 TIER_NAMES: dict[Tier, str] = {
     Tier.CURL: "curl",
@@ -64,11 +69,19 @@ TIER_NAMES: dict[Tier, str] = {
 }
 # Default per-attempt timeouts (seconds) and the minimum useful time left to start an attempt.
 TIER_ATTEMPT_TIMEOUT_S: dict[Tier, float] = {
-    Tier.CURL: 10, Tier.HTTP: 10, Tier.STEALTH: 15, Tier.LIGHTJS: 20, Tier.BROWSER: 30,
+    Tier.CURL: 10,
+    Tier.HTTP: 10,
+    Tier.STEALTH: 15,
+    Tier.LIGHTJS: 20,
+    Tier.BROWSER: 30,
     Tier.CAPTCHA: 60,
 }
 TIER_MIN_USEFUL_S: dict[Tier, float] = {
-    Tier.CURL: 5, Tier.HTTP: 5, Tier.STEALTH: 5, Tier.LIGHTJS: 8, Tier.BROWSER: 10,
+    Tier.CURL: 5,
+    Tier.HTTP: 5,
+    Tier.STEALTH: 5,
+    Tier.LIGHTJS: 8,
+    Tier.BROWSER: 10,
     Tier.CAPTCHA: 20,
 }
 

@@ -11,15 +11,31 @@ from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.tiers import Tier
 from scrapegate.engine.classify import Classification, classify_response
-from scrapegate.fetchers.base import FetchError, Fetcher, FetchRequest, FetchResponse
+from scrapegate.fetchers.base import Fetcher, FetchError, FetchRequest, FetchResponse
 from scrapegate.fetchers.decode import decode_html
 
 Outcome = Literal[
-    "success", "challenge", "block", "js_shell", "thin_content", "rate_limited", "unavailable",
-    "network_error", "dns_error", "timeout", "skipped",
+    "success",
+    "challenge",
+    "block",
+    "js_shell",
+    "thin_content",
+    "rate_limited",
+    "unavailable",
+    "network_error",
+    "dns_error",
+    "timeout",
+    "skipped",
 ]
-TEXTUAL_PREFIXES = ("text/", "application/json", "application/xml", "application/xhtml",
-                    "application/rss", "application/atom", "application/ld+json")
+TEXTUAL_PREFIXES = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/xhtml",
+    "application/rss",
+    "application/atom",
+    "application/ld+json",
+)
 
 
 @dataclass
@@ -36,9 +52,14 @@ class AttemptRecord:
         return self.outcome == "success"
 
     def as_detail(self) -> dict[str, object]:
-        return {"tier": self.tier.value, "engine": self.engine, "outcome": self.outcome,
-                "http_status": self.http_status, "error": self.error,
-                "duration_ms": self.duration_ms}
+        return {
+            "tier": self.tier.value,
+            "engine": self.engine,
+            "outcome": self.outcome,
+            "http_status": self.http_status,
+            "error": self.error,
+            "duration_ms": self.duration_ms,
+        }
 
 
 @dataclass
@@ -75,15 +96,23 @@ def is_textual(response: FetchResponse) -> bool:
 def build_fetch_request(req: ScrapeRequest, policy: NetPolicy, timeout_s: float) -> FetchRequest:
     body = req.body.encode() if req.body is not None else None
     headers = dict(req.headers)
-    if body is not None and req.content_type and not any(
-        k.lower() == "content-type" for k in headers
+    if (
+        body is not None
+        and req.content_type
+        and not any(k.lower() == "content-type" for k in headers)
     ):
         headers["Content-Type"] = req.content_type
     language = req.location.language if req.location else None
     return FetchRequest(
-        url=req.url, policy=policy, method=req.method, headers=headers, body=body,
-        cookies=dict(req.advanced.cookies or {}), timeout_s=timeout_s,
-        max_response_bytes=req.max_response_bytes, accept_language=language,
+        url=req.url,
+        policy=policy,
+        method=req.method,
+        headers=headers,
+        body=body,
+        cookies=dict(req.advanced.cookies or {}),
+        timeout_s=timeout_s,
+        max_response_bytes=req.max_response_bytes,
+        accept_language=language,
         skip_tls_verification=req.advanced.skip_tls_verification,
     )
 
@@ -107,8 +136,11 @@ async def run_attempt(
         )
     except (FetchError, TimeoutError) as exc:
         error = exc if isinstance(exc, FetchError) else FetchError("timeout", "attempt timed out")
-        record.outcome = "dns_error" if error.cause == "dns_error" else (
-            "timeout" if error.cause == "timeout" else "network_error")
+        record.outcome = (
+            "dns_error"
+            if error.cause == "dns_error"
+            else ("timeout" if error.cause == "timeout" else "network_error")
+        )
         record.error = f"{error.cause}: {error.message}"
         record.duration_ms = int((time.monotonic() - started) * 1000)
         return AttemptResult(record=record, fetch_error=error)
@@ -124,6 +156,10 @@ async def run_attempt(
 
 
 def _error_code(kind: str) -> str:
-    return {"challenge": "CHALLENGE_DETECTED", "block": "BLOCKED_BY_ANTIBOT",
-            "js_shell": "JS_SHELL", "rate_limited": "RATE_LIMITED",
-            "unavailable": "UPSTREAM_UNAVAILABLE"}.get(kind, kind.upper())
+    return {
+        "challenge": "CHALLENGE_DETECTED",
+        "block": "BLOCKED_BY_ANTIBOT",
+        "js_shell": "JS_SHELL",
+        "rate_limited": "RATE_LIMITED",
+        "unavailable": "UPSTREAM_UNAVAILABLE",
+    }.get(kind, kind.upper())

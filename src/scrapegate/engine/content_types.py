@@ -13,11 +13,15 @@ def check_content_type(req: ScrapeRequest, page: FetchedPage) -> None:
     media = page.response.media_type or "application/octet-stream"
     if media == "application/pdf" or page.response.body.startswith(b"%PDF-"):
         raise FeatureUnavailable(
-            "PDF parsing is not available on this server yet; request formats=[\"raw\"] to get "
-            "the document bytes.", "pdf")
+            'PDF parsing is not available on this server yet; request formats=["raw"] to get '
+            "the document bytes.",
+            "pdf",
+        )
     if media.startswith("image/"):
         raise UnsupportedContentType(
-            'Images can only be processed with mode "ocr".', {"content_type": media})
+            'Images can only be processed with mode "ocr".', {"content_type": media}
+        )
     raise UnsupportedContentType(
-        f"Content type {media} is not supported; request formats=[\"raw\"] to get the bytes.",
-        {"content_type": media})
+        f'Content type {media} is not supported; request formats=["raw"] to get the bytes.',
+        {"content_type": media},
+    )

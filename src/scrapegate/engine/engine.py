@@ -8,20 +8,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapegate.convert import ConvertOptions, Converted, SectionFilter, convert_document
+from scrapegate.convert import Converted, ConvertOptions, SectionFilter, convert_document
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.pricing import PriceTable, addon_credits
 from scrapegate.domain.records import DomainAttempt, new_id
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.tiers import Tier
-from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine import assemble
 from scrapegate.engine.attempts import FetchedPage
 from scrapegate.engine.charging import ChargeGuard, UnlimitedGuard
 from scrapegate.engine.content_types import check_content_type
+from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.escalation import Accepted, EscalationRun, Escalator
-from scrapegate.engine.robots import RobotsGate
 from scrapegate.engine.planning import TierPlan, plan_tiers, playbook_min_tier, tier_cap_warning
+from scrapegate.engine.robots import RobotsGate
 from scrapegate.fetchers.base import Fetcher
 from scrapegate.storage.protocols import PlaybookRepository
 
@@ -62,9 +62,13 @@ def convert_options(req: ScrapeRequest) -> ConvertOptions:
         exclude_selectors=tuple(adv.exclude_selectors),
         remove_cookie_banners=adv.remove_cookie_banners,
         remove_base64_images=adv.remove_base64_images,
-        section_filter=SectionFilter(sf.min_content_blocks, tuple(sf.exclude_content_types),
-                                     sf.content_only) if sf else None,
-        rag_chunk_tokens=adv.rag_chunk_tokens, rag_overlap_tokens=adv.rag_overlap_tokens,
+        section_filter=SectionFilter(
+            sf.min_content_blocks, tuple(sf.exclude_content_types), sf.content_only
+        )
+        if sf
+        else None,
+        rag_chunk_tokens=adv.rag_chunk_tokens,
+        rag_overlap_tokens=adv.rag_overlap_tokens,
         promote_schema_org=req.promote_schema_org,
     )
 
@@ -92,8 +96,13 @@ class ScrapeEngine:
         pb_min = await self._playbook_min(domain, ctx.org_id)
         plan = plan_tiers(req, pb_min, allow_stealth=self._settings.allow_stealth_tiers)
         run = self._new_run(req, plan, ctx)
-        escalator = Escalator(self.fetchers, self.prices, self.policy, self._settings.min_words,
-                              lambda page: self._convert(req, page))
+        escalator = Escalator(
+            self.fetchers,
+            self.prices,
+            self.policy,
+            self._settings.min_words,
+            lambda page: self._convert(req, page),
+        )
         try:
             accepted = await escalator.run(run)
             check_content_type(req, accepted.page)
@@ -106,17 +115,26 @@ class ScrapeEngine:
     def _new_run(self, req: ScrapeRequest, plan: TierPlan, ctx: ScrapeContext) -> EscalationRun:
         budget = req.cost_controls.time_budget
         limit = min(float(req.timeout), budget) if budget is not None else float(req.timeout)
-        return EscalationRun(req=req, plan=plan, guard=ctx.guard, deadline=ctx.started + limit,
-                             addon_credits=addon_credits(req, self.prices),
-                             budget_limited=budget is not None and budget < req.timeout)
+        return EscalationRun(
+            req=req,
+            plan=plan,
+            guard=ctx.guard,
+            deadline=ctx.started + limit,
+            addon_credits=addon_credits(req, self.prices),
+            budget_limited=budget is not None and budget < req.timeout,
+        )
 
     def _convert(self, req: ScrapeRequest, page: FetchedPage) -> Converted | None:
         if page.text is None:
             return None
         formats = [f for f in (req.formats or ("markdown",)) if f != "raw"]
-        return convert_document(page.text, media_type=page.response.media_type,
-                                url=page.response.url, formats=formats,
-                                options=convert_options(req))
+        return convert_document(
+            page.text,
+            media_type=page.response.media_type,
+            url=page.response.url,
+            formats=formats,
+            options=convert_options(req),
+        )
 
     async def _playbook_min(self, domain: str, org_id: str) -> Tier | None:
         override = self._settings.playbook_overrides.get(domain)
@@ -134,30 +152,47 @@ class ScrapeEngine:
         except Exception:  # the playbook is advisory; never fail a scrape over it
             log.exception("playbook record failed")
 
-    def _outcome(self, req: ScrapeRequest, ctx: ScrapeContext, plan: TierPlan,
-                 run: EscalationRun, accepted: Accepted, pb_min: Tier | None) -> ScrapeOutcome:
+    def _outcome(
+        self,
+        req: ScrapeRequest,
+        ctx: ScrapeContext,
+        plan: TierPlan,
+        run: EscalationRun,
+        accepted: Accepted,
+        pb_min: Tier | None,
+    ) -> ScrapeOutcome:
         charge = assemble.compute_charge(req, accepted.page.tier, self.prices)
         response = build_response(req, ctx, accepted, run)
-        response["billing"] = assemble.billing_object(plan, run.attempts, charge, self.prices,
-                                                      ctx.billing_enabled)
+        response["billing"] = assemble.billing_object(
+            plan, run.attempts, charge, self.prices, ctx.billing_enabled
+        )
         response["credits_used"] = charge.total
         response["tier_cap_warning"] = tier_cap_warning(req, pb_min)
-        return ScrapeOutcome(response=response, credits=charge.total, tier=accepted.page.tier,
-                             size_bytes=accepted.page.response.size_bytes)
+        return ScrapeOutcome(
+            response=response,
+            credits=charge.total,
+            tier=accepted.page.tier,
+            size_bytes=accepted.page.response.size_bytes,
+        )
 
 
-def build_response(req: ScrapeRequest, ctx: ScrapeContext, accepted: Accepted,
-                   run: EscalationRun) -> dict[str, Any]:
+def build_response(
+    req: ScrapeRequest, ctx: ScrapeContext, accepted: Accepted, run: EscalationRun
+) -> dict[str, Any]:
     page, converted = accepted.page, accepted.converted
     response = page.response
     content, binary = assemble.content_value(req, accepted)
     content_quality, quality_warning = assemble.quality(accepted)
     body: dict[str, Any] = {
-        "job_id": ctx.job_id, "url": req.url, "final_url": response.url,
+        "job_id": ctx.job_id,
+        "url": req.url,
+        "final_url": response.url,
         "redirected": response.url != req.url,
-        "redirect_chain": [{"url": h.url, "status_code": h.status_code}
-                           for h in response.redirect_chain],
-        "status_code": response.status_code, "content_type": response.media_type,
+        "redirect_chain": [
+            {"url": h.url, "status_code": h.status_code} for h in response.redirect_chain
+        ],
+        "status_code": response.status_code,
+        "content_type": response.media_type,
         "content": content,
         "title": converted.title if converted else None,
         "description": converted.description if converted else None,
@@ -165,12 +200,16 @@ def build_response(req: ScrapeRequest, ctx: ScrapeContext, accepted: Accepted,
         "author": converted.author if converted else None,
         "published_at": converted.published_at if converted else None,
         "metadata": converted.metadata if converted else {},
-        "headers": response.headers, "cached": False,
+        "headers": response.headers,
+        "cached": False,
         "response_time_ms": int((time.monotonic() - ctx.started) * 1000),
         "size_bytes": response.size_bytes,
         "warning": assemble.warning_text(accepted, run.attempts),
-        "content_quality": content_quality, "quality_warning": quality_warning,
-        "domain_warning": None, "domain_difficulty": None, "note": None,
+        "content_quality": content_quality,
+        "quality_warning": quality_warning,
+        "domain_warning": None,
+        "domain_difficulty": None,
+        "note": None,
         "time_budget_expired": run.time_budget_expired,
         "content_truncated": assemble.truncation(accepted),
     }

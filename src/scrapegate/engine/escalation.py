@@ -71,8 +71,9 @@ class Escalator:
                 continue
             if not await self._may_attempt(run, tier):
                 break
-            result = await run_attempt(self._fetchers[tier], run.req, self._policy,
-                                       self._attempt_timeout(run, tier))
+            result = await run_attempt(
+                self._fetchers[tier], run.req, self._policy, self._attempt_timeout(run, tier)
+            )
             run.attempts.append(result.record)
             decision = await self._decide(run, result)
             if isinstance(decision, Accepted):
@@ -111,8 +112,11 @@ class Escalator:
         """Accepted, or where to go next: "next", "same", "js"."""
         if result.fetch_error is not None:
             if result.fetch_error.cause == "dns_error":
-                raise UpstreamError("The target host could not be resolved.", "dns_error",
-                                    attempts=[a.as_detail() for a in run.attempts])
+                raise UpstreamError(
+                    "The target host could not be resolved.",
+                    "dns_error",
+                    attempts=[a.as_detail() for a in run.attempts],
+                )
             return "next"
         page = result.page
         assert page is not None  # a result has a page or a fetch error
@@ -131,8 +135,12 @@ class Escalator:
         self, run: EscalationRun, record: AttemptRecord, page: FetchedPage
     ) -> Accepted | str:
         converted = self._convert(page)
-        thin = (page.is_html and page.response.status_code == 200 and converted is not None
-                and converted.word_count < self._min_words)
+        thin = (
+            page.is_html
+            and page.response.status_code == 200
+            and converted is not None
+            and converted.word_count < self._min_words
+        )
         if not thin:
             return Accepted(page, converted)
         if run.fallback is None or run.fallback.quality_warning != "JS_SHELL":

@@ -15,9 +15,15 @@ from scrapegate.storage.protocols import PlaybookRepository
 
 
 class CostEstimator:
-    def __init__(self, prices: PriceTable, playbook: PlaybookRepository, *,
-                 shared: bool = False, overrides: Mapping[str, str] | None = None,
-                 allow_stealth: bool = True) -> None:
+    def __init__(
+        self,
+        prices: PriceTable,
+        playbook: PlaybookRepository,
+        *,
+        shared: bool = False,
+        overrides: Mapping[str, str] | None = None,
+        allow_stealth: bool = True,
+    ) -> None:
         self._prices = prices
         self._playbook = playbook
         self._shared = shared
@@ -39,9 +45,9 @@ class CostEstimator:
         plan = self._plan(req, domain, history)
         return self._prices.tier_price(plan.start) + addon_credits(req, self._prices)
 
-    async def estimate(self, req: ScrapeRequest, org_id: str, cache_hit_possible: bool) -> dict[
-        str, Any
-    ]:
+    async def estimate(
+        self, req: ScrapeRequest, org_id: str, cache_hit_possible: bool
+    ) -> dict[str, Any]:
         domain, history = await self._history(req, org_id)
         plan = self._plan(req, domain, history)
         usual, count, samples = playbook_usual_tier(history)
@@ -53,13 +59,19 @@ class CostEstimator:
         if max_credits:
             highest = min(highest, max_credits)
         return {
-            "url": req.url, "estimated_tier": tier.value, "estimated_credits": estimated,
-            "confidence": _confidence(count, samples), "max_possible_credits": highest,
+            "url": req.url,
+            "estimated_tier": tier.value,
+            "estimated_credits": estimated,
+            "confidence": _confidence(count, samples),
+            "max_possible_credits": highest,
             "domain_min_tier": plan.playbook_min.value if plan.playbook_min else None,
             "cache_hit_possible": cache_hit_possible,
             "reasoning": _reasoning(domain, tier, count, samples, addons),
-            "breakdown": {"tier_credits": self._prices.tier_price(tier), "addons": addons,
-                          "extraction_credits": 0},
+            "breakdown": {
+                "tier_credits": self._prices.tier_price(tier),
+                "addons": addons,
+                "extraction_credits": 0,
+            },
         }
 
 

@@ -12,8 +12,10 @@ from scrapegate.errors import (
     UpstreamError,
 )
 
-SUGGESTION = ("Raise cost_controls.max_tier, enable advanced.use_proxy, or configure a CAPTCHA "
-              "solver for tier 5.")
+SUGGESTION = (
+    "Raise cost_controls.max_tier, enable advanced.use_proxy, or configure a CAPTCHA "
+    "solver for tier 5."
+)
 NETWORK_OUTCOMES = ("network_error", "timeout")
 
 
@@ -28,16 +30,20 @@ def final_error(
         return AllTiersFailed("No tier could be attempted within the request's limits.", details)
     last = attempts[-1]
     if stopped_by == "time_budget" and not time_budget_expired:
-        return Timeout("The request deadline passed before a result.",
-                       {**details, "cause": "deadline"})
+        return Timeout(
+            "The request deadline passed before a result.", {**details, "cause": "deadline"}
+        )
     if last.outcome == "challenge":
         return ChallengeDetected(
             f"The target answered with an anti-bot challenge ({last.error}) that the allowed "
-            "tiers could not pass.", {**details, "suggestion": SUGGESTION})
+            "tiers could not pass.",
+            {**details, "suggestion": SUGGESTION},
+        )
     if last.outcome == "block":
         return BlockedByAntibot(
             "The target returned a block page on every allowed tier.",
-            {**details, "suggestion": SUGGESTION})
+            {**details, "suggestion": SUGGESTION},
+        )
     if all(a.outcome in NETWORK_OUTCOMES for a in attempts):
         return _network_error(last, details)
     return AllTiersFailed("Every allowed tier failed to produce a usable result.", details)
@@ -47,5 +53,9 @@ def _network_error(last: AttemptRecord, details: dict[str, object]) -> Scrapegat
     cause = (last.error or "connection_reset").split(":", 1)[0]
     if cause == "timeout":
         return Timeout("The target did not answer in time.", {**details, "cause": "deadline"})
-    return UpstreamError("The target gave no usable HTTP response.", cause,
-                         attempts=details["attempts"], stopped_by=details["stopped_by"])
+    return UpstreamError(
+        "The target gave no usable HTTP response.",
+        cause,
+        attempts=details["attempts"],
+        stopped_by=details["stopped_by"],
+    )

@@ -70,24 +70,39 @@ def _preference(req: ScrapeRequest, playbook: Tier | None) -> Tier:
     return playbook or Tier.CURL
 
 
-def plan_tiers(req: ScrapeRequest, playbook: Tier | None, *, allow_stealth: bool = True) -> TierPlan:
+def plan_tiers(
+    req: ScrapeRequest, playbook: Tier | None, *, allow_stealth: bool = True
+) -> TierPlan:
     cc = req.cost_controls
     if cc.force_tier is not None:
-        return TierPlan(start=cc.force_tier, cap=cc.force_tier, forced=True,
-                        playbook_min=playbook, ladder=(cc.force_tier,))
+        return TierPlan(
+            start=cc.force_tier,
+            cap=cc.force_tier,
+            forced=True,
+            playbook_min=playbook,
+            ladder=(cc.force_tier,),
+        )
     cap = request_cap(req, allow_stealth)
     preference = _preference(req, None if cc.prefer_cost else playbook)
     start = min(max(req.floor_tier, preference), cap) if req.floor_tier <= cap else req.floor_tier
     skipped = tuple(
         Skip(t, f"skipped: domain playbook minimum tier is {start.value}")
         for t in TIER_ORDER
-        if max(req.floor_tier, Tier.CURL) <= t < start and playbook is not None
+        if max(req.floor_tier, Tier.CURL) <= t < start
+        and playbook is not None
         and start == playbook
     )
     fail_fast_from = (cc.fail_fast_tier or Tier.LIGHTJS) if cc.fail_fast else None
     ladder = tuple(t for t in TIER_ORDER if start <= t <= cap)
-    return TierPlan(start=start, cap=cap, forced=False, skipped=skipped, playbook_min=playbook,
-                    fail_fast_from=fail_fast_from, ladder=ladder)
+    return TierPlan(
+        start=start,
+        cap=cap,
+        forced=False,
+        skipped=skipped,
+        playbook_min=playbook,
+        fail_fast_from=fail_fast_from,
+        ladder=ladder,
+    )
 
 
 def tier_cap_warning(req: ScrapeRequest, playbook: Tier | None) -> dict[str, float] | None:

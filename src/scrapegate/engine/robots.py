@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.errors import RobotsDisallowed
-from scrapegate.fetchers.base import FetchError, Fetcher, FetchRequest
+from scrapegate.fetchers.base import Fetcher, FetchError, FetchRequest
 
 USER_AGENT_TOKEN = "scrapegate"
 CACHE_TTL_S = 600.0
@@ -28,7 +28,8 @@ class RobotsGate:
         if not parser.can_fetch(USER_AGENT_TOKEN, url):
             raise RobotsDisallowed(
                 f"robots.txt disallows {url} for user agent {USER_AGENT_TOKEN}",
-                {"field": "url", "reason": "robots_disallowed"})
+                {"field": "url", "reason": "robots_disallowed"},
+            )
 
     async def _parser_for(self, url: str) -> urllib.robotparser.RobotFileParser:
         parts = urlsplit(url)
@@ -37,15 +38,20 @@ class RobotsGate:
         if cached is not None and time.monotonic() - cached[0] < CACHE_TTL_S:
             return cached[1]
         parser = urllib.robotparser.RobotFileParser()
-        parser.parse((await self._fetch_lines(origin + "/robots.txt")))
+        parser.parse(await self._fetch_lines(origin + "/robots.txt"))
         self._parsers[origin] = (time.monotonic(), parser)
         return parser
 
     async def _fetch_lines(self, robots_url: str) -> list[str]:
         try:
-            response = await self._fetcher.fetch(FetchRequest(
-                url=robots_url, policy=self._policy, timeout_s=10,
-                max_response_bytes=MAX_ROBOTS_BYTES))
+            response = await self._fetcher.fetch(
+                FetchRequest(
+                    url=robots_url,
+                    policy=self._policy,
+                    timeout_s=10,
+                    max_response_bytes=MAX_ROBOTS_BYTES,
+                )
+            )
         except FetchError:
             return []  # unreachable robots.txt: everything is allowed
         if response.status_code >= 400:

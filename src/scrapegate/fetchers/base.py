@@ -26,7 +26,7 @@ FetchFailure = Literal[
 
 
 class FetchError(Exception):
-    """The target gave no usable HTTP response. ``cause`` uses the spec's ``details.cause`` words."""
+    """The target gave no usable HTTP response. ``cause`` is the spec's details.cause."""
 
     def __init__(self, cause: FetchFailure, message: str) -> None:
         super().__init__(message)

@@ -32,18 +32,39 @@ class ResponseCache:
         if not req.cache or response.get("status_code", 500) >= 400:
             return
         now = utcnow()
-        await self._repository.put(CacheEntry(
-            key=req.cache_key(org_id), org_id=org_id, response=response, created_at=now,
-            expires_at=now + timedelta(seconds=req.cache_ttl)))
+        await self._repository.put(
+            CacheEntry(
+                key=req.cache_key(org_id),
+                org_id=org_id,
+                response=response,
+                created_at=now,
+                expires_at=now + timedelta(seconds=req.cache_ttl),
+            )
+        )
 
 
 def as_cache_hit(entry: CacheEntry, job_id: str) -> dict[str, Any]:
     response = copy.deepcopy(entry.response)
     billing = response.get("billing") or {}
-    response.update({"job_id": job_id, "cached": True, "cached_at": iso(entry.created_at),
-                     "credits_used": 0, "response_time_ms": 0})
-    response["billing"] = {**billing, "total_credits": 0, "base_credits": 0,
-                           "addon_credits": 0, "addons": [], "escalations": [],
-                           "cached": True, "savings": 0, "original_cost_microcents": 0,
-                           "final_cost_microcents": 0}
+    response.update(
+        {
+            "job_id": job_id,
+            "cached": True,
+            "cached_at": iso(entry.created_at),
+            "credits_used": 0,
+            "response_time_ms": 0,
+        }
+    )
+    response["billing"] = {
+        **billing,
+        "total_credits": 0,
+        "base_credits": 0,
+        "addon_credits": 0,
+        "addons": [],
+        "escalations": [],
+        "cached": True,
+        "savings": 0,
+        "original_cost_microcents": 0,
+        "final_cost_microcents": 0,
+    }
     return response

@@ -1,4 +1,4 @@
-"""The job queue protocol and its in-process implementation (Redis comes with multi-machine mode)."""
+"""The job queue protocol and its in-process implementation."""
 
 from __future__ import annotations
 

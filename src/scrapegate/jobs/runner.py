@@ -36,8 +36,16 @@ def job_request(job: Job) -> ScrapeRequest:
 
 
 class WebhookSink(Protocol):
-    async def enqueue(self, *, org_id: str, url: str, secret: str, event: str,
-                      data: dict[str, Any], job_id: str | None = None) -> Any: ...
+    async def enqueue(
+        self,
+        *,
+        org_id: str,
+        url: str,
+        secret: str,
+        event: str,
+        data: dict[str, Any],
+        job_id: str | None = None,
+    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -48,9 +56,15 @@ class RunnerSettings:
 
 
 class JobRunner:
-    def __init__(self, storage: Storage, engine: ScrapeEngine, signals: JobSignals,
-                 cache: ResponseCache, settings: RunnerSettings,
-                 webhooks: WebhookSink | None = None) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        engine: ScrapeEngine,
+        signals: JobSignals,
+        cache: ResponseCache,
+        settings: RunnerSettings,
+        webhooks: WebhookSink | None = None,
+    ) -> None:
         self._storage = storage
         self._engine = engine
         self._signals = signals
@@ -77,11 +91,19 @@ class JobRunner:
     async def time_out_in_queue(self, job: Job) -> None:
         """A scrape that waited longer than the queue limit fails without being attempted."""
         req = job_request(job)
-        reservation = Reservation(self._storage.ledger, job.org_id, job.id,
-                                  enabled=self._settings.billing_enabled,
-                                  held=job.credits_reserved)
-        await self._fail(job, req, reservation, Timeout(
-            "The job waited in the queue longer than allowed.", {"cause": "queue_timeout"}))
+        reservation = Reservation(
+            self._storage.ledger,
+            job.org_id,
+            job.id,
+            enabled=self._settings.billing_enabled,
+            held=job.credits_reserved,
+        )
+        await self._fail(
+            job,
+            req,
+            reservation,
+            Timeout("The job waited in the queue longer than allowed.", {"cause": "queue_timeout"}),
+        )
         self._signals.finished(job.id)
 
     async def _heartbeat(self, job: Job, owner: str) -> None:
@@ -92,16 +114,28 @@ class JobRunner:
 
     async def _execute(self, job: Job) -> None:
         req = job_request(job)
-        reservation = Reservation(self._storage.ledger, job.org_id, job.id,
-                                  enabled=self._settings.billing_enabled,
-                                  held=job.credits_reserved)
-        ctx = ScrapeContext(org_id=job.org_id, job_id=job.id, guard=reservation,
-                            billing_enabled=self._settings.billing_enabled)
+        reservation = Reservation(
+            self._storage.ledger,
+            job.org_id,
+            job.id,
+            enabled=self._settings.billing_enabled,
+            held=job.credits_reserved,
+        )
+        ctx = ScrapeContext(
+            org_id=job.org_id,
+            job_id=job.id,
+            guard=reservation,
+            billing_enabled=self._settings.billing_enabled,
+        )
         try:
             outcome = await asyncio.wait_for(self._engine.scrape(req, ctx), req.timeout + 2)
         except TimeoutError:
-            await self._fail(job, req, reservation, Timeout(
-                "The job deadline passed before a result.", {"cause": "deadline"}))
+            await self._fail(
+                job,
+                req,
+                reservation,
+                Timeout("The job deadline passed before a result.", {"cause": "deadline"}),
+            )
         except ScrapegateError as exc:
             await self._fail(job, req, reservation, exc)
         except Exception:
@@ -110,8 +144,9 @@ class JobRunner:
         else:
             await self._complete(job, req, reservation, outcome)
 
-    async def _complete(self, job: Job, req: ScrapeRequest, reservation: Reservation,
-                        outcome: ScrapeOutcome) -> None:
+    async def _complete(
+        self, job: Job, req: ScrapeRequest, reservation: Reservation, outcome: ScrapeOutcome
+    ) -> None:
         refunded = await reservation.settle(outcome.credits)
         now = utcnow()
         job.status, job.completed_at, job.result = "completed", now, outcome.response
@@ -122,16 +157,33 @@ class JobRunner:
         job.lease_owner = job.lease_until = None
         await self._storage.jobs.save(job)
         await self._cache.store(req, job.org_id, outcome.response)
-        await self._log(job, req, outcome.response.get("status_code", 200), None,
-                        outcome.tier.value, outcome.size_bytes)
-        await self._notify(job, "job.completed", {
-            "job_id": job.id, "job_type": job.type, "url": req.url, "status": "completed",
-            "status_code": outcome.response.get("status_code"), "credits_used": outcome.credits,
-            "tier_used": outcome.tier.value, "completed_at": iso(now),
-            "result": outcome.response})
+        await self._log(
+            job,
+            req,
+            outcome.response.get("status_code", 200),
+            None,
+            outcome.tier.value,
+            outcome.size_bytes,
+        )
+        await self._notify(
+            job,
+            "job.completed",
+            {
+                "job_id": job.id,
+                "job_type": job.type,
+                "url": req.url,
+                "status": "completed",
+                "status_code": outcome.response.get("status_code"),
+                "credits_used": outcome.credits,
+                "tier_used": outcome.tier.value,
+                "completed_at": iso(now),
+                "result": outcome.response,
+            },
+        )
 
-    async def _fail(self, job: Job, req: ScrapeRequest, reservation: Reservation,
-                    exc: ScrapegateError) -> None:
+    async def _fail(
+        self, job: Job, req: ScrapeRequest, reservation: Reservation, exc: ScrapegateError
+    ) -> None:
         refunded = await reservation.settle(0)
         now = utcnow()
         job.status, job.completed_at = "failed", now
@@ -141,25 +193,63 @@ class JobRunner:
         job.lease_owner = job.lease_until = None
         await self._storage.jobs.save(job)
         await self._log(job, req, 0, exc.code, None, 0)
-        await self._notify(job, "job.failed", {
-            "job_id": job.id, "job_type": job.type, "url": req.url, "status": "failed",
-            "error": exc.detail, "error_code": exc.code, "credits_refunded": refunded,
-            "failed_at": iso(now)})
+        await self._notify(
+            job,
+            "job.failed",
+            {
+                "job_id": job.id,
+                "job_type": job.type,
+                "url": req.url,
+                "status": "failed",
+                "error": exc.detail,
+                "error_code": exc.code,
+                "credits_refunded": refunded,
+                "failed_at": iso(now),
+            },
+        )
 
-    async def _log(self, job: Job, req: ScrapeRequest, status: int, error_code: str | None,
-                   tier: str | None, size: int) -> None:
+    async def _log(
+        self,
+        job: Job,
+        req: ScrapeRequest,
+        status: int,
+        error_code: str | None,
+        tier: str | None,
+        size: int,
+    ) -> None:
         started = job.started_at or job.created_at
         latency = int(((job.completed_at or utcnow()) - started).total_seconds() * 1000)
-        await self._storage.usage.append(UsageRow(
-            id=new_id(), org_id=job.org_id, key_id=job.key_id, route="/api/v1/scrape",
-            method="POST", status_code=status, latency_ms=latency, kind="scrape", job_id=job.id,
-            url=req.url, domain=registrable_domain(req.url), mode=req.mode, tier=tier,
-            credits=job.credits_used, bytes=size, cache_hit=False, error_code=error_code,
-            source=job_meta(job).get("source")))
+        await self._storage.usage.append(
+            UsageRow(
+                id=new_id(),
+                org_id=job.org_id,
+                key_id=job.key_id,
+                route="/api/v1/scrape",
+                method="POST",
+                status_code=status,
+                latency_ms=latency,
+                kind="scrape",
+                job_id=job.id,
+                url=req.url,
+                domain=registrable_domain(req.url),
+                mode=req.mode,
+                tier=tier,
+                credits=job.credits_used,
+                bytes=size,
+                cache_hit=False,
+                error_code=error_code,
+                source=job_meta(job).get("source"),
+            )
+        )
 
     async def _notify(self, job: Job, event: str, data: dict[str, Any]) -> None:
         if self._webhooks is None or not job.webhook_url:
             return
-        await self._webhooks.enqueue(org_id=job.org_id, url=job.webhook_url,
-                                     secret=job.webhook_secret or "",
-                                     event=event, data=data, job_id=job.id)
+        await self._webhooks.enqueue(
+            org_id=job.org_id,
+            url=job.webhook_url,
+            secret=job.webhook_secret or "",
+            event=event,
+            data=data,
+            job_id=job.id,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -41,9 +42,15 @@ class ServiceSettings:
 
 
 class ScrapeService:
-    def __init__(self, storage: Storage, queue: JobQueue, signals: JobSignals,
-                 cache: ResponseCache, estimator: CostEstimator,
-                 settings: ServiceSettings) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        queue: JobQueue,
+        signals: JobSignals,
+        cache: ResponseCache,
+        estimator: CostEstimator,
+        settings: ServiceSettings,
+    ) -> None:
         self._storage = storage
         self._queue = queue
         self._signals = signals
@@ -67,24 +74,36 @@ class ScrapeService:
         if not finished.terminal:
             return ScrapeAnswer(accepted=self.accepted_body(finished, "sync_budget_exceeded"))
         if finished.status == "failed":
-            raise error_from_code(finished.error_code or "INTERNAL_ERROR",
-                                  finished.error or "Job failed", finished.error_details)
+            raise error_from_code(
+                finished.error_code or "INTERNAL_ERROR",
+                finished.error or "Job failed",
+                finished.error_details,
+            )
         return ScrapeAnswer(result=finished.result)
 
-    async def _accept(self, who: Principal, req: ScrapeRequest, job_id: str,
-                      source: str | None) -> Job:
+    async def _accept(
+        self, who: Principal, req: ScrapeRequest, job_id: str, source: str | None
+    ) -> Job:
         await self._check_queue_room(who.org_id)
         minimum = await self._estimator.minimum_credits(req, who.org_id)
-        reservation = Reservation(self._storage.ledger, who.org_id, job_id,
-                                  enabled=self._settings.billing_enabled)
+        reservation = Reservation(
+            self._storage.ledger, who.org_id, job_id, enabled=self._settings.billing_enabled
+        )
         if self._settings.billing_enabled:
             await admit(reservation, minimum, await self._storage.ledger.balance(who.org_id))
         request = req.to_json()
         request[META_KEY] = {"source": source, "estimated_credits": minimum}
-        job = Job(id=job_id, org_id=who.org_id, key_id=who.key.id, type="scrape",
-                  request=request, request_hash=req.canonical_hash(),
-                  credits_reserved=reservation.held, webhook_url=req.webhook_url,
-                  webhook_secret=req.webhook_secret or self._settings.webhook_secret_for(who.org_id))
+        job = Job(
+            id=job_id,
+            org_id=who.org_id,
+            key_id=who.key.id,
+            type="scrape",
+            request=request,
+            request_hash=req.canonical_hash(),
+            credits_reserved=reservation.held,
+            webhook_url=req.webhook_url,
+            webhook_secret=req.webhook_secret or self._settings.webhook_secret_for(who.org_id),
+        )
         await self._storage.jobs.create(job)
         await self._queue.put(job.id)
         return job
@@ -92,13 +111,16 @@ class ScrapeService:
     async def _check_queue_room(self, org_id: str) -> None:
         """429 once 10 x the concurrency limit of individual jobs wait (spec core-api §21.2)."""
         # A probe created now: its queue position counts every pending job of the organization.
-        probe = Job(id=new_id(), org_id=org_id, key_id=None, type="scrape", request={},
-                    request_hash="")
+        probe = Job(
+            id=new_id(), org_id=org_id, key_id=None, type="scrape", request={}, request_hash=""
+        )
         waiting = await self._storage.jobs.queue_position(probe) - 1
         if waiting >= 10 * self._settings.concurrency_limit(org_id):
             raise ConcurrencyLimited(
-                "Too many jobs are waiting for this organization; retry shortly.", 2,
-                {"queued": waiting})
+                "Too many jobs are waiting for this organization; retry shortly.",
+                2,
+                {"queued": waiting},
+            )
 
     def sync_budget(self, req: ScrapeRequest) -> float:
         budget = req.sync_wait_seconds or self._settings.sync_wait_budget_s
@@ -109,16 +131,16 @@ class ScrapeService:
             current = await self._storage.jobs.get(job.id) or job
             if current.terminal:
                 return current
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), timeout)
-            except TimeoutError:
-                pass
         return await self._storage.jobs.get(job.id) or job
 
     def accepted_body(self, job: Job, reason: AsyncReason) -> dict[str, Any]:
         return {
-            "job_id": job.id, "status": "running" if job.status == "running" else "pending",
-            "reason": reason, "poll_url": f"/api/v1/jobs/{job.id}",
+            "job_id": job.id,
+            "status": "running" if job.status == "running" else "pending",
+            "reason": reason,
+            "poll_url": f"/api/v1/jobs/{job.id}",
             "created_at": iso(job.created_at),
             "estimated_credits": job_meta(job).get("estimated_credits", 0),
             "message": "Job accepted. Poll GET /api/v1/jobs/{job_id} for the result.",
@@ -130,19 +152,35 @@ class ScrapeService:
             return job
         stone = await self._storage.jobs.tombstone(job_id)
         if stone is not None and stone.org_id == org_id:
-            raise JobExpired(f"Job {job_id} has expired (results are kept for 1 hour). "
-                             "Submit a new request.")
+            raise JobExpired(
+                f"Job {job_id} has expired (results are kept for 1 hour). Submit a new request."
+            )
         raise NotFound("Job not found")
 
-    async def _log_cache_hit(self, who: Principal, req: ScrapeRequest, hit: dict[str, Any],
-                             source: str | None) -> None:
-        await self._storage.usage.append(UsageRow(
-            id=new_id(), org_id=who.org_id, key_id=who.key.id, route="/api/v1/scrape",
-            method="POST", status_code=int(hit.get("status_code", 200)), latency_ms=0,
-            kind="scrape", job_id=hit["job_id"], url=req.url,
-            domain=registrable_domain(req.url), mode=req.mode,
-            tier=(hit.get("billing") or {}).get("tier_used"), credits=0, cache_hit=True,
-            source=source, created_at=utcnow()))
+    async def _log_cache_hit(
+        self, who: Principal, req: ScrapeRequest, hit: dict[str, Any], source: str | None
+    ) -> None:
+        await self._storage.usage.append(
+            UsageRow(
+                id=new_id(),
+                org_id=who.org_id,
+                key_id=who.key.id,
+                route="/api/v1/scrape",
+                method="POST",
+                status_code=int(hit.get("status_code", 200)),
+                latency_ms=0,
+                kind="scrape",
+                job_id=hit["job_id"],
+                url=req.url,
+                domain=registrable_domain(req.url),
+                mode=req.mode,
+                tier=(hit.get("billing") or {}).get("tier_used"),
+                credits=0,
+                cache_hit=True,
+                source=source,
+                created_at=utcnow(),
+            )
+        )
 
 
 def async_reason(req: ScrapeRequest) -> AsyncReason | None:

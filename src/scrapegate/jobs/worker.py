@@ -20,9 +20,18 @@ ConcurrencyLimit = Callable[[str], int]
 
 
 class WorkerPool:
-    def __init__(self, storage: Storage, queue: JobQueue, runner: JobRunner, *, size: int,
-                 org_limit: ConcurrencyLimit, purge_interval_s: float = 60.0,
-                 tombstone_ttl_s: int = 7 * 86_400, queue_timeout_s: float = 600.0) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        queue: JobQueue,
+        runner: JobRunner,
+        *,
+        size: int,
+        org_limit: ConcurrencyLimit,
+        purge_interval_s: float = 60.0,
+        tombstone_ttl_s: int = 7 * 86_400,
+        queue_timeout_s: float = 600.0,
+    ) -> None:
         self._storage = storage
         self._queue = queue
         self._runner = runner

@@ -145,9 +145,9 @@ class UsageRepository(Protocol):
 
 class PlaybookRepository(Protocol):
     async def record(self, attempt: DomainAttempt) -> None: ...
-    async def recent(self, domain: str, *, org_id: str | None, limit: int = 50) -> list[
-        DomainAttempt
-    ]:
+    async def recent(
+        self, domain: str, *, org_id: str | None, limit: int = 50
+    ) -> list[DomainAttempt]:
         """Newest first; ``org_id`` None pools every organization."""
         ...
 
