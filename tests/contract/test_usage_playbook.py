@@ -38,6 +38,14 @@ async def test_usage_rows_roundtrip_newest_first(storage: Storage) -> None:
     assert await storage.usage.list_for_org("nobody") == []
 
 
+async def test_append_many_writes_every_row(storage: Storage) -> None:
+    rows = [make_usage("org-9", at(i), kind="scrape", credits=10) for i in range(50)]
+    await storage.usage.append_many(rows)
+    await storage.usage.append_many([])
+    assert await storage.usage.list_for_org("org-9", limit=100) == list(reversed(rows))
+    assert await storage.usage.summary("org-9", at(0), at(100)) == UsageSummary(50, 500)
+
+
 async def test_usage_summary_counts_scrapes_in_half_open_window(storage: Storage) -> None:
     for row in [
         make_usage("org-1", at(99), kind="scrape", credits=1),  # before the window

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 import string
+import time
 from dataclasses import dataclass
 
 from scrapegate.domain.records import ApiKey, Organization, User, new_id, utcnow
@@ -67,9 +68,15 @@ class MintedKey:
 
 
 class KeyService:
-    def __init__(self, storage: Storage, default_balance: int) -> None:
+    def __init__(
+        self, storage: Storage, default_balance: int, principal_ttl_s: float = 5.0
+    ) -> None:
         self._storage = storage
         self._default_balance = default_balance
+        # Authenticated keys are remembered briefly: two reads saved on every request. A
+        # revocation here takes effect at once; one made by another process within the TTL.
+        self._principal_ttl_s = principal_ttl_s
+        self._principals: dict[str, tuple[float, Principal]] = {}
 
     async def ensure_org(self, name: str) -> Organization:
         """The organization with this name's slug, created (with its owner user and the default
@@ -125,7 +132,18 @@ class KeyService:
     async def authenticate(self, raw: str | None) -> Principal:
         if not raw:
             raise Unauthorized("Missing API key", {"reason": "missing"})
-        key = await self._storage.api_keys.get_by_hash(hash_key(raw))
+        digest = hash_key(raw)
+        remembered = self._principals.get(digest)
+        if remembered is not None and remembered[0] > time.monotonic():
+            return remembered[1]
+        principal = await self._load_principal(digest)
+        if len(self._principals) > 10_000:
+            self._principals.clear()
+        self._principals[digest] = (time.monotonic() + self._principal_ttl_s, principal)
+        return principal
+
+    async def _load_principal(self, digest: str) -> Principal:
+        key = await self._storage.api_keys.get_by_hash(digest)
         if key is None:
             raise Unauthorized("Invalid API key", {"reason": "invalid"})
         if not key.active:
@@ -138,3 +156,4 @@ class KeyService:
     async def revoke(self, key_id: str) -> None:
         if not await self._storage.api_keys.revoke(key_id, utcnow()):
             raise NotFound("API key not found")
+        self._principals = {h: p for h, p in self._principals.items() if p[1].key.id != key_id}

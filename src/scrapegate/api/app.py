@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -55,14 +56,11 @@ async def open_storage(settings: Settings) -> Storage:
     return await open_sql_storage(url)
 
 
-def build_services(settings: Settings, storage: Storage) -> Services:
-    prices = PriceTable.from_settings(settings.pricing)
-    policy = net_policy(settings)
-    secret = master_secret(settings)
-    engine = ScrapeEngine(
+def build_engine(settings: Settings, storage: Storage) -> ScrapeEngine:
+    return ScrapeEngine(
         build_fetchers(settings.server.contact_url),
-        prices,
-        policy,
+        PriceTable.from_settings(settings.pricing),
+        net_policy(settings),
         storage.playbook,
         EngineSettings(
             min_words=settings.quality.min_words,
@@ -71,36 +69,64 @@ def build_services(settings: Settings, storage: Storage) -> Services:
             allow_stealth_tiers=settings.escalation.allow_stealth_tiers,
         ),
     )
-    estimator = CostEstimator(
-        prices,
-        storage.playbook,
-        shared=settings.playbook.shared,
-        overrides=settings.playbook.overrides,
-        allow_stealth=settings.escalation.allow_stealth_tiers,
-    )
-    webhook_policy = NetPolicy.build(
+
+
+def webhook_policy(settings: Settings) -> NetPolicy:
+    return NetPolicy.build(
         allow_private=settings.allow_private_networks or settings.webhooks.allow_private_networks,
         allowed_cidrs=settings.security.allowed_private_cidrs,
         allowed_ports=settings.security.allowed_ports,
     )
 
+
+def build_webhooks(settings: Settings, storage: Storage) -> WebhookDispatcher:
     async def job_webhook_secret(delivery: WebhookDelivery) -> str | None:
         job = await storage.jobs.get(delivery.job_id) if delivery.job_id else None
         return job.webhook_secret if job else None
 
-    webhooks = WebhookDispatcher(
+    return WebhookDispatcher(
         storage.webhooks,
-        policy=webhook_policy,
+        policy=webhook_policy(settings),
         settings=settings.webhooks,
         development=settings.development,
         version=__version__,
         secret_resolver=job_webhook_secret,
     )
 
+
+def build_validation(settings: Settings) -> ValidationContext:
+    return ValidationContext(
+        policy=net_policy(settings),
+        prices=PriceTable.from_settings(settings.pricing),
+        development=settings.development,
+        webhooks_allow_private=webhook_policy(settings).allow_private,
+        default_cache_ttl_s=settings.scrape.default_cache_ttl_s,
+    )
+
+
+@dataclass(frozen=True)
+class JobParts:
+    queue: InMemoryJobQueue
+    signals: JobSignals
+    cache: ResponseCache
+    pool: WorkerPool
+    service: ScrapeService
+
+
+def build_jobs(
+    settings: Settings,
+    storage: Storage,
+    engine: ScrapeEngine,
+    webhooks: WebhookDispatcher,
+    usage_log: UsageLog,
+) -> JobParts:
+    secret = master_secret(settings)
+
     def org_limit(org_id: str) -> int:
         return settings.rate_limits.default_concurrency
 
-    signals, cache, queue = JobSignals(), ResponseCache(storage.cache), InMemoryJobQueue()
+    queue, signals, cache = InMemoryJobQueue(), JobSignals(), ResponseCache(storage.cache)
+    jobs = settings.jobs
     runner = JobRunner(
         storage,
         engine,
@@ -108,8 +134,8 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         cache,
         RunnerSettings(
             billing_enabled=settings.billing.enabled,
-            result_ttl_s=settings.jobs.result_ttl_s,
-            lease_s=settings.jobs.lease_s,
+            result_ttl_s=jobs.result_ttl_s,
+            lease_s=jobs.lease_s,
         ),
         webhooks=webhooks,
     )
@@ -117,11 +143,18 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         storage,
         queue,
         runner,
-        size=settings.jobs.workers,
+        size=jobs.workers,
         org_limit=org_limit,
-        purge_interval_s=settings.jobs.purge_interval_s,
-        queue_timeout_s=settings.jobs.queue_timeout_s,
-        tombstone_ttl_s=settings.jobs.tombstone_ttl_s,
+        purge_interval_s=jobs.purge_interval_s,
+        queue_timeout_s=jobs.queue_timeout_s,
+        tombstone_ttl_s=jobs.tombstone_ttl_s,
+    )
+    estimator = CostEstimator(
+        engine.prices,
+        storage.playbook,
+        shared=settings.playbook.shared,
+        overrides=settings.playbook.overrides,
+        allow_stealth=settings.escalation.allow_stealth_tiers,
     )
     service = ScrapeService(
         storage,
@@ -134,30 +167,32 @@ def build_services(settings: Settings, storage: Storage) -> Services:
             sync_wait_budget_s=settings.scrape.sync_wait_budget_s,
             webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
             concurrency_limit=org_limit,
+            log_usage=usage_log.append,
         ),
     )
-    validation = ValidationContext(
-        policy=policy,
-        prices=prices,
-        development=settings.development,
-        webhooks_allow_private=webhook_policy.allow_private,
-        default_cache_ttl_s=settings.scrape.default_cache_ttl_s,
-    )
+    return JobParts(queue=queue, signals=signals, cache=cache, pool=pool, service=service)
+
+
+def build_services(settings: Settings, storage: Storage) -> Services:
+    engine = build_engine(settings, storage)
+    webhooks = build_webhooks(settings, storage)
+    usage_log = UsageLog(storage.usage)
+    jobs = build_jobs(settings, storage, engine, webhooks, usage_log)
     return Services(
         settings=settings,
         storage=storage,
         keys=KeyService(storage, settings.billing.default_balance_microcents),
         engine=engine,
-        estimator=estimator,
-        cache=cache,
-        queue=queue,
-        pool=pool,
-        scrape=service,
+        estimator=jobs.service.estimator,
+        cache=jobs.cache,
+        queue=jobs.queue,
+        pool=jobs.pool,
+        scrape=jobs.service,
         rate_limiter=InMemoryRateLimiter(),
         failed_auth=FailedAuthGuard(),
         webhooks=webhooks,
-        usage_log=UsageLog(storage.usage),
-        validation=validation,
+        usage_log=usage_log,
+        validation=build_validation(settings),
     )
 
 

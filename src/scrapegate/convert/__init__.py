@@ -1,0 +1,12 @@
+"""HTML and other text documents to the scrape output formats (spec §7)."""
+
+from scrapegate.convert.options import Converted, ConvertOptions, SectionFilter
+from scrapegate.convert.pipeline import convert_document, extract_main_markdown
+
+__all__ = [
+    "ConvertOptions",
+    "Converted",
+    "SectionFilter",
+    "convert_document",
+    "extract_main_markdown",
+]

@@ -39,6 +39,8 @@ class ServiceSettings:
     sync_wait_budget_s: float
     webhook_secret_for: Callable[[str], str]
     concurrency_limit: Callable[[str], int] = lambda org_id: 20
+    # Where request-log rows go (a buffered writer): cache hits are logged off the hot path.
+    log_usage: Callable[[UsageRow], None] | None = None
 
 
 class ScrapeService:
@@ -55,14 +57,14 @@ class ScrapeService:
         self._queue = queue
         self._signals = signals
         self._cache = cache
-        self._estimator = estimator
+        self.estimator = estimator
         self._settings = settings
 
     async def scrape(self, who: Principal, req: ScrapeRequest, source: str | None) -> ScrapeAnswer:
         job_id = new_id()
         hit = await self._cache.lookup(req, who.org_id, job_id)
         if hit is not None:
-            await self._log_cache_hit(who, req, hit, source)
+            self._log_cache_hit(who, req, hit, source)
             return ScrapeAnswer(result=hit)
         job = await self._storage.jobs.find_inflight(who.org_id, req.canonical_hash())
         if job is None:
@@ -85,7 +87,7 @@ class ScrapeService:
         self, who: Principal, req: ScrapeRequest, job_id: str, source: str | None
     ) -> Job:
         await self._check_queue_room(who.org_id)
-        minimum = await self._estimator.minimum_credits(req, who.org_id)
+        minimum = await self.estimator.minimum_credits(req, who.org_id)
         reservation = Reservation(
             self._storage.ledger, who.org_id, job_id, enabled=self._settings.billing_enabled
         )
@@ -157,10 +159,12 @@ class ScrapeService:
             )
         raise NotFound("Job not found")
 
-    async def _log_cache_hit(
+    def _log_cache_hit(
         self, who: Principal, req: ScrapeRequest, hit: dict[str, Any], source: str | None
     ) -> None:
-        await self._storage.usage.append(
+        if self._settings.log_usage is None:
+            return
+        self._settings.log_usage(
             UsageRow(
                 id=new_id(),
                 org_id=who.org_id,

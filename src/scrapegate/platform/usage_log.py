@@ -24,11 +24,10 @@ class UsageLog:
 
     async def flush(self) -> None:
         rows, self._pending = self._pending, []
-        for row in rows:
-            try:
-                await self._repository.append(row)
-            except Exception:  # a lost log row must never fail a request
-                log.exception("request log write failed")
+        try:
+            await self._repository.append_many(rows)
+        except Exception:  # a lost log batch must never fail a request
+            log.exception("request log write failed (%d rows)", len(rows))
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop())

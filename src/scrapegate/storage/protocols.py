@@ -6,7 +6,7 @@ Every method is its own transaction. Methods that must be atomic under concurren
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -134,6 +134,10 @@ class CacheRepository(Protocol):
 
 class UsageRepository(Protocol):
     async def append(self, row: UsageRow) -> None: ...
+    async def append_many(self, rows: Sequence[UsageRow]) -> None:
+        """Insert every row in one transaction (the request log is written in batches)."""
+        ...
+
     async def summary(self, org_id: str, since: datetime, until: datetime) -> UsageSummary:
         """Scrape rows (``kind == "scrape"``) in [since, until): count and summed credits."""
         ...

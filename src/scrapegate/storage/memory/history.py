@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from scrapegate.domain.records import DomainAttempt, UsageRow, UsageSummary
@@ -14,6 +15,9 @@ class MemoryUsageRepository:
 
     async def append(self, row: UsageRow) -> None:
         self._state.usage.append(detached(row))
+
+    async def append_many(self, rows: Sequence[UsageRow]) -> None:
+        self._state.usage.extend(detached(row) for row in rows)
 
     async def summary(self, org_id: str, since: datetime, until: datetime) -> UsageSummary:
         rows = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 
@@ -22,6 +23,16 @@ class SqlUsageRepository:
 
         async def work(conn: AsyncConnection) -> None:
             await conn.execute(statement)
+
+        await self._db.write(work)
+
+    async def append_many(self, rows: Sequence[UsageRow]) -> None:
+        if not rows:
+            return
+        values = [asdict(row) for row in rows]
+
+        async def work(conn: AsyncConnection) -> None:
+            await conn.execute(insert(USAGE_LOG), values)
 
         await self._db.write(work)
 
