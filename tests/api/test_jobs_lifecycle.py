@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
@@ -24,12 +26,13 @@ def test_expired_job_is_job_expired(server_factory: Any, fixture_site: Any) -> N
     job_id = api.post(
         "/api/v1/scrape", json={"url": fixture_site.url("/article"), "sync": False}
     ).json()["job_id"]
-    wait_job(api, job_id)
+    finished = wait_job(api, job_id)
+    expires_at = datetime.fromisoformat(finished["result_expires_at"].replace("Z", "+00:00"))
+    while utcnow() <= expires_at:  # results are kept for the 1 s TTL configured above
+        time.sleep(0.1)
 
     async def expire() -> int:
-        from datetime import timedelta
-
-        return await server.services.storage.jobs.expire(utcnow() + timedelta(seconds=5), 3600)
+        return await server.services.storage.jobs.expire(utcnow(), 3600)
 
     assert server.call(expire()) >= 1
     response = api.get(f"/api/v1/jobs/{job_id}")

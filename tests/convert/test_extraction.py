@@ -177,3 +177,13 @@ def test_markdown_above_five_mib_is_cut_at_a_block_boundary() -> None:
     assert cut and len(capped.encode()) <= MARKDOWN_OUTPUT_CAP
     assert capped.endswith(block)
     assert cap_markdown("short") == ("short", False)
+
+
+def test_recursion_failure_falls_back_to_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    def too_deep(*args: object) -> Converted:
+        raise RecursionError
+
+    monkeypatch.setattr("scrapegate.convert.pipeline._convert_html", too_deep)
+    result = convert("<html><body><p>Alpha   beta</p><p>gamma</p></body></html>", ["text"])
+    assert result.markdown == "Alpha beta\n\ngamma"
+    assert result.formats["text"] == result.markdown

@@ -125,3 +125,10 @@ def test_extract_main_markdown_is_the_default_output() -> None:
     expected = convert_document(html, media_type="text/html", url=URL, formats=[]).markdown
     assert extract_main_markdown(html, URL) == expected
     assert expected.startswith("# T\n\n")
+
+
+def test_fifty_level_nested_list() -> None:
+    html = "<ul>" + "".join(f"<li>level{i}<ul>" for i in range(50)) + "</ul></li>" * 50 + "</ul>"
+    lines = md(html).splitlines()
+    assert lines[0] == "- level0"
+    assert lines[49] == " " * 98 + "- level49"

@@ -41,6 +41,10 @@ CONTROL_TAGS = frozenset(
 )
 CONTROL_MAX_CHARS = 300
 WRAPPER_SHARE = 0.5
+INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "bdi", "cite", "code", "em", "font", "i", "kbd", "mark", "q", "s", "small",
+     "span", "strong", "sub", "sup", "time", "u", "var", "img", "br", "wbr"}
+)  # fmt: skip
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 COOKIE_HINT = re.compile(r"cookie|consent|gdpr|onetrust|cookiebot|cc-banner|cc-window|truste", re.I)
 STREAMED_SEGMENT = re.compile(r"^S:\d+$")
@@ -112,6 +116,27 @@ def body_of(root: Element) -> Element:
 def text_of(el: Element) -> str:
     # HTML-parsed trees hold only str text nodes; the stubs also allow bytes.
     return "".join(cast("Iterator[str]", el.itertext()))
+
+
+def flat_text(root: Element) -> str:
+    """Visible text with one line per block, without recursion (for pathological trees)."""
+    parts: list[str] = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str) or tag in JUNK_TAGS:
+            if event == "end":
+                parts.append(el.tail or "")
+            continue
+        if event == "start":
+            if tag not in INLINE_TAGS:
+                parts.append("\n")
+            parts.append(el.text or "")
+        else:
+            if tag not in INLINE_TAGS:
+                parts.append("\n")
+            parts.append(el.tail or "")
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n\n".join(line for line in lines if line)
 
 
 def hint_of(el: Element) -> str:

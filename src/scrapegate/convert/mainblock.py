@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import cast
@@ -23,10 +22,13 @@ NEGATIVE_HINT = re.compile(
 PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote", "dd", "li"})
 PROSE_TAGS = PARAGRAPH_TAGS | {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th"}
 # Climb from the best block while it holds less than this share of its parent's prose.
-CLIMB_SHARE = float(os.environ.get("SG_CLIMB", "0.6"))
+CLIMB_SHARE = 0.6
 SEMANTIC_XPATH = ".//article|.//main|.//*[@role='main']|.//*[@itemprop='articleBody']"
+# Blocks of the main content whose text is almost all link text are menus and tag lists.
+LINK_BLOCK_DENSITY = 0.9
+LINK_BLOCK_TAGS = frozenset({"ul", "ol", "div", "section", "table", "dl"})
 # A boilerplate-looking element holding more than this share of the page text is a wrapper.
-BOILERPLATE_MAX_SHARE = float(os.environ.get("SG_BP", "0.4"))
+BOILERPLATE_MAX_SHARE = 0.4
 
 
 @dataclass
@@ -189,20 +191,15 @@ def _climb(top: Element, body: Element, stats: dict[Element, TextStats]) -> Elem
     return best
 
 
-import os
-LINK_LIST_DENSITY = float(os.environ.get("SG_LLD", "0.6"))
-LINK_LIST_TAGS = frozenset(os.environ.get("SG_TAGS", "ul,ol,div,section,table,dl").split(","))
-
-
 def prune_link_blocks(roots: list[Element], stats: dict[Element, TextStats]) -> None:
     """Inside the main content, blocks made mostly of links are menus, tag lists or teasers."""
     doomed: list[Element] = []
     for root in roots:
         for el in root.iter():
-            if el is root or el.tag not in LINK_LIST_TAGS:
+            if el is root or el.tag not in LINK_BLOCK_TAGS:
                 continue
             st = stats.get(el)
-            if st is not None and st.chars and st.link_chars > LINK_LIST_DENSITY * st.chars:
+            if st is not None and st.chars and st.link_chars > LINK_BLOCK_DENSITY * st.chars:
                 doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
@@ -230,6 +227,5 @@ def extract_main(cleaned: CleanBody) -> MainContent:
     # Safeguard from the spec: tiny extractions fall back to the cleaned body.
     if main_chars < 0.2 * page_chars and main_chars < 200 * 6:
         return MainContent([body], False, page_chars)
-    if LINK_LIST_DENSITY < 1:
-        prune_link_blocks(roots, stats)
+    prune_link_blocks(roots, stats)
     return MainContent(roots, roots != [body], page_chars)

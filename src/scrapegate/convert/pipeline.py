@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from scrapegate.convert.dom import ParsedPage, body_of, clean_body, parse_html, text_of
+from scrapegate.convert.dom import (
+    ParsedPage,
+    body_of,
+    clean_body,
+    flat_text,
+    parse_html,
+    text_of,
+)
 from scrapegate.convert.htmlformat import clean_html
 from scrapegate.convert.inventory import (
     ImageRecord,
@@ -31,6 +39,8 @@ from scrapegate.convert.textdocs import convert_text_document, document_kind
 from scrapegate.convert.words import content_hash, count_words, markdown_text
 
 Element = etree._Element
+
+logger = logging.getLogger(__name__)
 
 MARKDOWN_OUTPUT_CAP = 5 * 1024 * 1024
 MIN_VISIBLE_WORDS = 50
@@ -123,7 +133,13 @@ def convert_document(
     kind = document_kind(media_type, body)
     if kind != "html":
         return convert_text_document(body, kind=kind, url=url, formats=formats, options=options)
-    return _convert_html(body, url, formats, options)
+    try:
+        return _convert_html(body, url, formats, options)
+    except RecursionError:
+        # Pathological nesting: fall back to the page's plain text rather than failing.
+        logger.warning("HTML too deeply nested for conversion; returning plain text of %s", url)
+        text = flat_text(body_of(parse_html(body, url).root))
+        return convert_text_document(text, kind="text", url=url, formats=formats, options=options)
 
 
 @dataclass

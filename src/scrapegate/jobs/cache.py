@@ -9,38 +9,48 @@ from typing import Any
 from scrapegate.domain.records import CacheEntry, utcnow
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.timefmt import iso
+from scrapegate.jobs.hot import HotCache
 from scrapegate.storage.protocols import CacheRepository
 
 
 class ResponseCache:
     def __init__(self, repository: CacheRepository) -> None:
         self._repository = repository
+        self._hot: HotCache[CacheEntry] = HotCache()
+
+    async def _entry(self, req: ScrapeRequest, org_id: str) -> CacheEntry | None:
+        key = req.cache_key(org_id)
+        entry = self._hot.get(key)
+        if entry is None:
+            entry = await self._repository.get(key, utcnow())
+            if entry is not None:
+                self._hot.put(key, entry, (entry.expires_at - utcnow()).total_seconds())
+        if entry is None or entry.org_id != org_id or entry.expires_at <= utcnow():
+            return None
+        return entry
 
     async def lookup(self, req: ScrapeRequest, org_id: str, job_id: str) -> dict[str, Any] | None:
         if not req.cache or req.force_refresh:
             return None
-        entry = await self._repository.get(req.cache_key(org_id), utcnow())
-        if entry is None or entry.org_id != org_id:
-            return None
-        return as_cache_hit(entry, job_id)
+        entry = await self._entry(req, org_id)
+        return None if entry is None else as_cache_hit(entry, job_id)
 
     async def exists(self, req: ScrapeRequest, org_id: str) -> bool:
-        entry = await self._repository.get(req.cache_key(org_id), utcnow())
-        return entry is not None and entry.org_id == org_id
+        return await self._entry(req, org_id) is not None
 
     async def store(self, req: ScrapeRequest, org_id: str, response: dict[str, Any]) -> None:
         if not req.cache or response.get("status_code", 500) >= 400:
             return
         now = utcnow()
-        await self._repository.put(
-            CacheEntry(
-                key=req.cache_key(org_id),
-                org_id=org_id,
-                response=response,
-                created_at=now,
-                expires_at=now + timedelta(seconds=req.cache_ttl),
-            )
+        entry = CacheEntry(
+            key=req.cache_key(org_id),
+            org_id=org_id,
+            response=response,
+            created_at=now,
+            expires_at=now + timedelta(seconds=req.cache_ttl),
         )
+        await self._repository.put(entry)
+        self._hot.put(entry.key, entry, float(req.cache_ttl))
 
 
 def as_cache_hit(entry: CacheEntry, job_id: str) -> dict[str, Any]:

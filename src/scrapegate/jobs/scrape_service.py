@@ -18,6 +18,7 @@ from scrapegate.engine.estimate import CostEstimator
 from scrapegate.errors import ConcurrencyLimited, JobExpired, NotFound, error_from_code
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.events import JobSignals
+from scrapegate.jobs.hot import HotCache
 from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.runner import META_KEY, job_meta
 from scrapegate.storage.protocols import Storage
@@ -58,6 +59,8 @@ class ScrapeService:
         self._signals = signals
         self._cache = cache
         self.estimator = estimator
+        # Finished jobs never change until they expire: polls of them skip the database.
+        self._finished: HotCache[Job] = HotCache(capacity=4096)
         self._settings = settings
 
     async def scrape(self, who: Principal, req: ScrapeRequest, source: str | None) -> ScrapeAnswer:
@@ -149,7 +152,13 @@ class ScrapeService:
         }
 
     async def job_for(self, org_id: str, job_id: str) -> Job:
-        job = await self._storage.jobs.get(job_id)
+        job = self._finished.get(job_id) or await self._storage.jobs.get(job_id)
+        if job is not None and job.terminal and job.expires_at is not None:
+            left = (job.expires_at - utcnow()).total_seconds()
+            if left > 0:
+                self._finished.put(job_id, job, left)
+            else:
+                job = await self._storage.jobs.get(job_id)  # expired: storage decides
         if job is not None and job.org_id == org_id:
             return job
         stone = await self._storage.jobs.tombstone(job_id)
