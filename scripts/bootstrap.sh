@@ -2,6 +2,8 @@
 # Everything a fresh Debian 12 machine needs for scrapegate, installed only when missing.
 # Usage: scripts/bootstrap.sh [--dev]   (--dev adds the test, lint and benchmark groups)
 set -euo pipefail
+# Use the system certificate store (it holds any site-local CA), as pip and curl do.
+export UV_NATIVE_TLS=${UV_NATIVE_TLS:-1}
 cd "$(dirname "$0")/.."
 
 need_apt=()

@@ -2,6 +2,8 @@
 # A separate environment for AlterLab's official client (it pins httpx<0.26, which our server
 # environment cannot share), installed from its own lock file.
 set -euo pipefail
+# Use the system certificate store (it holds any site-local CA), as pip and curl do.
+export UV_NATIVE_TLS=${UV_NATIVE_TLS:-1}
 cd "$(dirname "$0")/.."
 UV=uv; command -v uv >/dev/null 2>&1 || UV=.run/tools/bin/uv
 PY=${SCRAPEGATE_PYTHON:-python3.11}; command -v "$PY" >/dev/null 2>&1 || PY=python3
