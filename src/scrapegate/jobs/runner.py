@@ -91,13 +91,7 @@ class JobRunner:
     async def time_out_in_queue(self, job: Job) -> None:
         """A scrape that waited longer than the queue limit fails without being attempted."""
         req = job_request(job)
-        reservation = Reservation(
-            self._storage.ledger,
-            job.org_id,
-            job.id,
-            enabled=self._settings.billing_enabled,
-            held=job.credits_reserved,
-        )
+        reservation = self._reservation(job)
         await self._fail(
             job,
             req,
@@ -105,6 +99,15 @@ class JobRunner:
             Timeout("The job waited in the queue longer than allowed.", {"cause": "queue_timeout"}),
         )
         self._signals.finished(job.id)
+
+    def _reservation(self, job: Job) -> Reservation:
+        return Reservation(
+            self._storage.ledger,
+            job.org_id,
+            job.id,
+            enabled=self._settings.billing_enabled,
+            held=job.credits_reserved,
+        )
 
     async def _heartbeat(self, job: Job, owner: str) -> None:
         while True:
@@ -114,13 +117,7 @@ class JobRunner:
 
     async def _execute(self, job: Job) -> None:
         req = job_request(job)
-        reservation = Reservation(
-            self._storage.ledger,
-            job.org_id,
-            job.id,
-            enabled=self._settings.billing_enabled,
-            held=job.credits_reserved,
-        )
+        reservation = self._reservation(job)
         ctx = ScrapeContext(
             org_id=job.org_id,
             job_id=job.id,

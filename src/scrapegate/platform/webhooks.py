@@ -25,6 +25,7 @@ import orjson
 from scrapegate.config import WebhookSettings
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.records import WebhookDelivery, new_id
+from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidURL, URLNotAllowed
 from scrapegate.platform.webhook_signing import sign_v1, sign_v2
 from scrapegate.platform.webhook_target import (
@@ -56,8 +57,7 @@ RETRYABLE_STATUSES = frozenset({408, 429})
 
 def format_timestamp(moment: datetime) -> str:
     """ISO-8601 UTC with milliseconds and ``Z`` (README §3.2)."""
-    utc = moment.astimezone(UTC)
-    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+    return iso(moment) or ""
 
 
 def _bounded_data(data: dict[str, Any], job_id: str | None) -> dict[str, Any]:
