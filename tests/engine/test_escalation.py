@@ -179,3 +179,21 @@ async def test_truncation_is_reported(engine: ScrapeEngine, fixture_site: Any) -
     response = await run(engine, url=fixture_site.url("/huge?mb=2"), max_response_bytes=100_000)
     assert response["content_truncated"]["truncation_reason"] == "response_body_cap"
     assert response["content_truncated"]["truncated_at_bytes"] <= 200_000
+
+
+async def test_hard_domains_warn_and_steady_tiers_are_suggested(
+    engine: ScrapeEngine, storage: Storage, fixture_site: Any
+) -> None:
+    for ok in [False] * 8 + [True] * 2:
+        await storage.playbook.record(DomainAttempt("hard-org", "127.0.0.1", "2", ok))
+    response = await run(
+        engine, org="hard-org", url=fixture_site.url("/article"), cost_controls={"force_tier": "2"}
+    )
+    assert response["domain_difficulty"]["total_attempts"] == 10
+    assert response["domain_difficulty"]["success_rate"] == 0.2
+    assert "127.0.0.1" in response["domain_warning"]
+    for _ in range(10):
+        await storage.playbook.record(DomainAttempt("steady-org", "127.0.0.1", "2", True))
+    steady = await run(engine, org="steady-org", url=fixture_site.url("/article"))
+    assert 'force_tier="2"' in steady["billing"]["optimization_suggestion"]
+    assert steady["domain_warning"] is None

@@ -25,6 +25,7 @@ from scrapegate.domain.records import WebhookDelivery
 from scrapegate.domain.scrape_request import ValidationContext
 from scrapegate.engine.engine import EngineSettings, ScrapeEngine
 from scrapegate.engine.estimate import CostEstimator
+from scrapegate.engine.history import HistoryReader
 from scrapegate.fetchers import build_fetchers
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.events import JobSignals
@@ -149,12 +150,11 @@ def build_jobs(
         queue_timeout_s=jobs.queue_timeout_s,
         tombstone_ttl_s=jobs.tombstone_ttl_s,
     )
+    histories = HistoryReader(
+        storage.playbook, shared=settings.playbook.shared, overrides=settings.playbook.overrides
+    )
     estimator = CostEstimator(
-        engine.prices,
-        storage.playbook,
-        shared=settings.playbook.shared,
-        overrides=settings.playbook.overrides,
-        allow_stealth=settings.escalation.allow_stealth_tiers,
+        engine.prices, histories, allow_stealth=settings.escalation.allow_stealth_tiers
     )
     service = ScrapeService(
         storage,

@@ -18,9 +18,9 @@ from scrapegate.engine import assemble
 from scrapegate.engine.attempts import FetchedPage
 from scrapegate.engine.charging import ChargeGuard, UnlimitedGuard
 from scrapegate.engine.content_types import check_content_type
-from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.escalation import Accepted, EscalationRun, Escalator
-from scrapegate.engine.planning import TierPlan, plan_tiers, playbook_min_tier, tier_cap_warning
+from scrapegate.engine.history import DomainHistory, HistoryReader
+from scrapegate.engine.planning import TierPlan, plan_tiers, tier_cap_warning
 from scrapegate.engine.robots import RobotsGate
 from scrapegate.fetchers.base import Fetcher
 from scrapegate.storage.protocols import PlaybookRepository
@@ -87,14 +87,17 @@ class ScrapeEngine:
         self.policy = policy
         self._playbook = playbook
         self._settings = settings
+        self._histories = HistoryReader(
+            playbook, shared=settings.playbook_shared, overrides=settings.playbook_overrides
+        )
         self._robots = RobotsGate(fetchers[Tier.CURL], policy) if Tier.CURL in fetchers else None
 
     async def scrape(self, req: ScrapeRequest, ctx: ScrapeContext) -> ScrapeOutcome:
         if req.respect_robots and self._robots is not None:
             await self._robots.check(req.url)
-        domain = registrable_domain(req.url)
-        pb_min = await self._playbook_min(domain, ctx.org_id)
-        plan = plan_tiers(req, pb_min, allow_stealth=self._settings.allow_stealth_tiers)
+        history = await self._histories.load(req.url, ctx.org_id)
+        domain = history.domain
+        plan = plan_tiers(req, history.min_tier, allow_stealth=self._settings.allow_stealth_tiers)
         run = self._new_run(req, plan, ctx)
         escalator = Escalator(
             self.fetchers,
@@ -110,7 +113,7 @@ class ScrapeEngine:
             await self._record(ctx.org_id, domain, run, success=False)
             raise
         await self._record(ctx.org_id, domain, run, success=True)
-        return self._outcome(req, ctx, plan, run, accepted, pb_min)
+        return self._outcome(req, ctx, plan, run, accepted, history)
 
     def _new_run(self, req: ScrapeRequest, plan: TierPlan, ctx: ScrapeContext) -> EscalationRun:
         budget = req.cost_controls.time_budget
@@ -136,13 +139,6 @@ class ScrapeEngine:
             options=convert_options(req),
         )
 
-    async def _playbook_min(self, domain: str, org_id: str) -> Tier | None:
-        override = self._settings.playbook_overrides.get(domain)
-        if override:
-            return Tier(override)
-        scope = None if self._settings.playbook_shared else org_id
-        return playbook_min_tier(await self._playbook.recent(domain, org_id=scope, limit=50))
-
     async def _record(self, org_id: str, domain: str, run: EscalationRun, success: bool) -> None:
         if not run.attempts:
             return
@@ -159,15 +155,17 @@ class ScrapeEngine:
         plan: TierPlan,
         run: EscalationRun,
         accepted: Accepted,
-        pb_min: Tier | None,
+        history: DomainHistory,
     ) -> ScrapeOutcome:
         charge = assemble.compute_charge(req, accepted.page.tier, self.prices)
         response = build_response(req, ctx, accepted, run)
         response["billing"] = assemble.billing_object(
             plan, run.attempts, charge, self.prices, ctx.billing_enabled
         )
+        response["billing"]["optimization_suggestion"] = history.suggestion(charge.tier)
         response["credits_used"] = charge.total
-        response["tier_cap_warning"] = tier_cap_warning(req, pb_min)
+        response["tier_cap_warning"] = tier_cap_warning(req, history.min_tier)
+        response["domain_warning"], response["domain_difficulty"] = history.difficulty()
         return ScrapeOutcome(
             response=response,
             credits=charge.total,

@@ -2,55 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from scrapegate.domain.pricing import PriceTable, addon_credits, addon_names
-from scrapegate.domain.records import DomainAttempt
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.tiers import Tier
-from scrapegate.engine.domains import registrable_domain
-from scrapegate.engine.planning import TierPlan, plan_tiers, playbook_min_tier, playbook_usual_tier
-from scrapegate.storage.protocols import PlaybookRepository
+from scrapegate.engine.history import DomainHistory, HistoryReader
+from scrapegate.engine.planning import TierPlan, plan_tiers, playbook_usual_tier
 
 
 class CostEstimator:
     def __init__(
-        self,
-        prices: PriceTable,
-        playbook: PlaybookRepository,
-        *,
-        shared: bool = False,
-        overrides: Mapping[str, str] | None = None,
-        allow_stealth: bool = True,
+        self, prices: PriceTable, histories: HistoryReader, *, allow_stealth: bool = True
     ) -> None:
         self._prices = prices
-        self._playbook = playbook
-        self._shared = shared
-        self._overrides = dict(overrides or {})
+        self._histories = histories
         self._allow_stealth = allow_stealth
 
-    async def _history(self, req: ScrapeRequest, org_id: str) -> tuple[str, list[DomainAttempt]]:
-        domain = registrable_domain(req.url)
-        scope = None if self._shared else org_id
-        return domain, await self._playbook.recent(domain, org_id=scope, limit=50)
-
-    def _plan(self, req: ScrapeRequest, domain: str, history: list[DomainAttempt]) -> TierPlan:
-        override = self._overrides.get(domain)
-        pb_min = Tier(override) if override else playbook_min_tier(history)
-        return plan_tiers(req, pb_min, allow_stealth=self._allow_stealth)
+    async def _plan(self, req: ScrapeRequest, org_id: str) -> tuple[TierPlan, DomainHistory]:
+        history = await self._histories.load(req.url, org_id)
+        return plan_tiers(req, history.min_tier, allow_stealth=self._allow_stealth), history
 
     async def minimum_credits(self, req: ScrapeRequest, org_id: str) -> int:
-        domain, history = await self._history(req, org_id)
-        plan = self._plan(req, domain, history)
+        plan, _ = await self._plan(req, org_id)
         return self._prices.tier_price(plan.start) + addon_credits(req, self._prices)
 
     async def estimate(
         self, req: ScrapeRequest, org_id: str, cache_hit_possible: bool
     ) -> dict[str, Any]:
-        domain, history = await self._history(req, org_id)
-        plan = self._plan(req, domain, history)
-        usual, count, samples = playbook_usual_tier(history)
+        plan, history = await self._plan(req, org_id)
+        usual, count, samples = playbook_usual_tier(history.attempts)
         tier = usual if usual is not None and plan.start <= usual <= plan.cap else plan.start
         addons = {name: self._prices.addons[name] for name in addon_names(req)}
         estimated = self._prices.tier_price(tier) + sum(addons.values())
@@ -66,7 +47,7 @@ class CostEstimator:
             "max_possible_credits": highest,
             "domain_min_tier": plan.playbook_min.value if plan.playbook_min else None,
             "cache_hit_possible": cache_hit_possible,
-            "reasoning": _reasoning(domain, tier, count, samples, addons),
+            "reasoning": _reasoning(history.domain, tier, count, samples, addons),
             "breakdown": {
                 "tier_credits": self._prices.tier_price(tier),
                 "addons": addons,
