@@ -15,6 +15,11 @@ have "$PY" || { PY=python3; }
 have "$PY" || apt_missing python3
 "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1 || apt_missing python3-venv
 have curl || apt_missing ca-certificates
+# Rendering (tiers 3.5/4) and OCR use Debian's Chromium and Tesseract.
+for pkg in chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra \
+           tesseract-ocr-spa; do
+  apt_missing "$pkg"
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "bootstrap: run as root to install: ${need_apt[*]}" >&2; exit 1; fi
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.tiers import Tier
@@ -35,6 +35,42 @@ class FetchError(Exception):
 
 
 @dataclass(frozen=True)
+class RenderOptions:
+    """What a browser tier (3.5, 4) does beyond loading the page (spec core-api §4.2-4.3)."""
+
+    wait_until: str = "networkidle"  # domcontentloaded | load | networkidle
+    wait_for: str | None = None  # CSS selector; not finding it is a warning, not an error
+    wait_for_timeout_ms: int = 10_000
+    actions: tuple[Mapping[str, Any], ...] = ()  # validated action objects, in order
+    screenshot: bool = False
+    full_page_screenshot: bool = True
+    generate_pdf: bool = False
+    scroll_to_load: bool = False
+    scroll_count: int = 3
+    include_iframes: bool = False
+    flatten_shadow_dom: bool = False
+    remove_cookie_banners: bool = True
+    block_images: bool = False
+    block_ads: bool = True
+    mobile: bool = False
+    viewport_width: int = 1366
+    viewport_height: int = 768
+    locale: str | None = None  # e.g. "de-DE", from location.language / country
+    timezone_id: str | None = None  # e.g. "Europe/Berlin", from location.country
+    allow_evaluate: bool = True
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A binary output of a browser tier, stored by the caller (screenshot, PDF, snapshot)."""
+
+    kind: str  # "screenshot", "pdf", "snapshot"
+    content_type: str  # "image/png", "application/pdf", "text/html"
+    data: bytes
+    action_index: int | None = None  # set when an action produced it
+
+
+@dataclass(frozen=True)
 class FetchRequest:
     url: str
     policy: NetPolicy
@@ -47,6 +83,7 @@ class FetchRequest:
     max_response_bytes: int = 5_242_880
     accept_language: str | None = None
     skip_tls_verification: bool = False
+    render: RenderOptions | None = None  # browser tiers only; plain tiers ignore it
 
 
 @dataclass(frozen=True)
@@ -66,6 +103,10 @@ class FetchResponse:
     truncated: bool = False
     original_size: int | None = None  # Content-Length of the final response when it was sent
     elapsed_ms: int = 0
+    # Browser tiers: what the page produced besides its HTML.
+    artifacts: list[Artifact] = field(default_factory=list)
+    action_results: list[dict[str, Any]] | None = None
+    render_warnings: list[str] = field(default_factory=list)  # e.g. wait_for selector not found
 
     @property
     def media_type(self) -> str | None:
