@@ -94,6 +94,22 @@ class WebhookSettings(BaseModel):
     allow_http: bool = False
 
 
+class ArtifactSettings(BaseModel):
+    ttl_s: int = Field(default=86_400, ge=60)
+    inline_base64: bool = False
+
+
+class BrowserSettings(BaseModel):
+    executable_path: str = "/usr/bin/chromium"
+    pool_size: int = Field(default=2, ge=1, le=32)
+    contexts_per_browser: int = Field(default=4, ge=1, le=64)
+    allow_evaluate: bool = True
+
+
+class OcrSettings(BaseModel):
+    enabled: bool = True
+
+
 class EscalationSettings(BaseModel):
     allow_stealth_tiers: bool = True
 
@@ -124,6 +140,13 @@ class Settings(BaseSettings):
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+    artifacts: ArtifactSettings = Field(default_factory=ArtifactSettings)
+    browser: BrowserSettings = Field(default_factory=BrowserSettings)
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+
+    @property
+    def public_base_url(self) -> str:
+        return self.server.public_base_url or f"http://{self.host}:{self.port}"
 
     @field_validator("bootstrap_api_key")
     @classmethod

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -13,7 +14,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from scrapegate import __version__
 from scrapegate.accounts.keys import KeyService, hash_key
 from scrapegate.accounts.ratelimit import FailedAuthGuard, InMemoryRateLimiter
-from scrapegate.accounts.secrets import master_secret, webhook_secret_for
+from scrapegate.accounts.secrets import derive_key, master_secret, webhook_secret_for
+from scrapegate.api import artifacts as artifact_routes
 from scrapegate.api import health, jobs, scrape, usage
 from scrapegate.api.errors import install_error_handlers
 from scrapegate.api.middleware import RequestPlumbing
@@ -33,8 +35,10 @@ from scrapegate.jobs.queue import InMemoryJobQueue
 from scrapegate.jobs.runner import JobRunner, RunnerSettings
 from scrapegate.jobs.scrape_service import ScrapeService, ServiceSettings
 from scrapegate.jobs.worker import WorkerPool
+from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.usage_log import UsageLog
 from scrapegate.platform.webhooks import WebhookDispatcher
+from scrapegate.storage.artifacts import LocalArtifactStore
 from scrapegate.storage.protocols import Storage
 from scrapegate.storage.sql import open_sql_storage, upgrade_database
 
@@ -57,7 +61,13 @@ async def open_storage(settings: Settings) -> Storage:
     return await open_sql_storage(url)
 
 
-def build_engine(settings: Settings, storage: Storage) -> ScrapeEngine:
+def build_artifacts(settings: Settings) -> ArtifactLinks:
+    store = LocalArtifactStore(Path(settings.data_dir) / "artifacts")
+    key = derive_key(master_secret(settings), "artifact-url")
+    return ArtifactLinks(store, key, settings.public_base_url, settings.artifacts.ttl_s)
+
+
+def build_engine(settings: Settings, storage: Storage, artifacts: ArtifactLinks) -> ScrapeEngine:
     return ScrapeEngine(
         build_fetchers(settings.server.contact_url),
         PriceTable.from_settings(settings.pricing),
@@ -68,7 +78,10 @@ def build_engine(settings: Settings, storage: Storage) -> ScrapeEngine:
             playbook_shared=settings.playbook.shared,
             playbook_overrides=settings.playbook.overrides,
             allow_stealth_tiers=settings.escalation.allow_stealth_tiers,
+            allow_evaluate=settings.browser.allow_evaluate,
+            inline_artifacts=settings.artifacts.inline_base64,
         ),
+        artifacts=artifacts,
     )
 
 
@@ -114,20 +127,64 @@ class JobParts:
     service: ScrapeService
 
 
+def build_pool(
+    settings: Settings,
+    storage: Storage,
+    runner: JobRunner,
+    queue: InMemoryJobQueue,
+    artifacts: ArtifactLinks,
+) -> WorkerPool:
+    jobs = settings.jobs
+    return WorkerPool(
+        storage,
+        queue,
+        runner,
+        size=jobs.workers,
+        org_limit=lambda org_id: settings.rate_limits.default_concurrency,
+        purge_interval_s=jobs.purge_interval_s,
+        queue_timeout_s=jobs.queue_timeout_s,
+        tombstone_ttl_s=jobs.tombstone_ttl_s,
+        extra_purges=(artifacts.store.purge,),
+    )
+
+
+def build_service(
+    settings: Settings,
+    storage: Storage,
+    parts: tuple[InMemoryJobQueue, JobSignals, ResponseCache],
+    engine: ScrapeEngine,
+    usage_log: UsageLog,
+) -> ScrapeService:
+    secret = master_secret(settings)
+    histories = HistoryReader(
+        storage.playbook, shared=settings.playbook.shared, overrides=settings.playbook.overrides
+    )
+    estimator = CostEstimator(
+        engine.prices, histories, allow_stealth=settings.escalation.allow_stealth_tiers
+    )
+    return ScrapeService(
+        storage,
+        *parts,
+        estimator,
+        ServiceSettings(
+            billing_enabled=settings.billing.enabled,
+            sync_wait_budget_s=settings.scrape.sync_wait_budget_s,
+            webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
+            concurrency_limit=lambda org_id: settings.rate_limits.default_concurrency,
+            log_usage=usage_log.append,
+        ),
+    )
+
+
 def build_jobs(
     settings: Settings,
     storage: Storage,
     engine: ScrapeEngine,
     webhooks: WebhookDispatcher,
     usage_log: UsageLog,
+    artifacts: ArtifactLinks,
 ) -> JobParts:
-    secret = master_secret(settings)
-
-    def org_limit(org_id: str) -> int:
-        return settings.rate_limits.default_concurrency
-
     queue, signals, cache = InMemoryJobQueue(), JobSignals(), ResponseCache(storage.cache)
-    jobs = settings.jobs
     runner = JobRunner(
         storage,
         engine,
@@ -135,49 +192,22 @@ def build_jobs(
         cache,
         RunnerSettings(
             billing_enabled=settings.billing.enabled,
-            result_ttl_s=jobs.result_ttl_s,
-            lease_s=jobs.lease_s,
+            result_ttl_s=settings.jobs.result_ttl_s,
+            lease_s=settings.jobs.lease_s,
         ),
         webhooks=webhooks,
     )
-    pool = WorkerPool(
-        storage,
-        queue,
-        runner,
-        size=jobs.workers,
-        org_limit=org_limit,
-        purge_interval_s=jobs.purge_interval_s,
-        queue_timeout_s=jobs.queue_timeout_s,
-        tombstone_ttl_s=jobs.tombstone_ttl_s,
-    )
-    histories = HistoryReader(
-        storage.playbook, shared=settings.playbook.shared, overrides=settings.playbook.overrides
-    )
-    estimator = CostEstimator(
-        engine.prices, histories, allow_stealth=settings.escalation.allow_stealth_tiers
-    )
-    service = ScrapeService(
-        storage,
-        queue,
-        signals,
-        cache,
-        estimator,
-        ServiceSettings(
-            billing_enabled=settings.billing.enabled,
-            sync_wait_budget_s=settings.scrape.sync_wait_budget_s,
-            webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
-            concurrency_limit=org_limit,
-            log_usage=usage_log.append,
-        ),
-    )
+    pool = build_pool(settings, storage, runner, queue, artifacts)
+    service = build_service(settings, storage, (queue, signals, cache), engine, usage_log)
     return JobParts(queue=queue, signals=signals, cache=cache, pool=pool, service=service)
 
 
 def build_services(settings: Settings, storage: Storage) -> Services:
-    engine = build_engine(settings, storage)
+    artifacts = build_artifacts(settings)
+    engine = build_engine(settings, storage, artifacts)
     webhooks = build_webhooks(settings, storage)
     usage_log = UsageLog(storage.usage)
-    jobs = build_jobs(settings, storage, engine, webhooks, usage_log)
+    jobs = build_jobs(settings, storage, engine, webhooks, usage_log, artifacts)
     return Services(
         settings=settings,
         storage=storage,
@@ -193,6 +223,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         webhooks=webhooks,
         usage_log=usage_log,
         validation=build_validation(settings),
+        artifacts=artifacts,
     )
 
 
@@ -232,7 +263,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         title="scrapegate", version=__version__, lifespan=lifespan, redirect_slashes=False
     )
     install_error_handlers(app)
-    for module in (scrape, jobs, usage, health):
+    for module in (scrape, jobs, usage, health, artifact_routes):
         app.include_router(module.router)
     origins = ["*"] if settings.development else settings.server.cors_origins
     if origins:

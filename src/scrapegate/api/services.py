@@ -14,6 +14,7 @@ from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.scrape_service import ScrapeService
 from scrapegate.jobs.worker import WorkerPool
+from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.usage_log import UsageLog
 from scrapegate.platform.webhooks import WebhookDispatcher
 from scrapegate.storage.protocols import Storage
@@ -35,3 +36,4 @@ class Services:
     webhooks: WebhookDispatcher
     usage_log: UsageLog
     validation: ValidationContext
+    artifacts: ArtifactLinks

@@ -169,4 +169,5 @@ def warning_text(accepted: Accepted, attempts: list[AttemptRecord]) -> str | Non
         )
     if accepted.quality_warning:
         notes.append(QUALITY_REASONS[accepted.quality_warning])
+    notes.extend(accepted.page.response.render_warnings)
     return " ".join(notes) or None

@@ -11,7 +11,13 @@ from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.tiers import Tier
 from scrapegate.engine.classify import Classification, classify_response
-from scrapegate.fetchers.base import Fetcher, FetchError, FetchRequest, FetchResponse
+from scrapegate.fetchers.base import (
+    Fetcher,
+    FetchError,
+    FetchRequest,
+    FetchResponse,
+    RenderOptions,
+)
 from scrapegate.fetchers.decode import decode_html
 
 Outcome = Literal[
@@ -93,9 +99,11 @@ def is_textual(response: FetchResponse) -> bool:
     return media.startswith(TEXTUAL_PREFIXES) or media.endswith(("+xml", "+json"))
 
 
-def build_fetch_request(req: ScrapeRequest, policy: NetPolicy, timeout_s: float) -> FetchRequest:
+def build_fetch_request(
+    req: ScrapeRequest, policy: NetPolicy, timeout_s: float, render: RenderOptions | None = None
+) -> FetchRequest:
     body = req.body.encode() if req.body is not None else None
-    headers = dict(req.headers)
+    headers = {**req.headers, **(req.advanced.session_headers or {})}
     if (
         body is not None
         and req.content_type
@@ -114,6 +122,7 @@ def build_fetch_request(req: ScrapeRequest, policy: NetPolicy, timeout_s: float)
         max_response_bytes=req.max_response_bytes,
         accept_language=language,
         skip_tls_verification=req.advanced.skip_tls_verification,
+        render=render,
     )
 
 
@@ -126,13 +135,17 @@ def _retry_after(response: FetchResponse) -> float | None:
 
 
 async def run_attempt(
-    fetcher: Fetcher, req: ScrapeRequest, policy: NetPolicy, timeout_s: float
+    fetcher: Fetcher,
+    req: ScrapeRequest,
+    policy: NetPolicy,
+    timeout_s: float,
+    render: RenderOptions | None = None,
 ) -> AttemptResult:
     started = time.monotonic()
     record = AttemptRecord(tier=fetcher.tier, engine=fetcher.engine_name, outcome="success")
     try:
         response = await asyncio.wait_for(
-            fetcher.fetch(build_fetch_request(req, policy, timeout_s)), timeout_s + 1
+            fetcher.fetch(build_fetch_request(req, policy, timeout_s, render)), timeout_s + 1
         )
     except (FetchError, TimeoutError) as exc:
         error = exc if isinstance(exc, FetchError) else FetchError("timeout", "attempt timed out")

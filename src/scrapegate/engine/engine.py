@@ -15,12 +15,14 @@ from scrapegate.domain.records import DomainAttempt, new_id
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.tiers import Tier
 from scrapegate.engine import assemble
+from scrapegate.engine.artifacts import ArtifactSink, attach_artifacts
 from scrapegate.engine.attempts import FetchedPage
 from scrapegate.engine.charging import ChargeGuard, UnlimitedGuard
 from scrapegate.engine.content_types import check_content_type
 from scrapegate.engine.escalation import Accepted, EscalationRun, Escalator
 from scrapegate.engine.history import DomainHistory, HistoryReader
 from scrapegate.engine.planning import TierPlan, plan_tiers, tier_cap_warning
+from scrapegate.engine.render import render_options
 from scrapegate.engine.robots import RobotsGate
 from scrapegate.fetchers.base import Fetcher
 from scrapegate.storage.protocols import PlaybookRepository
@@ -51,6 +53,8 @@ class EngineSettings:
     playbook_shared: bool = False
     playbook_overrides: Mapping[str, str] = field(default_factory=dict)
     allow_stealth_tiers: bool = True
+    allow_evaluate: bool = True
+    inline_artifacts: bool = False
 
 
 def convert_options(req: ScrapeRequest) -> ConvertOptions:
@@ -81,8 +85,10 @@ class ScrapeEngine:
         policy: NetPolicy,
         playbook: PlaybookRepository,
         settings: EngineSettings = EngineSettings(),
+        artifacts: ArtifactSink | None = None,
     ) -> None:
         self.fetchers = fetchers
+        self._artifacts = artifacts
         self.prices = prices
         self.policy = policy
         self._playbook = playbook
@@ -113,7 +119,15 @@ class ScrapeEngine:
             await self._record(ctx.org_id, domain, run, success=False)
             raise
         await self._record(ctx.org_id, domain, run, success=True)
-        return self._outcome(req, ctx, plan, run, accepted, history)
+        outcome = self._outcome(req, ctx, plan, run, accepted, history)
+        await attach_artifacts(
+            outcome.response,
+            accepted.page.response,
+            ctx.org_id,
+            self._artifacts,
+            self._settings.inline_artifacts,
+        )
+        return outcome
 
     def _new_run(self, req: ScrapeRequest, plan: TierPlan, ctx: ScrapeContext) -> EscalationRun:
         budget = req.cost_controls.time_budget
@@ -125,6 +139,7 @@ class ScrapeEngine:
             deadline=ctx.started + limit,
             addon_credits=addon_credits(req, self.prices),
             budget_limited=budget is not None and budget < req.timeout,
+            render=render_options(req, allow_evaluate=self._settings.allow_evaluate),
         )
 
     def _convert(self, req: ScrapeRequest, page: FetchedPage) -> Converted | None:

@@ -17,7 +17,7 @@ from scrapegate.engine.charging import ChargeGuard
 from scrapegate.engine.failures import final_error
 from scrapegate.engine.planning import TierPlan
 from scrapegate.errors import UpstreamError
-from scrapegate.fetchers.base import Fetcher
+from scrapegate.fetchers.base import Fetcher, RenderOptions
 
 PageConverter = Callable[[FetchedPage], Converted | None]
 
@@ -37,6 +37,7 @@ class EscalationRun:
     deadline: float  # time.monotonic() value
     addon_credits: int
     budget_limited: bool  # the deadline comes from cost_controls.time_budget
+    render: RenderOptions | None = None  # what browser tiers do with the page
     attempts: list[AttemptRecord] = field(default_factory=list)
     fallback: Accepted | None = None
     skip_lightjs: bool = False
@@ -71,8 +72,13 @@ class Escalator:
                 continue
             if not await self._may_attempt(run, tier):
                 break
+            render = run.render if tier.needs_browser else None
             result = await run_attempt(
-                self._fetchers[tier], run.req, self._policy, self._attempt_timeout(run, tier)
+                self._fetchers[tier],
+                run.req,
+                self._policy,
+                self._attempt_timeout(run, tier),
+                render,
             )
             run.attempts.append(result.record)
             decision = await self._decide(run, result)

@@ -7,7 +7,8 @@ import contextlib
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 
 from scrapegate.domain.records import utcnow
 from scrapegate.jobs.queue import JobQueue
@@ -30,6 +31,7 @@ class WorkerPool:
         org_limit: ConcurrencyLimit,
         purge_interval_s: float = 60.0,
         tombstone_ttl_s: int = 7 * 86_400,
+        extra_purges: Sequence[Callable[[datetime], Awaitable[int]]] = (),
         queue_timeout_s: float = 600.0,
     ) -> None:
         self._storage = storage
@@ -40,6 +42,7 @@ class WorkerPool:
         self._purge_interval_s = purge_interval_s
         self._tombstone_ttl_s = tombstone_ttl_s
         self._queue_timeout_s = queue_timeout_s
+        self._extra_purges = tuple(extra_purges)  # other stores with retention (artifacts)
         self._running: dict[str, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._delayed: set[asyncio.Task[None]] = set()  # requeues waiting for their moment
@@ -111,6 +114,8 @@ class WorkerPool:
                 now = utcnow()
                 await self._storage.jobs.expire(now, self._tombstone_ttl_s)
                 await self._storage.cache.purge(now)
+                for purge in self._extra_purges:
+                    await purge(now)
             except Exception:
                 log.exception("purge failed")
             await asyncio.sleep(self._purge_interval_s)
