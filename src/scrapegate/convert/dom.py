@@ -148,14 +148,8 @@ def hint_of(el: Element) -> str:
     return f"{cls or ''} {ident or ''}".lower()
 
 
-def is_hidden(el: Element) -> bool:
-    if el.get("hidden") is not None:
-        # React streaming SSR parks rendered content in <div hidden id="S:0"> until scripts run.
-        return not STREAMED_SEGMENT.match(el.get("id") or "")
-    if el.get("aria-hidden") == "true":
-        return True
-    style = el.get("style")
-    if not style or ("none" not in style and "hidden" not in style):
+def _style_hides(style: str) -> bool:
+    if "none" not in style and "hidden" not in style:
         return False
     return HIDDEN_STYLE.search(style) is not None
 
@@ -176,6 +170,40 @@ def hint_kind(hint: str) -> int:
     return kind
 
 
+def _classify(body: Element, remove_cookie_banners: bool) -> tuple[list[Element], list[Element]]:
+    """(hidden or banner elements, boilerplate candidates) in document order, outermost first."""
+    suspects: list[Element] = []
+    boilerplate: list[Element] = []
+    for el in body.iter():
+        # One items() call per element is much cheaper than several get() calls.
+        items = cast("list[tuple[str, str]]", el.items())
+        if not items:
+            if el.tag in STRUCTURAL_BOILERPLATE:
+                boilerplate.append(el)
+            continue
+        cls = ident = role = None
+        hidden = False
+        for name, value in items:
+            if name == "class":
+                cls = value
+            elif name == "id":
+                ident = value
+            elif name == "role":
+                role = value
+            elif name == "style":
+                hidden = hidden or _style_hides(value)
+            elif name == "hidden":
+                hidden = hidden or not STREAMED_SEGMENT.match(el.get("id") or "")
+            elif name == "aria-hidden":
+                hidden = hidden or value == "true"
+        kind = hint_kind(f"{cls or ''} {ident or ''}".lower()) if cls or ident else 0
+        if hidden or (remove_cookie_banners and kind == HINT_COOKIE):
+            suspects.append(el)
+        elif kind or el.tag in STRUCTURAL_BOILERPLATE or role in LANDMARK_BOILERPLATE:
+            boilerplate.append(el)
+    return suspects, boilerplate
+
+
 def clean_body(
     body: Element,
     *,
@@ -184,31 +212,18 @@ def clean_body(
     exclude_selectors: tuple[str, ...] = (),
 ) -> CleanBody:
     """Drop junk, hidden elements and banners in place; apply the user's selectors."""
-    doomed: list[Element] = []
-    suspects: list[Element] = []
-    boilerplate: list[Element] = []
-    for el in body.iter():
-        tag = el.tag
-        if not isinstance(tag, str) or tag in JUNK_TAGS:
-            doomed.append(el)
-        elif tag in CONTROL_TAGS:
-            if len(text_of(el)) <= CONTROL_MAX_CHARS:
-                doomed.append(el)
-        elif el.attrib:
-            hint = hint_of(el)
-            kind = hint_kind(hint) if hint else 0
-            if is_hidden(el) or (remove_cookie_banners and kind == HINT_COOKIE):
-                suspects.append(el)
-            elif kind or tag in STRUCTURAL_BOILERPLATE or el.get("role") in LANDMARK_BOILERPLATE:
-                boilerplate.append(el)
-        elif tag in STRUCTURAL_BOILERPLATE:
-            boilerplate.append(el)
+    for el in list(body.iter(*JUNK_TAGS)):
+        drop(el)
+    for el in list(body.iter(*CONTROL_TAGS)):
+        if len(text_of(el)) <= CONTROL_MAX_CHARS:
+            drop(el)
+    suspects, boilerplate = _classify(body, remove_cookie_banners)
     if suspects:
         # A hidden or banner-like wrapper around most of the page is an anti-flicker trick.
         limit = len(text_of(body)) * WRAPPER_SHARE
-        doomed.extend(el for el in suspects if len(text_of(el)) <= limit)
-    for el in doomed:
-        drop(el)
+        for el in suspects:
+            if len(text_of(el)) <= limit:
+                drop(el)
     for selector in exclude_selectors:
         for el in select_all(body, selector):
             drop(el)

@@ -48,7 +48,7 @@ def collapse(text: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    return ESCAPE.sub(lambda m: "\\" + m.group(0), text)
+    return ESCAPE.sub(r"\\\g<0>", text)
 
 
 def _escape_line_start(line: str) -> str:
