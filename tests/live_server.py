@@ -25,8 +25,9 @@ def free_port() -> int:
 
 class LiveServer:
     def __init__(self, settings: Settings, storage: Storage | None = None) -> None:
-        self.settings = settings
         self.port = free_port()
+        # Absolute URLs the server builds (artifacts) must point at this port.
+        self.settings = settings = settings.model_copy(update={"port": self.port})
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = create_app(settings, storage)
         config = uvicorn.Config(

@@ -99,10 +99,14 @@ def test_js_shell_with_low_max_tier_warns(api: httpx.Client, fixture_site: Any) 
     assert body["quality_warning"]["code"] == "JS_SHELL"
 
 
-def test_js_mode_is_unavailable_not_downgraded(api: httpx.Client, fixture_site: Any) -> None:
-    response = scrape(api, url=fixture_site.url("/article"), mode="js")
+def test_without_a_browser_js_mode_is_unavailable(server_factory: Any,
+                                                   fixture_site: Any) -> None:
+    bare = server_factory(browser={"executable_path": "/nonexistent/chromium"})
+    response = httpx.post(f"{bare.url}/api/v1/scrape", headers={"X-API-Key": ADMIN_KEY},
+                          json={"url": fixture_site.url("/article"), "mode": "js"})
     assert response.status_code == 501
     assert response.json()["error"] == "FEATURE_UNAVAILABLE"
+    assert response.json()["detail"] == "Browser rendering is not available on this server"
 
 
 def test_sync_false_returns_202_and_job_completes(api: httpx.Client, fixture_site: Any) -> None:

@@ -24,6 +24,8 @@ from tests.site import pages
 from tests.site.antibot import BLOCKS, CHALLENGES, CannedPage
 from tests.site.encodings import ENCODING_ROUTES
 from tests.site.extra_routes import EXTRA_ROUTES
+from tests.site.document_routes import DOCUMENT_ROUTES
+from tests.site.render_pages import RENDER_ROUTES
 from tests.site.request_log import RequestLog
 
 Scope = MutableMapping[str, Any]
@@ -307,6 +309,8 @@ ROUTES = [
     Route("/image.png", png),
     *ENCODING_ROUTES,
     *EXTRA_ROUTES,
+    *RENDER_ROUTES,
+    *DOCUMENT_ROUTES,
 ]
 
 

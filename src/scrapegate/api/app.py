@@ -19,16 +19,25 @@ from scrapegate.api import artifacts as artifact_routes
 from scrapegate.api import health, jobs, scrape, usage
 from scrapegate.api.errors import install_error_handlers
 from scrapegate.api.middleware import RequestPlumbing
-from scrapegate.api.services import Services
+from scrapegate.api.services import Capabilities, Services
 from scrapegate.config import Settings, get_settings
+from scrapegate.convert import ocr
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.pricing import PriceTable
 from scrapegate.domain.records import WebhookDelivery
 from scrapegate.domain.scrape_request import ValidationContext
+from scrapegate.domain.tiers import Tier
 from scrapegate.engine.engine import EngineSettings, ScrapeEngine
 from scrapegate.engine.estimate import CostEstimator
 from scrapegate.engine.history import HistoryReader
 from scrapegate.fetchers import build_fetchers
+from scrapegate.fetchers.base import Fetcher
+from scrapegate.fetchers.browser import (
+    BrowserFetcher,
+    BrowserPool,
+    LightJsFetcher,
+    browser_available,
+)
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.events import JobSignals
 from scrapegate.jobs.queue import InMemoryJobQueue
@@ -67,9 +76,34 @@ def build_artifacts(settings: Settings) -> ArtifactLinks:
     return ArtifactLinks(store, key, settings.public_base_url, settings.artifacts.ttl_s)
 
 
-def build_engine(settings: Settings, storage: Storage, artifacts: ArtifactLinks) -> ScrapeEngine:
+def probe_capabilities(settings: Settings) -> Capabilities:
+    ocr_ready = settings.ocr.enabled and ocr.tesseract_available()
+    return Capabilities(
+        browser=browser_available(settings.browser.executable_path),
+        ocr=ocr_ready,
+        ocr_languages=ocr.installed_languages() if ocr_ready else frozenset(),
+    )
+
+
+def build_tiers(settings: Settings, capabilities: Capabilities) -> dict[Tier, Fetcher]:
+    fetchers = build_fetchers(settings.server.contact_url)
+    if capabilities.browser:
+        browser = settings.browser
+        pool = BrowserPool(
+            browser.executable_path,
+            size=browser.pool_size,
+            contexts_per_browser=browser.contexts_per_browser,
+        )
+        fetchers[Tier.LIGHTJS] = LightJsFetcher(pool)
+        fetchers[Tier.BROWSER] = BrowserFetcher(pool, close_pool=True)
+    return fetchers
+
+
+def build_engine(
+    settings: Settings, storage: Storage, artifacts: ArtifactLinks, capabilities: Capabilities
+) -> ScrapeEngine:
     return ScrapeEngine(
-        build_fetchers(settings.server.contact_url),
+        build_tiers(settings, capabilities),
         PriceTable.from_settings(settings.pricing),
         net_policy(settings),
         storage.playbook,
@@ -80,6 +114,7 @@ def build_engine(settings: Settings, storage: Storage, artifacts: ArtifactLinks)
             allow_stealth_tiers=settings.escalation.allow_stealth_tiers,
             allow_evaluate=settings.browser.allow_evaluate,
             inline_artifacts=settings.artifacts.inline_base64,
+            ocr_ready=capabilities.ocr,
         ),
         artifacts=artifacts,
     )
@@ -108,8 +143,12 @@ def build_webhooks(settings: Settings, storage: Storage) -> WebhookDispatcher:
     )
 
 
-def build_validation(settings: Settings) -> ValidationContext:
+def build_validation(settings: Settings, capabilities: Capabilities) -> ValidationContext:
     return ValidationContext(
+        browser_available=capabilities.browser,
+        ocr_available=capabilities.ocr,
+        ocr_languages=capabilities.ocr_languages,
+        pdf_available=True,
         policy=net_policy(settings),
         prices=PriceTable.from_settings(settings.pricing),
         development=settings.development,
@@ -204,7 +243,8 @@ def build_jobs(
 
 def build_services(settings: Settings, storage: Storage) -> Services:
     artifacts = build_artifacts(settings)
-    engine = build_engine(settings, storage, artifacts)
+    capabilities = probe_capabilities(settings)
+    engine = build_engine(settings, storage, artifacts, capabilities)
     webhooks = build_webhooks(settings, storage)
     usage_log = UsageLog(storage.usage)
     jobs = build_jobs(settings, storage, engine, webhooks, usage_log, artifacts)
@@ -222,8 +262,9 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         failed_auth=FailedAuthGuard(),
         webhooks=webhooks,
         usage_log=usage_log,
-        validation=build_validation(settings),
+        validation=build_validation(settings, capabilities),
         artifacts=artifacts,
+        capabilities=capabilities,
     )
 
 

@@ -1,4 +1,4 @@
-"""Health routes: credentials are ignored here (spec README §2.1 rule 5)."""
+"""Health routes (platform-api #31, #33-35): credentials are ignored here."""
 
 from __future__ import annotations
 
@@ -9,43 +9,61 @@ from fastapi.responses import JSONResponse
 
 from scrapegate import __version__
 from scrapegate.api.auth import services_of
+from scrapegate.api.services import Services
+from scrapegate.convert import ocr
+from scrapegate.domain.records import utcnow
+from scrapegate.domain.timefmt import iso
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
 
 
 @router.get("/health", summary="Service health")
-async def health(request: Request) -> JSONResponse:
-    return await _readiness(request)
+async def health(request: Request) -> dict[str, Any]:
+    checks = await _checks(services_of(request))
+    degraded = any(v == "error" for v in checks.values())
+    return {
+        "status": "degraded" if degraded else "ok",
+        "timestamp": iso(utcnow()),
+        "version": __version__,
+    }
 
 
 @router.get("/health/live", summary="Liveness")
 async def live() -> dict[str, Any]:
-    return {"status": "ok", "version": __version__}
+    return {"status": "ok"}
 
 
 @router.get("/health/ready", summary="Readiness")
 async def ready(request: Request) -> JSONResponse:
-    return await _readiness(request)
+    checks = await _checks(services_of(request))
+    if checks["database"] == "ok" and checks["queue"] == "ok":
+        return JSONResponse({"status": "ok", "checks": checks})
+    return JSONResponse(
+        {"status": "not_ready", "checks": checks}, status_code=503, headers={"Retry-After": "5"}
+    )
 
 
-async def _readiness(request: Request) -> JSONResponse:
-    services = services_of(request)
+@router.get("/health/ocr", summary="OCR engine status")
+async def ocr_health() -> dict[str, Any]:
+    available = ocr.tesseract_available()
+    return {
+        "available": available,
+        "tesseract_version": ocr.tesseract_version() if available else None,
+        "pillow_version": ocr.pillow_version(),
+        "languages": sorted(ocr.installed_languages()) if available else [],
+        "message": "OCR ready" if available else "tesseract binary not found",
+    }
+
+
+async def _checks(services: Services) -> dict[str, str]:
     try:
         database = await services.storage.ping()
     except Exception:
         database = False
-    checks = {
-        "database": {"status": "ok" if database else "error", "backend": services.storage.backend},
-        "queue": {"status": "ok", "depth": services.queue.depth()},
-        "browser": {"status": "unavailable"},
-        "ocr": {"status": "unavailable"},
+    return {
+        "database": "ok" if database else "error",
+        "queue": "ok",
+        "artifact_store": "ok",
+        "browser_pool": "ok" if services.capabilities.browser else "disabled",
+        "search_provider": "disabled",
     }
-    healthy = database
-    body = {
-        "status": "healthy" if healthy else "unhealthy",
-        "version": __version__,
-        "checks": checks,
-    }
-    return JSONResponse(
-        body, status_code=200 if healthy else 503, headers={} if healthy else {"Retry-After": "5"}
-    )

@@ -20,6 +20,15 @@ from scrapegate.platform.webhooks import WebhookDispatcher
 from scrapegate.storage.protocols import Storage
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What this server can do, probed once at start (drives 501 answers and health)."""
+
+    browser: bool
+    ocr: bool
+    ocr_languages: frozenset[str]
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -37,3 +46,4 @@ class Services:
     usage_log: UsageLog
     validation: ValidationContext
     artifacts: ArtifactLinks
+    capabilities: Capabilities

@@ -10,7 +10,7 @@ from typing import Any
 
 from scrapegate.convert import Converted, ConvertOptions, SectionFilter, convert_document
 from scrapegate.domain.netrules import NetPolicy
-from scrapegate.domain.pricing import PriceTable, addon_credits
+from scrapegate.domain.pricing import PriceTable, addon_credits, addon_names
 from scrapegate.domain.records import DomainAttempt, new_id
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.tiers import Tier
@@ -18,7 +18,7 @@ from scrapegate.engine import assemble
 from scrapegate.engine.artifacts import ArtifactSink, attach_artifacts
 from scrapegate.engine.attempts import FetchedPage
 from scrapegate.engine.charging import ChargeGuard, UnlimitedGuard
-from scrapegate.engine.content_types import check_content_type
+from scrapegate.engine.content_types import DocumentDeps, process_document
 from scrapegate.engine.escalation import Accepted, EscalationRun, Escalator
 from scrapegate.engine.history import DomainHistory, HistoryReader
 from scrapegate.engine.planning import TierPlan, plan_tiers, tier_cap_warning
@@ -55,6 +55,7 @@ class EngineSettings:
     allow_stealth_tiers: bool = True
     allow_evaluate: bool = True
     inline_artifacts: bool = False
+    ocr_ready: bool = False  # Tesseract is installed: PDF pages without text get OCR'd
 
 
 def convert_options(req: ScrapeRequest) -> ConvertOptions:
@@ -97,6 +98,9 @@ class ScrapeEngine:
             playbook, shared=settings.playbook_shared, overrides=settings.playbook_overrides
         )
         self._robots = RobotsGate(fetchers[Tier.CURL], policy) if Tier.CURL in fetchers else None
+        self._documents = DocumentDeps(
+            ocr_ready=settings.ocr_ready, image_fetcher=fetchers.get(Tier.CURL), policy=policy
+        )
 
     async def scrape(self, req: ScrapeRequest, ctx: ScrapeContext) -> ScrapeOutcome:
         if req.respect_robots and self._robots is not None:
@@ -114,12 +118,16 @@ class ScrapeEngine:
         )
         try:
             accepted = await escalator.run(run)
-            check_content_type(req, accepted.page)
+            document = await process_document(req, accepted, convert_options(req), self._documents)
         except Exception:
             await self._record(ctx.org_id, domain, run, success=False)
             raise
         await self._record(ctx.org_id, domain, run, success=True)
+        accepted.converted = document.converted
         outcome = self._outcome(req, ctx, plan, run, accepted, history)
+        outcome.response.update(document.extras)
+        if "ocr" in addon_names(req) and not document.ocr_used:
+            refund_addon(outcome, "ocr")
         await attach_artifacts(
             outcome.response,
             accepted.page.response,
@@ -187,6 +195,18 @@ class ScrapeEngine:
             tier=accepted.page.tier,
             size_bytes=accepted.page.response.size_bytes,
         )
+
+
+def refund_addon(outcome: ScrapeOutcome, name: str) -> None:
+    """An add-on that found nothing to do is not charged (e.g. OCR with no image)."""
+    billing = outcome.response["billing"]
+    for addon in billing["addons"]:
+        if addon["name"] == name and not addon["refunded"]:
+            outcome.credits -= addon["credits"]
+            billing["addon_credits"] -= addon["credits"]
+            addon["refunded"] = True
+    billing["total_credits"] = billing["final_cost_microcents"] = outcome.credits
+    outcome.response["credits_used"] = outcome.credits
 
 
 def build_response(
