@@ -348,3 +348,19 @@ def test_deny_list_and_port_rules_use_the_policy() -> None:
     error = rejection({"url": "https://example.com:2222/x"})
     assert (error.code, error.detail) == ("URL_NOT_ALLOWED", "Port 2222 is not allowed.")
     assert parse({"url": "https://example.com:8443/x"}).target.port == 8443
+
+
+def test_evaluate_action_is_501_when_the_operator_disabled_it() -> None:
+    body = {
+        "url": URL,
+        "advanced": {"render_js": True, "actions": [{"type": "evaluate", "script": "1 + 1"}]},
+    }
+    error = rejection(body, browser_available=True, allow_evaluate=False)
+    assert isinstance(error, FeatureUnavailable)
+    assert error.detail == "The evaluate action is disabled on this server"
+    assert (
+        parse(body["advanced"] and {"advanced": body["advanced"]}, browser_available=True)
+        .advanced.actions[0]
+        .type
+        == "evaluate"
+    )

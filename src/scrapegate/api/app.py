@@ -149,6 +149,7 @@ def build_validation(settings: Settings, capabilities: Capabilities) -> Validati
         ocr_available=capabilities.ocr,
         ocr_languages=capabilities.ocr_languages,
         pdf_available=True,
+        allow_evaluate=settings.browser.allow_evaluate,
         policy=net_policy(settings),
         prices=PriceTable.from_settings(settings.pricing),
         development=settings.development,

@@ -109,6 +109,10 @@ def check_tiers_and_features(req: ScrapeRequest, ctx: ValidationContext) -> None
         )
     if req.browser_required and not ctx.browser_available:
         raise FeatureUnavailable("Browser rendering is not available on this server", "browser")
+    if not ctx.allow_evaluate and any(a.type == "evaluate" for a in req.advanced.actions):
+        raise FeatureUnavailable(
+            "The evaluate action is disabled on this server", "browser.evaluate"
+        )
     if req.mode == "pdf" and not ctx.pdf_available:
         raise FeatureUnavailable("PDF parsing is not available on this server", "pdf")
     if req.uses_ocr and not ctx.ocr_available:

@@ -15,6 +15,7 @@ class ValidationContext:
     development: bool = False  # server.mode == development: http webhooks on localhost allowed
     webhooks_allow_private: bool = False
     browser_available: bool = False
+    allow_evaluate: bool = True  # browser.allow_evaluate: evaluate actions answer 501 when off
     ocr_available: bool = False
     ocr_languages: frozenset[str] = frozenset()
     pdf_available: bool = False  # a PDF parser for mode "pdf"
