@@ -112,6 +112,20 @@ def _add_encryption(objects: list[bytes], *, user_password_required: bool) -> by
     return b"/Encrypt %d 0 R /ID [<%s> <%s>] " % (len(objects), file_id, file_id)
 
 
+def _shared_objects(kids: bytes, page_count: int) -> list[bytes]:
+    """Objects 1-6: catalog, page tree, the three standard fonts and a tiny image."""
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, page_count),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>",
+        # A 1x1 grey picture; stretched over a page (with_image) it stands in for a scan.
+        b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream",
+    ]
+
+
 def build_text_pdf(
     pages: list[list[TextRun]],
     *,
@@ -122,31 +136,17 @@ def build_text_pdf(
     with_image: bool = False,
 ) -> bytes:
     """A PDF with one content stream per page; ``encrypted`` adds a user-password /Encrypt dict;
-    ``raw_prefix`` is content-stream syntax put before the first page's runs."""
-    first_page = 6
+    ``raw_prefix`` is content-stream syntax put before the first page's runs; ``with_image``
+    draws a page-sized picture under every page's text."""
+    first_page = 7
     kids = b" ".join(b"%d 0 R" % (first_page + 2 * i) for i in range(len(pages)))
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(pages)),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>",
-    ]
-    image_resource = b""
-    if with_image:
-        # A 1x1 grey picture stretched over the page stands in for a scanned page.
-        objects.append(
-            b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
-            b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
-        )
-        image_resource = b"/XObject << /Im1 %d 0 R >>" % len(objects)
-        first_page += 1
+    objects = _shared_objects(kids, len(pages))
     for index, runs in enumerate(pages):
-        content_ref = first_page + 2 * index + 1
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R >> %s >> >>"
-            % (PAGE_WIDTH, PAGE_HEIGHT, content_ref, image_resource)
+            b"/Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R >> "
+            b"/XObject << /Im1 6 0 R >> >> >>"
+            % (PAGE_WIDTH, PAGE_HEIGHT, first_page + 2 * index + 1)
         )
         prefix = raw_prefix + b"\n" if index == 0 and raw_prefix else b""
         if with_image:

@@ -9,7 +9,9 @@ HEADER = (
 )
 
 
-def row(level: int, block: int, par: int, line: int, word: int, box: str, conf: float, text: str):
+def row(
+    level: int, block: int, par: int, line: int, word: int, box: str, conf: float, text: str
+) -> str:
     return f"{level}\t1\t{block}\t{par}\t{line}\t{word}\t{box}\t{conf}\t{text}"
 
 

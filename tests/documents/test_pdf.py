@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -229,6 +231,20 @@ def test_ocr_is_not_called_for_pages_with_text(report: bytes) -> None:
     assert read_pdf(report, ocr=failing_ocr).pages[0].has_text_layer
 
 
+def test_stamped_scan_is_ocrd_but_text_pages_over_images_are_not() -> None:
+    def fake_ocr(png: bytes) -> str:
+        return "full page text from ocr"
+
+    stamped = build_text_pdf([[TextRun(500, 40, 9, "Page 1")]], with_image=True)
+    page = read_pdf(stamped, ocr=fake_ocr).pages[0]
+    assert (page.text, page.has_text_layer) == ("full page text from ocr", False)
+    assert read_pdf(stamped).pages[0].text == "Page 1"
+
+    runs = [TextRun(72, 700, 11, "A real text layer with plenty of characters on it.")]
+    page = read_pdf(build_text_pdf([runs], with_image=True), ocr=fake_ocr).pages[0]
+    assert page.has_text_layer and page.text.startswith("A real text layer")
+
+
 def test_a_failing_ocr_page_is_reported_not_raised() -> None:
     def broken_ocr(png: bytes) -> str:
         raise RuntimeError("tesseract crashed")
@@ -298,3 +314,49 @@ def test_large_numbered_line_is_a_heading_not_a_list() -> None:
     markdown = read_pdf(build_text_pdf([runs])).markdown
     assert markdown.startswith("# 1. Introduction")
     assert "\n# 2. Method\n" in markdown
+
+
+def test_concurrent_reads_from_threads_agree(report: bytes) -> None:
+    # PDFium is not thread-safe; read_pdf serialises its calls so worker threads can share it.
+    expected = read_pdf(report).markdown
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda _: read_pdf(report).markdown, range(24)))
+    assert results == [expected] * 24
+
+
+def _two_page_pdf() -> bytes:
+    return build_text_pdf([[TextRun(72, 700, 11, "page one")], [TextRun(72, 700, 11, "page two")]])
+
+
+def test_a_missing_page_object_is_reported_not_raised() -> None:
+    broken = (
+        _two_page_pdf()
+        .replace(b"/Kids [7 0 R 9 0 R]", b"/Kids [7 0 R 9 0 R 99 0 R]")
+        .replace(b"/Count 2", b"/Count 3")
+    )
+    document = read_pdf(broken)
+    assert document.metadata["unreadable_pages"] == [3]
+    assert [page.text for page in document.pages] == ["page one", "page two", ""]
+
+
+def test_no_loadable_page_is_corrupt() -> None:
+    broken = _two_page_pdf().replace(b"/Type /Page /Parent", b"/Type /Nothing /Parent")
+    with pytest.raises(UnsupportedContentType) as caught:
+        read_pdf(broken)
+    assert caught.value.details == {"reason": "corrupt_pdf", "content_type": "application/pdf"}
+
+
+def test_randomly_damaged_pdfs_only_raise_unsupported_content_type(report: bytes) -> None:
+    rng = random.Random(1234)
+    outcomes = set()
+    for _ in range(80):
+        damaged = bytearray(report)
+        for _ in range(rng.randint(1, 20)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        try:
+            read_pdf(bytes(damaged))
+            outcomes.add("read")
+        except UnsupportedContentType:
+            outcomes.add("unsupported")
+    # Reaching here means no other exception escaped; the seed exercises both outcomes.
+    assert outcomes == {"read", "unsupported"}

@@ -45,14 +45,7 @@ async def ready(request: Request) -> JSONResponse:
 
 @router.get("/health/ocr", summary="OCR engine status")
 async def ocr_health() -> dict[str, Any]:
-    available = ocr.tesseract_available()
-    return {
-        "available": available,
-        "tesseract_version": ocr.tesseract_version() if available else None,
-        "pillow_version": ocr.pillow_version(),
-        "languages": sorted(ocr.installed_languages()) if available else [],
-        "message": "OCR ready" if available else "tesseract binary not found",
-    }
+    return ocr.ocr_health()
 
 
 async def _checks(services: Services) -> dict[str, str]:

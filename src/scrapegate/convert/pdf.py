@@ -4,7 +4,8 @@ Output conventions:
 - ``markdown``: pages in order; every page after the first starts with a ``<!-- page N -->``
   marker line (an HTML comment, invisible when rendered). Headings come from font size (the
   largest heading size is ``#``), bold body-size lines become the next level; aligned multi-column
-  rows become pipe tables; bullet lines become ``-`` lists.
+  rows become pipe tables; bullet lines become ``-`` lists; monospaced runs become fenced code
+  blocks. Reading order is PDFium's (content-stream) order.
 - ``text``: pages joined by ``"\\n\\f\\n"`` (a form feed on its own line); blocks separated by a
   blank line, list items prefixed ``- ``, table rows tab-separated.
 - Documents longer than ``max_pages``: only the first ``max_pages`` pages are read; ``metadata``
@@ -13,7 +14,9 @@ Output conventions:
   image (a stamped scan), are rendered and OCR'd; their text is the OCR text and
   ``has_text_layer`` is False.
 - Bare page numbers and running headers/footers are removed (``pdf_layout.strip_running_lines``).
-- Pages whose OCR failed are listed in ``metadata["ocr_failed_pages"]`` (only when non-empty).
+- Pages whose OCR failed are listed in ``metadata["ocr_failed_pages"]``, pages PDFium could not
+  load in ``metadata["unreadable_pages"]`` (both only when non-empty; when no page at all can
+  be loaded the PDF is ``corrupt_pdf``).
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ class _RawPage:
     lines: tuple[TextLine, ...]
     ocr_text: str | None = None
     ocr_failed: bool = False
+    unreadable: bool = False
 
 
 def _unsupported(detail: str, reason: str) -> UnsupportedContentType:
@@ -183,9 +187,9 @@ def _read_page(document: pdfium.PdfDocument, index: int, ocr: PageOcr | None) ->
     number = index + 1
     try:
         lines, image = _page_lines_or_image(document, index, ocr is not None)
-    except pdfium.PdfiumError:
-        logger.warning("PDF page %d could not be loaded", number, exc_info=True)
-        return _RawPage(number, ())
+    except pdfium.PdfiumError as exc:
+        logger.warning("PDF page %d could not be loaded: %s", number, exc)
+        return _RawPage(number, (), unreadable=True)
     if image is None or ocr is None:
         return _RawPage(number, tuple(lines))
     text, failed = _run_ocr(ocr, image, number)
@@ -234,6 +238,11 @@ def _read_all(
     raw_pages = [_read_page(document, index, ocr) for index in range(count)]
     if count < total:
         metadata.update(truncated=True, pages_read=count)
+    unreadable = [raw.number for raw in raw_pages if raw.unreadable]
+    if raw_pages and len(unreadable) == len(raw_pages):
+        raise _unsupported("The PDF could not be read: no page could be loaded.", "corrupt_pdf")
+    if unreadable:
+        metadata["unreadable_pages"] = unreadable
     failed = [raw.number for raw in raw_pages if raw.ocr_failed]
     if failed:
         metadata["ocr_failed_pages"] = failed

@@ -205,6 +205,7 @@ def _heading_candidate(block: Block) -> bool:
         and len(block.lines) <= MAX_HEADING_LINES
         and len(text) <= MAX_HEADING_CHARS
         and any(char.isalpha() for char in text)
+        and len(text.strip()) >= 2  # a lone drop cap is not a heading
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import math
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
@@ -29,21 +30,31 @@ _BOLD_MARKERS = ("bold", "black", "heavy", "semibold")
 _MONO_MARKERS = ("courier", "mono", "consol", "typewriter", "cmtt", "menlo", "code")
 
 
-class _FontStyles:
-    """(bold, monospaced) per PDFium text object (one font per object), cached by handle."""
+@dataclass(frozen=True)
+class _ObjectStyle:
+    size: float
+    bold: bool
+    mono: bool
+
+
+class _ObjectStyles:
+    """Size and font style per PDFium text object (one font and matrix per object), cached by
+    handle: these lookups are the costly part of reading a page."""
 
     def __init__(self, textpage: Any) -> None:
         self._textpage = textpage
-        self._styles: dict[int, tuple[bool, bool]] = {}
+        self._styles: dict[int, _ObjectStyle] = {}
 
-    def style(self, index: int) -> tuple[bool, bool]:
+    def style(self, index: int) -> _ObjectStyle:
         handle = pdfium_c.FPDFText_GetTextObject(self._textpage, index)
-        key = ctypes.cast(handle, ctypes.c_void_p).value or 0
+        key = ctypes.cast(handle, ctypes.c_void_p).value
+        if key is None:
+            return self._lookup(index)
         if key not in self._styles:
             self._styles[key] = self._lookup(index)
         return self._styles[key]
 
-    def _lookup(self, index: int) -> tuple[bool, bool]:
+    def _lookup(self, index: int) -> _ObjectStyle:
         buffer = ctypes.create_string_buffer(_FONT_NAME_BUFFER)
         flags = ctypes.c_int()
         pdfium_c.FPDFText_GetFontInfo(
@@ -51,9 +62,11 @@ class _FontStyles:
         )
         name = buffer.value.decode("latin-1", "replace").lower()
         weight = pdfium_c.FPDFText_GetFontWeight(self._textpage, index)
-        bold = weight >= _BOLD_WEIGHT or any(marker in name for marker in _BOLD_MARKERS)
-        mono = bool(flags.value & _FIXED_PITCH_FLAG) or any(m in name for m in _MONO_MARKERS)
-        return bold, mono
+        return _ObjectStyle(
+            size=_effective_size(self._textpage, index),
+            bold=weight >= _BOLD_WEIGHT or any(marker in name for marker in _BOLD_MARKERS),
+            mono=bool(flags.value & _FIXED_PITCH_FLAG) or any(m in name for m in _MONO_MARKERS),
+        )
 
 
 def _effective_size(textpage: Any, index: int) -> float:
@@ -67,8 +80,8 @@ def _effective_size(textpage: Any, index: int) -> float:
     return size
 
 
-def _glyph(textpage: Any, index: int, char: str, styles: _FontStyles) -> Glyph:
-    bold, mono = styles.style(index)
+def _glyph(textpage: Any, index: int, char: str, styles: _ObjectStyles) -> Glyph:
+    style = styles.style(index)
     rect = pdfium_c.FS_RECTF()
     pdfium_c.FPDFText_GetLooseCharBox(textpage, index, ctypes.byref(rect))
     x = ctypes.c_double()
@@ -79,9 +92,9 @@ def _glyph(textpage: Any, index: int, char: str, styles: _FontStyles) -> Glyph:
         x0=float(rect.left),
         x1=float(rect.right),
         baseline=float(y.value),
-        size=_effective_size(textpage, index),
-        bold=bold,
-        mono=mono,
+        size=style.size,
+        bold=style.bold,
+        mono=style.mono,
     )
 
 
@@ -105,7 +118,7 @@ def _is_line_end_hyphen(textpage: Any, index: int) -> bool:
 
 def read_lines(textpage: Any) -> list[TextLine]:
     """All lines of a PDFium text page in PDFium's (content-stream) order."""
-    styles = _FontStyles(textpage)
+    styles = _ObjectStyles(textpage)
     lines: list[TextLine] = []
     current: list[Glyph] = []
     for index in range(pdfium_c.FPDFText_CountChars(textpage)):

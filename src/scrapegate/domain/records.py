@@ -183,3 +183,24 @@ class WebhookDelivery:
     next_attempt_at: datetime | None = None
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Batch:
+    """A group of scrape jobs submitted together (spec core-api §12)."""
+
+    id: str
+    org_id: str
+    key_id: str | None
+    job_ids: list[str]
+    urls: list[str]
+    type: str = "scrape"
+    estimated_credits: int = 0
+    invalid_items: list[dict[str, Any]] = field(default_factory=list)
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_events: list[str] | None = None
+    cancelled: bool = False
+    created_at: datetime = field(default_factory=utcnow)
+    completed_at: datetime | None = None  # all items terminal (or cancelled)
+    expires_at: datetime | None = None  # results kept 24 h after completion

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from scrapegate.domain.records import (
     ApiKey,
+    Batch,
     CacheEntry,
     DomainAttempt,
     Job,
@@ -118,6 +119,9 @@ class JobRepository(Protocol):
         ...
 
     async def tombstone(self, job_id: str) -> JobTombstone | None: ...
+    async def get_many(self, job_ids: Sequence[str]) -> list[Job]:
+        """The jobs that exist among ``job_ids``, in the order given."""
+        ...
 
 
 class CacheRepository(Protocol):
@@ -167,6 +171,21 @@ class WebhookDeliveryRepository(Protocol):
     async def list_for_org(self, org_id: str, *, limit: int = 100) -> list[WebhookDelivery]: ...
 
 
+class BatchRepository(Protocol):
+    async def create(self, batch: Batch) -> Batch: ...
+    async def get(self, batch_id: str) -> Batch | None: ...
+    async def save(self, batch: Batch) -> None: ...
+    async def finish(self, batch_id: str, at: datetime, expires_at: datetime) -> bool:
+        """Atomically set ``completed_at``/``expires_at`` when still unset; True for the caller
+        that did it (exactly one caller sends the completion webhook)."""
+        ...
+
+    async def count_unfinished(self, org_id: str) -> int: ...
+    async def purge(self, now: datetime) -> int:
+        """Delete batches whose ``expires_at`` passed."""
+        ...
+
+
 @dataclass
 class Storage:
     """Every repository of one backend, plus its lifecycle."""
@@ -180,6 +199,7 @@ class Storage:
     usage: UsageRepository
     playbook: PlaybookRepository
     webhooks: WebhookDeliveryRepository
+    batches: BatchRepository
     backend: str  # "memory", "sqlite" or "postgresql"
     closer: Callable[[], Awaitable[None]] | None = None
     pinger: Callable[[], Awaitable[bool]] | None = None

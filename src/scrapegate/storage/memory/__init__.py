@@ -10,6 +10,7 @@ from scrapegate.storage.memory.accounts import (
     MemoryOrganizationRepository,
     MemoryUserRepository,
 )
+from scrapegate.storage.memory.batches import MemoryBatchRepository
 from scrapegate.storage.memory.cache import MemoryCacheRepository
 from scrapegate.storage.memory.history import MemoryPlaybookRepository, MemoryUsageRepository
 from scrapegate.storage.memory.jobs import MemoryJobRepository
@@ -33,5 +34,6 @@ def create_memory_storage() -> Storage:
         usage=MemoryUsageRepository(state),
         playbook=MemoryPlaybookRepository(state),
         webhooks=MemoryWebhookDeliveryRepository(state),
+        batches=MemoryBatchRepository(state),
         backend="memory",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from scrapegate.domain.records import Job, JobTombstone, utcnow
@@ -30,6 +31,9 @@ class MemoryJobRepository:
 
     async def get(self, job_id: str) -> Job | None:
         return detached(self._state.jobs.get(job_id))
+
+    async def get_many(self, job_ids: Sequence[str]) -> list[Job]:
+        return [detached(self._state.jobs[i]) for i in job_ids if i in self._state.jobs]
 
     async def save(self, job: Job) -> None:
         if job.id not in self._state.jobs:

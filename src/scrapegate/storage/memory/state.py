@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from scrapegate.domain.records import (
     ApiKey,
+    Batch,
     CacheEntry,
     DomainAttempt,
     Job,
@@ -46,6 +47,7 @@ class MemoryState:
     # Attempts keep their insertion order: it breaks created_at ties like the SQL sequence does.
     attempts: list[DomainAttempt] = field(default_factory=list)
     webhooks: dict[str, WebhookDelivery] = field(default_factory=dict)
+    batches: dict[str, Batch] = field(default_factory=dict)
 
     def require_organization(self, org_id: str) -> None:
         # Mirrors the SQL foreign keys, so both backends refuse the same orphans.

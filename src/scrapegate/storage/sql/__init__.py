@@ -8,6 +8,7 @@ from scrapegate.storage.sql.accounts import (
     SqlOrganizationRepository,
     SqlUserRepository,
 )
+from scrapegate.storage.sql.batches import SqlBatchRepository
 from scrapegate.storage.sql.cache import SqlCacheRepository
 from scrapegate.storage.sql.database import Database, create_engine_for, normalize_url
 from scrapegate.storage.sql.jobs import SqlJobRepository
@@ -37,6 +38,7 @@ async def open_sql_storage(url: str) -> Storage:
         usage=SqlUsageRepository(db),
         playbook=SqlPlaybookRepository(db),
         webhooks=SqlWebhookDeliveryRepository(db),
+        batches=SqlBatchRepository(db),
         backend=db.backend,
         closer=db.close,
         pinger=db.ping,

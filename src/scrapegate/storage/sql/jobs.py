@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -59,6 +60,18 @@ class SqlJobRepository:
 
     async def get(self, job_id: str) -> Job | None:
         return await self._first(select(JOBS).where(JOBS.c.id == job_id))
+
+    async def get_many(self, job_ids: Sequence[str]) -> list[Job]:
+        found: dict[str, Job] = {}
+        for start in range(0, len(job_ids), EXPIRE_BATCH):
+            chunk = list(job_ids[start : start + EXPIRE_BATCH])
+
+            async def work(conn: AsyncConnection, ids: list[str] = chunk) -> list[Job]:
+                rows = await conn.execute(select(JOBS).where(JOBS.c.id.in_(ids)))
+                return [_job(row._mapping) for row in rows]
+
+            found.update((job.id, job) for job in await self._db.read(work))
+        return [found[i] for i in job_ids if i in found]
 
     async def save(self, job: Job) -> None:
         values = asdict(job)

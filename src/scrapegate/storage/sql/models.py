@@ -234,6 +234,30 @@ class WebhookDeliveryRow(Base):
     updated_at: Mapped[datetime]
 
 
+class BatchRow(Base):
+    __tablename__ = "batches"
+    __table_args__ = (
+        Index("ix_batches_org_id_completed_at", "org_id", "completed_at"),
+        Index("ix_batches_expires_at", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    key_id: Mapped[str | None]
+    job_ids: Mapped[list[str]] = mapped_column(JSON)
+    urls: Mapped[list[str]] = mapped_column(JSON)
+    type: Mapped[str]
+    estimated_credits: Mapped[int] = mapped_column(BigInteger)
+    invalid_items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    webhook_secret: Mapped[str | None]
+    webhook_events: Mapped[list[str] | None] = mapped_column(NullableJSON)
+    cancelled: Mapped[bool]
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table of a model: repositories run Core statements for atomic conditional writes."""
     table = model.__table__
@@ -253,3 +277,4 @@ CACHE_ENTRIES = table_of(CacheEntryRow)
 USAGE_LOG = table_of(UsageLogRow)
 PLAYBOOK_ATTEMPTS = table_of(DomainAttemptRow)
 WEBHOOK_DELIVERIES = table_of(WebhookDeliveryRow)
+BATCHES = table_of(BatchRow)
