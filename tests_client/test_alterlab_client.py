@@ -82,3 +82,12 @@ def test_bad_key_is_rejected(stack: dict[str, Any], site: str) -> None:
     with pytest.raises(AlterLabAPIError) as caught:
         bad.scrape(f"{site}/article")
     assert caught.value.status_code == 401
+
+
+def test_batch_scrape_and_job_polling(client: Any, site: str) -> None:
+    batch = client.batch_scrape([{"url": f"{site}/article?batch=1", "mode": "html"},
+                                 {"url": f"{site}/article?batch=2"}])
+    assert batch["total_requests"] == 2 and len(batch["job_ids"]) == 2
+    for job_id in batch["job_ids"]:
+        result = client.wait_for_job(job_id, poll_interval=0.2)
+        assert ARTICLE_SENTENCE in result["content"]

@@ -110,6 +110,11 @@ class OcrSettings(BaseModel):
     enabled: bool = True
 
 
+class BatchLimits(BaseModel):
+    max_items: int = Field(default=100, ge=1, le=1_000)
+    result_ttl_s: int = Field(default=86_400, ge=60)
+
+
 class EscalationSettings(BaseModel):
     allow_stealth_tiers: bool = True
 
@@ -141,6 +146,7 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
     artifacts: ArtifactSettings = Field(default_factory=ArtifactSettings)
+    batch: BatchLimits = Field(default_factory=BatchLimits)
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
 

@@ -16,6 +16,7 @@ from scrapegate.accounts.keys import KeyService, hash_key
 from scrapegate.accounts.ratelimit import FailedAuthGuard, InMemoryRateLimiter
 from scrapegate.accounts.secrets import derive_key, master_secret, webhook_secret_for
 from scrapegate.api import artifacts as artifact_routes
+from scrapegate.api import batch as batch_routes
 from scrapegate.api import health, jobs, scrape, usage
 from scrapegate.api.errors import install_error_handlers
 from scrapegate.api.middleware import RequestPlumbing
@@ -38,6 +39,7 @@ from scrapegate.fetchers.browser import (
     LightJsFetcher,
     browser_available,
 )
+from scrapegate.jobs.batch_service import BatchService, BatchSettings
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.events import JobSignals
 from scrapegate.jobs.queue import InMemoryJobQueue
@@ -165,6 +167,7 @@ class JobParts:
     cache: ResponseCache
     pool: WorkerPool
     service: ScrapeService
+    batches: BatchService
 
 
 def build_pool(
@@ -184,7 +187,7 @@ def build_pool(
         purge_interval_s=jobs.purge_interval_s,
         queue_timeout_s=jobs.queue_timeout_s,
         tombstone_ttl_s=jobs.tombstone_ttl_s,
-        extra_purges=(artifacts.store.purge,),
+        extra_purges=(artifacts.store.purge, storage.batches.purge),
     )
 
 
@@ -234,12 +237,29 @@ def build_jobs(
             billing_enabled=settings.billing.enabled,
             result_ttl_s=settings.jobs.result_ttl_s,
             lease_s=settings.jobs.lease_s,
+            batch_result_ttl_s=settings.batch.result_ttl_s,
         ),
         webhooks=webhooks,
     )
     pool = build_pool(settings, storage, runner, queue, artifacts)
     service = build_service(settings, storage, (queue, signals, cache), engine, usage_log)
-    return JobParts(queue=queue, signals=signals, cache=cache, pool=pool, service=service)
+    secret = master_secret(settings)
+    batches = BatchService(
+        storage,
+        queue,
+        service.estimator,
+        runner,
+        BatchSettings(
+            billing_enabled=settings.billing.enabled,
+            result_ttl_s=settings.batch.result_ttl_s,
+            webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
+        ),
+        webhooks=webhooks,
+    )
+    runner.add_finish_hook(batches.on_job_finished)
+    return JobParts(
+        queue=queue, signals=signals, cache=cache, pool=pool, service=service, batches=batches
+    )
 
 
 def build_services(settings: Settings, storage: Storage) -> Services:
@@ -266,6 +286,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         validation=build_validation(settings, capabilities),
         artifacts=artifacts,
         capabilities=capabilities,
+        batches=jobs.batches,
     )
 
 
@@ -305,7 +326,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         title="scrapegate", version=__version__, lifespan=lifespan, redirect_slashes=False
     )
     install_error_handlers(app)
-    for module in (scrape, jobs, usage, health, artifact_routes):
+    for module in (scrape, jobs, usage, health, artifact_routes, batch_routes):
         app.include_router(module.router)
     origins = ["*"] if settings.development else settings.server.cors_origins
     if origins:

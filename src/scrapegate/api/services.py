@@ -10,6 +10,7 @@ from scrapegate.config import Settings
 from scrapegate.domain.scrape_request import ValidationContext
 from scrapegate.engine.engine import ScrapeEngine
 from scrapegate.engine.estimate import CostEstimator
+from scrapegate.jobs.batch_service import BatchService
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.scrape_service import ScrapeService
@@ -47,3 +48,4 @@ class Services:
     validation: ValidationContext
     artifacts: ArtifactLinks
     capabilities: Capabilities
+    batches: BatchService

@@ -176,7 +176,7 @@ def read_location(
 
 
 def read_webhook(
-    top: FieldReader, ctx: ValidationContext
+    top: FieldReader, ctx: ValidationContext, allowed_events: tuple[str, ...] = WEBHOOK_EVENTS
 ) -> tuple[str | None, str | None, tuple[str, ...] | None]:
     """Rules 44-45, then ``webhook_secret`` and ``webhook_events``."""
     url = top.raw("webhook_url")
@@ -190,12 +190,12 @@ def read_webhook(
     if secret is not None and not 16 <= len(secret) <= 256:
         raise top.error("webhook_secret", "webhook_secret must be between 16 and 256 characters")
     events = top.string_list("webhook_events")
-    unknown = sorted(set(events or ()) - set(WEBHOOK_EVENTS))
+    unknown = sorted(set(events or ()) - set(allowed_events))
     if unknown:
         raise top.error(
             "webhook_events",
             f"webhook_events contains unknown events: [{', '.join(unknown)}]. "
-            f"Allowed: [{', '.join(WEBHOOK_EVENTS)}]",
+            f"Allowed: [{', '.join(allowed_events)}]",
         )
     return url, secret, tuple(dict.fromkeys(events)) if events is not None else None
 

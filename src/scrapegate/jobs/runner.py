@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -15,7 +16,7 @@ from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.timefmt import iso
 from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.engine import ScrapeContext, ScrapeEngine, ScrapeOutcome
-from scrapegate.errors import InternalError, ScrapegateError, Timeout
+from scrapegate.errors import Cancelled, InternalError, ScrapegateError, Timeout
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.events import JobSignals
 from scrapegate.storage.protocols import Storage
@@ -53,6 +54,7 @@ class RunnerSettings:
     billing_enabled: bool
     result_ttl_s: int
     lease_s: float = 30.0
+    batch_result_ttl_s: int = 86_400  # batch items live as long as their batch's results
 
 
 class JobRunner:
@@ -65,6 +67,7 @@ class JobRunner:
         settings: RunnerSettings,
         webhooks: WebhookSink | None = None,
     ) -> None:
+        self._on_finished: list[Callable[[Job], Awaitable[None]]] = []
         self._storage = storage
         self._engine = engine
         self._signals = signals
@@ -85,8 +88,35 @@ class JobRunner:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
-        self._signals.finished(job.id)
+        await self._finished(job)
         return True
+
+    def add_finish_hook(self, hook: Callable[[Job], Awaitable[None]]) -> None:
+        """Called with every job that ends here (batches use it to notice their last item)."""
+        self._on_finished.append(hook)
+
+    async def _finished(self, job: Job) -> None:
+        self._signals.finished(job.id)
+        for hook in self._on_finished:
+            try:
+                await hook(job)
+            except Exception:  # a hook's failure must not undo the job's own ending
+                log.exception("finish hook failed for job %s", job.id)
+
+    async def cancel_pending(self, job_id: str) -> int | None:
+        """Cancel a job nobody runs (pending, or whose worker's lease lapsed): the credits
+        released, or None when it is running or already ended."""
+        job = await self._storage.jobs.claim(job_id, "cancel", utcnow() + timedelta(seconds=60))
+        if job is None:
+            return None
+        await self._fail(
+            job,
+            job_request(job),
+            self._reservation(job),
+            Cancelled("The job was cancelled with its batch.", {"cause": "cancelled"}),
+        )
+        await self._finished(job)
+        return job.credits_refunded
 
     async def time_out_in_queue(self, job: Job) -> None:
         """A scrape that waited longer than the queue limit fails without being attempted."""
@@ -98,7 +128,12 @@ class JobRunner:
             reservation,
             Timeout("The job waited in the queue longer than allowed.", {"cause": "queue_timeout"}),
         )
-        self._signals.finished(job.id)
+        await self._finished(job)
+
+    def _result_ttl(self, job: Job) -> int:
+        if job_meta(job).get("batch_id"):
+            return self._settings.batch_result_ttl_s
+        return self._settings.result_ttl_s
 
     def _reservation(self, job: Job) -> Reservation:
         return Reservation(
@@ -150,7 +185,7 @@ class JobRunner:
         job.credits_used, job.credits_refunded = outcome.credits, refunded
         job.credits_reserved = reservation.held
         job.current_tier = outcome.tier.value
-        job.expires_at = now + timedelta(seconds=self._settings.result_ttl_s)
+        job.expires_at = now + timedelta(seconds=self._result_ttl(job))
         job.lease_owner = job.lease_until = None
         await self._storage.jobs.save(job)
         await self._cache.store(req, job.org_id, outcome.response)
@@ -186,7 +221,7 @@ class JobRunner:
         job.status, job.completed_at = "failed", now
         job.error, job.error_code, job.error_details = exc.detail, exc.code, exc.details
         job.credits_used, job.credits_refunded, job.credits_reserved = 0, refunded, 0
-        job.expires_at = now + timedelta(seconds=self._settings.result_ttl_s)
+        job.expires_at = now + timedelta(seconds=self._result_ttl(job))
         job.lease_owner = job.lease_until = None
         await self._storage.jobs.save(job)
         await self._log(job, req, 0, exc.code, None, 0)
