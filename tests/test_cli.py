@@ -61,3 +61,10 @@ def test_scrape_refuses_private_targets_by_default(tmp_path: Path, fixture_site:
     )
     assert result.returncode == 1
     assert "URL_NOT_ALLOWED" in result.stderr
+
+
+def test_scrape_reads_pdfs_locally(tmp_path: Path, fixture_site: Any) -> None:
+    result = run(tmp_path, "scrape", fixture_site.url("/docs/report.pdf"), "--mode", "pdf",
+                 SCRAPEGATE_ALLOW_PRIVATE_NETWORKS="true")
+    assert result.returncode == 0, result.stderr
+    assert "Quarterly fixture report" in result.stdout

@@ -185,28 +185,20 @@ def scrape_command(url: str, formats: tuple[str, ...], mode: str, as_json: bool)
 
 
 async def scrape_locally(settings: Settings, body: dict[str, Any]) -> dict[str, Any]:
-    """One scrape through the engine in this process, with throw-away in-memory storage."""
-    from scrapegate.api.app import net_policy
-    from scrapegate.domain.pricing import PriceTable
-    from scrapegate.domain.scrape_request import ValidationContext, parse_scrape_request
-    from scrapegate.engine.engine import EngineSettings, ScrapeContext, ScrapeEngine
-    from scrapegate.fetchers import build_fetchers
+    """One scrape through the engine in this process, with throw-away in-memory storage; the
+    same tiers, PDF and OCR support as the server (screenshots need the server's artifacts)."""
+    from scrapegate.api.app import build_engine, build_validation, probe_capabilities
+    from scrapegate.domain.scrape_request import parse_scrape_request
+    from scrapegate.engine.engine import ScrapeContext
     from scrapegate.storage.memory import create_memory_storage
 
-    prices, policy = PriceTable.from_settings(settings.pricing), net_policy(settings)
-    req = parse_scrape_request(body, ValidationContext(policy=policy, prices=prices))
-    fetchers = build_fetchers(settings.server.contact_url)
-    engine = ScrapeEngine(
-        fetchers,
-        prices,
-        policy,
-        create_memory_storage().playbook,
-        EngineSettings(min_words=settings.quality.min_words),
-    )
+    capabilities = probe_capabilities(settings)
+    req = parse_scrape_request(body, build_validation(settings, capabilities))
+    engine = build_engine(settings, create_memory_storage(), None, capabilities)
     try:
         return (await engine.scrape(req, ScrapeContext(org_id="local"))).response
     finally:
-        for fetcher in fetchers.values():
+        for fetcher in engine.fetchers.values():
             await fetcher.aclose()
 
 

@@ -102,7 +102,10 @@ def build_tiers(settings: Settings, capabilities: Capabilities) -> dict[Tier, Fe
 
 
 def build_engine(
-    settings: Settings, storage: Storage, artifacts: ArtifactLinks, capabilities: Capabilities
+    settings: Settings,
+    storage: Storage,
+    artifacts: ArtifactLinks | None,
+    capabilities: Capabilities,
 ) -> ScrapeEngine:
     return ScrapeEngine(
         build_tiers(settings, capabilities),
