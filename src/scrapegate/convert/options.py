@@ -5,14 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# The json_v2 filter is the request's own value object (spec §7.2), shared with validation.
+from scrapegate.domain.scrape_model import SectionFilter
 
-@dataclass(frozen=True)
-class SectionFilter:
-    """Rules applied to the ``json_v2`` section tree after it is built (spec §7.2)."""
-
-    min_content_blocks: int = 0
-    exclude_content_types: tuple[str, ...] = ()
-    content_only: bool = False
+__all__ = ["ConvertOptions", "Converted", "SectionFilter"]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapegate.convert import Converted, ConvertOptions, SectionFilter, convert_document
+from scrapegate.convert import Converted, ConvertOptions, convert_document
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.pricing import PriceTable, addon_credits, addon_names
 from scrapegate.domain.records import DomainAttempt, new_id
@@ -60,18 +60,13 @@ class EngineSettings:
 
 def convert_options(req: ScrapeRequest) -> ConvertOptions:
     adv = req.advanced
-    sf = adv.section_filter
     return ConvertOptions(
         only_main_content=adv.only_main_content,
         include_selectors=tuple(adv.include_selectors),
         exclude_selectors=tuple(adv.exclude_selectors),
         remove_cookie_banners=adv.remove_cookie_banners,
         remove_base64_images=adv.remove_base64_images,
-        section_filter=SectionFilter(
-            sf.min_content_blocks, tuple(sf.exclude_content_types), sf.content_only
-        )
-        if sf
-        else None,
+        section_filter=adv.section_filter,
         rag_chunk_tokens=adv.rag_chunk_tokens,
         rag_overlap_tokens=adv.rag_overlap_tokens,
         promote_schema_org=req.promote_schema_org,
