@@ -22,9 +22,10 @@ from starlette.routing import Route
 
 from tests.site import pages
 from tests.site.antibot import BLOCKS, CHALLENGES, CannedPage
+from tests.site.crawl_routes import CRAWL_ROUTES
+from tests.site.document_routes import DOCUMENT_ROUTES
 from tests.site.encodings import ENCODING_ROUTES
 from tests.site.extra_routes import EXTRA_ROUTES
-from tests.site.document_routes import DOCUMENT_ROUTES
 from tests.site.render_pages import RENDER_ROUTES
 from tests.site.request_log import RequestLog
 
@@ -311,6 +312,7 @@ ROUTES = [
     *EXTRA_ROUTES,
     *RENDER_ROUTES,
     *DOCUMENT_ROUTES,
+    *CRAWL_ROUTES,
 ]
 
 

@@ -1,0 +1,1 @@
+"""URL discovery for crawl and map: normalisation, filters, scope, robots, sitemaps, links."""
