@@ -91,3 +91,10 @@ def test_batch_scrape_and_job_polling(client: Any, site: str) -> None:
     for job_id in batch["job_ids"]:
         result = client.wait_for_job(job_id, poll_interval=0.2)
         assert ARTICLE_SENTENCE in result["content"]
+
+
+def test_map_through_the_client(client: Any, site: str) -> None:
+    result = client.map(f"{site}/", search="tree", include_metadata=True)
+    assert result["sitemap_found"] is True
+    assert result["urls"][0]["url"].startswith(f"{site}/tree")
+    assert result["credits_used"] == 1_000

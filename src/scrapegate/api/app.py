@@ -18,6 +18,7 @@ from scrapegate.accounts.secrets import derive_key, master_secret, webhook_secre
 from scrapegate.api import artifacts as artifact_routes
 from scrapegate.api import batch as batch_routes
 from scrapegate.api import health, jobs, scrape, usage
+from scrapegate.api import map as map_routes
 from scrapegate.api.errors import install_error_handlers
 from scrapegate.api.middleware import RequestPlumbing
 from scrapegate.api.services import Capabilities, Services
@@ -42,6 +43,7 @@ from scrapegate.fetchers.browser import (
 from scrapegate.jobs.batch_service import BatchService, BatchSettings
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.events import JobSignals
+from scrapegate.jobs.map_service import MapService, MapSettings
 from scrapegate.jobs.queue import InMemoryJobQueue
 from scrapegate.jobs.runner import JobRunner, RunnerSettings
 from scrapegate.jobs.scrape_service import ScrapeService, ServiceSettings
@@ -290,6 +292,12 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         artifacts=artifacts,
         capabilities=capabilities,
         batches=jobs.batches,
+        maps=MapService(
+            storage,
+            engine.fetchers[Tier.HTTP],
+            engine.policy,
+            MapSettings(price=settings.pricing.map, billing_enabled=settings.billing.enabled),
+        ),
     )
 
 
@@ -329,7 +337,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         title="scrapegate", version=__version__, lifespan=lifespan, redirect_slashes=False
     )
     install_error_handlers(app)
-    for module in (scrape, jobs, usage, health, artifact_routes, batch_routes):
+    for module in (scrape, jobs, usage, health, artifact_routes, batch_routes, map_routes):
         app.include_router(module.router)
     origins = ["*"] if settings.development else settings.server.cors_origins
     if origins:

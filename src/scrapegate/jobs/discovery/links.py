@@ -14,7 +14,7 @@ MAX_LINK_LENGTH = 2048
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 
 
-def _parse(html: str) -> etree._Element | None:
+def parse_html(html: str) -> etree._Element | None:
     if not html.strip():
         return None
     parser = etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True)
@@ -70,7 +70,7 @@ def extract_links(html: str, base_url: str, *, skip_nofollow: bool = False) -> l
     ``skip_nofollow`` (crawls, design-notes §10) drops ``rel="nofollow"`` links and returns
     nothing when the page's robots meta says nofollow.
     """
-    root = _parse(html)
+    root = parse_html(html)
     if root is None:
         return []
     if skip_nofollow and page_forbids_following(root):
@@ -89,7 +89,7 @@ def extract_links(html: str, base_url: str, *, skip_nofollow: bool = False) -> l
 
 def extract_feed_links(html: str, base_url: str) -> list[str]:
     """URLs of RSS/Atom feeds announced with ``<link rel="alternate" type="…+xml">``."""
-    root = _parse(html)
+    root = parse_html(html)
     if root is None:
         return []
     base = _base(root, base_url)
