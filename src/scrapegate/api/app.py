@@ -17,6 +17,7 @@ from scrapegate.accounts.ratelimit import FailedAuthGuard, InMemoryRateLimiter
 from scrapegate.accounts.secrets import derive_key, master_secret, webhook_secret_for
 from scrapegate.api import artifacts as artifact_routes
 from scrapegate.api import batch as batch_routes
+from scrapegate.api import crawl as crawl_routes
 from scrapegate.api import health, jobs, scrape, usage
 from scrapegate.api import map as map_routes
 from scrapegate.api.errors import install_error_handlers
@@ -42,6 +43,8 @@ from scrapegate.fetchers.browser import (
 )
 from scrapegate.jobs.batch_service import BatchService, BatchSettings
 from scrapegate.jobs.cache import ResponseCache
+from scrapegate.jobs.crawl_events import CrawlEventLog
+from scrapegate.jobs.crawl_service import CrawlParts, CrawlService, CrawlSettings
 from scrapegate.jobs.events import JobSignals
 from scrapegate.jobs.map_service import MapService, MapSettings
 from scrapegate.jobs.queue import InMemoryJobQueue
@@ -173,6 +176,7 @@ class JobParts:
     pool: WorkerPool
     service: ScrapeService
     batches: BatchService
+    crawls: CrawlService
 
 
 def build_pool(
@@ -262,8 +266,32 @@ def build_jobs(
         webhooks=webhooks,
     )
     runner.add_finish_hook(batches.on_job_finished)
+    crawls = CrawlService(
+        CrawlParts(
+            storage,
+            queue,
+            service.estimator,
+            runner,
+            engine.fetchers[Tier.CURL],
+            engine.policy,
+            CrawlEventLog(),
+        ),
+        CrawlSettings(
+            billing_enabled=settings.billing.enabled,
+            result_ttl_s=settings.batch.result_ttl_s,
+            webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
+        ),
+        webhooks=webhooks,
+    )
+    runner.add_finish_hook(crawls.on_job_finished)
     return JobParts(
-        queue=queue, signals=signals, cache=cache, pool=pool, service=service, batches=batches
+        queue=queue,
+        signals=signals,
+        cache=cache,
+        pool=pool,
+        service=service,
+        batches=batches,
+        crawls=crawls,
     )
 
 
@@ -292,6 +320,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         artifacts=artifacts,
         capabilities=capabilities,
         batches=jobs.batches,
+        crawls=jobs.crawls,
         maps=MapService(
             storage,
             engine.fetchers[Tier.HTTP],
@@ -322,6 +351,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         await services.usage_log.start()
         await services.webhooks.start()
         await services.pool.start()
+        await services.crawls.resume()
         try:
             yield
         finally:
@@ -337,7 +367,8 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         title="scrapegate", version=__version__, lifespan=lifespan, redirect_slashes=False
     )
     install_error_handlers(app)
-    for module in (scrape, jobs, usage, health, artifact_routes, batch_routes, map_routes):
+    routes = (scrape, jobs, usage, health, artifact_routes, batch_routes, map_routes, crawl_routes)
+    for module in routes:
         app.include_router(module.router)
     origins = ["*"] if settings.development else settings.server.cors_origins
     if origins:

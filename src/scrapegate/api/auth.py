@@ -22,7 +22,8 @@ def services_of(request: Request) -> Services:
     return services
 
 
-def credential_from(request: Request) -> str | None:
+def credential_from(request: Request, *, query_key: bool = False) -> str | None:
+    """X-API-Key, then a bearer token; ``?api_key=`` only on streaming routes (README §2.1)."""
     key = request.headers.get("x-api-key")
     if key:
         return key.strip()
@@ -30,6 +31,8 @@ def credential_from(request: Request) -> str | None:
     scheme, _, value = auth.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
+    if query_key:
+        return request.query_params.get("api_key") or None
     return None
 
 
@@ -37,7 +40,9 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def authenticate(request: Request, *, polling: bool = False) -> Principal:
+async def authenticate(
+    request: Request, *, polling: bool = False, query_key: bool = False
+) -> Principal:
     services = services_of(request)
     ip = client_ip(request)
     if not polling:
@@ -45,7 +50,7 @@ async def authenticate(request: Request, *, polling: bool = False) -> Principal:
         if wait:
             raise RateLimited("Too many failed authentications from this address", wait)
     try:
-        who = await services.keys.authenticate(credential_from(request))
+        who = await services.keys.authenticate(credential_from(request, query_key=query_key))
     except Unauthorized:
         await services.failed_auth.record_failure(ip)
         raise

@@ -12,6 +12,7 @@ from scrapegate.engine.engine import ScrapeEngine
 from scrapegate.engine.estimate import CostEstimator
 from scrapegate.jobs.batch_service import BatchService
 from scrapegate.jobs.cache import ResponseCache
+from scrapegate.jobs.crawl_service import CrawlService
 from scrapegate.jobs.map_service import MapService
 from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.scrape_service import ScrapeService
@@ -51,3 +52,4 @@ class Services:
     capabilities: Capabilities
     batches: BatchService
     maps: MapService
+    crawls: CrawlService

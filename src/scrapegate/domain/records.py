@@ -204,3 +204,47 @@ class Batch:
     created_at: datetime = field(default_factory=utcnow)
     completed_at: datetime | None = None  # all items terminal (or cancelled)
     expires_at: datetime | None = None  # results kept 24 h after completion
+
+
+@dataclass
+class Crawl:
+    """A site crawl: discovered pages become scrape jobs (spec core-api, crawl)."""
+
+    id: str
+    org_id: str
+    key_id: str | None
+    url: str
+    options: dict[str, Any]  # the validated crawl options (JSON), incl. the page request template
+    status: str = "discovering"  # discovering | running | completed | partial | failed
+    cancelled: bool = False  # a cancelled crawl shows as partial/failed with this set
+    # finished | max_pages | max_credits | deadline | cancelled | error
+    stop_reason: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    max_pages: int = 50
+    estimated_pages: int = 0
+    robots_blocked: int = 0
+    credits_used: int = 0
+    credits_refunded: int = 0
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_events: list[str] | None = None
+    created_at: datetime = field(default_factory=utcnow)
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass
+class CrawlPage:
+    """One page of a crawl and the scrape job fetching it."""
+
+    crawl_id: str
+    url_key: str  # normalised URL, unique per crawl
+    url: str
+    depth: int
+    job_id: str
+    seq: int = 0  # insertion order within the crawl (assigned by the repository, 1-based)
+    status: str = "queued"  # queued | completed | failed (mirrors the job's terminal state)
+    created_at: datetime = field(default_factory=utcnow)
+    completed_at: datetime | None = None

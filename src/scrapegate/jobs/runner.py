@@ -131,7 +131,8 @@ class JobRunner:
         await self._finished(job)
 
     def _result_ttl(self, job: Job) -> int:
-        if job_meta(job).get("batch_id"):
+        meta = job_meta(job)
+        if meta.get("batch_id") or meta.get("crawl_id"):
             return self._settings.batch_result_ttl_s
         return self._settings.result_ttl_s
 

@@ -15,6 +15,8 @@ from scrapegate.domain.records import (
     ApiKey,
     Batch,
     CacheEntry,
+    Crawl,
+    CrawlPage,
     DomainAttempt,
     Job,
     JobTombstone,
@@ -186,6 +188,55 @@ class BatchRepository(Protocol):
         ...
 
 
+class CrawlRepository(Protocol):
+    async def create(self, crawl: Crawl) -> Crawl:
+        """Insert; ``NotFound`` for an unknown organization, ``Conflict`` for a duplicate id."""
+        ...
+
+    async def get(self, crawl_id: str) -> Crawl | None: ...
+    async def save(self, crawl: Crawl) -> None:
+        """Write every field of an existing crawl; ``NotFound`` when it is missing."""
+        ...
+
+    async def add_pages(self, pages: Sequence[CrawlPage], *, max_pages: int) -> list[CrawlPage]:
+        """Insert, in order, the pages whose ``url_key`` is new for their crawl while the crawl
+        holds fewer than ``max_pages`` pages; returns the inserted ones with ``seq`` assigned.
+
+        Atomic and safe under concurrent callers: a crawl never exceeds ``max_pages`` pages nor
+        holds a ``url_key`` twice. ``NotFound`` when a page's crawl does not exist.
+        """
+        ...
+
+    async def mark_page(self, crawl_id: str, job_id: str, status: str, at: datetime) -> None:
+        """Set the status of the crawl's page fetched by ``job_id`` (no page: nothing changes);
+        ``completed_at`` becomes ``at`` for a terminal status, None for "queued"."""
+        ...
+
+    async def page_counts(self, crawl_id: str) -> dict[str, int]:
+        """``{"queued": n, "completed": n, "failed": n, "total": n}``."""
+        ...
+
+    async def list_pages(self, crawl_id: str, *, offset: int, limit: int) -> list[CrawlPage]:
+        """By ``seq`` ascending."""
+        ...
+
+    async def finish(
+        self, crawl_id: str, *, status: str, stop_reason: str, at: datetime, expires_at: datetime
+    ) -> bool:
+        """Atomically set status/stop_reason/completed_at/expires_at when ``completed_at`` is
+        still unset; True for the one caller that did it."""
+        ...
+
+    async def count_unfinished(self, org_id: str) -> int: ...
+    async def list_unfinished(self) -> list[Crawl]:
+        """Crawls without ``completed_at``, oldest first (resumed after a restart)."""
+        ...
+
+    async def purge(self, now: datetime) -> int:
+        """Delete crawls whose ``expires_at`` passed, with their pages; returns the crawl count."""
+        ...
+
+
 @dataclass
 class Storage:
     """Every repository of one backend, plus its lifecycle."""
@@ -200,6 +251,7 @@ class Storage:
     playbook: PlaybookRepository
     webhooks: WebhookDeliveryRepository
     batches: BatchRepository
+    crawls: CrawlRepository
     backend: str  # "memory", "sqlite" or "postgresql"
     closer: Callable[[], Awaitable[None]] | None = None
     pinger: Callable[[], Awaitable[bool]] | None = None

@@ -12,6 +12,7 @@ from scrapegate.storage.memory.accounts import (
 )
 from scrapegate.storage.memory.batches import MemoryBatchRepository
 from scrapegate.storage.memory.cache import MemoryCacheRepository
+from scrapegate.storage.memory.crawls import MemoryCrawlRepository
 from scrapegate.storage.memory.history import MemoryPlaybookRepository, MemoryUsageRepository
 from scrapegate.storage.memory.jobs import MemoryJobRepository
 from scrapegate.storage.memory.ledger import MemoryLedgerRepository
@@ -35,5 +36,6 @@ def create_memory_storage() -> Storage:
         playbook=MemoryPlaybookRepository(state),
         webhooks=MemoryWebhookDeliveryRepository(state),
         batches=MemoryBatchRepository(state),
+        crawls=MemoryCrawlRepository(state),
         backend="memory",
     )

@@ -11,6 +11,8 @@ from scrapegate.domain.records import (
     ApiKey,
     Batch,
     CacheEntry,
+    Crawl,
+    CrawlPage,
     DomainAttempt,
     Job,
     JobTombstone,
@@ -48,6 +50,9 @@ class MemoryState:
     attempts: list[DomainAttempt] = field(default_factory=list)
     webhooks: dict[str, WebhookDelivery] = field(default_factory=dict)
     batches: dict[str, Batch] = field(default_factory=dict)
+    crawls: dict[str, Crawl] = field(default_factory=dict)
+    # Per crawl, pages keyed by url_key; dict order is insertion order, i.e. seq order.
+    crawl_pages: dict[str, dict[str, CrawlPage]] = field(default_factory=dict)
 
     def require_organization(self, org_id: str) -> None:
         # Mirrors the SQL foreign keys, so both backends refuse the same orphans.

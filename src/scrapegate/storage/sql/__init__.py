@@ -10,6 +10,7 @@ from scrapegate.storage.sql.accounts import (
 )
 from scrapegate.storage.sql.batches import SqlBatchRepository
 from scrapegate.storage.sql.cache import SqlCacheRepository
+from scrapegate.storage.sql.crawls import SqlCrawlRepository
 from scrapegate.storage.sql.database import Database, create_engine_for, normalize_url
 from scrapegate.storage.sql.jobs import SqlJobRepository
 from scrapegate.storage.sql.ledger import SqlLedgerRepository
@@ -39,6 +40,7 @@ async def open_sql_storage(url: str) -> Storage:
         playbook=SqlPlaybookRepository(db),
         webhooks=SqlWebhookDeliveryRepository(db),
         batches=SqlBatchRepository(db),
+        crawls=SqlCrawlRepository(db),
         backend=db.backend,
         closer=db.close,
         pinger=db.ping,

@@ -258,6 +258,57 @@ class BatchRow(Base):
     expires_at: Mapped[datetime | None]
 
 
+class CrawlRow(Base):
+    __tablename__ = "crawls"
+    __table_args__ = (
+        Index("ix_crawls_org_id_completed_at", "org_id", "completed_at"),
+        Index("ix_crawls_expires_at", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    key_id: Mapped[str | None]
+    url: Mapped[str] = mapped_column(Text)
+    options: Mapped[dict[str, Any]]
+    status: Mapped[str]
+    cancelled: Mapped[bool]
+    stop_reason: Mapped[str | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None]
+    max_pages: Mapped[int]
+    estimated_pages: Mapped[int]
+    robots_blocked: Mapped[int]
+    credits_used: Mapped[int] = mapped_column(BigInteger)
+    credits_refunded: Mapped[int] = mapped_column(BigInteger)
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    webhook_secret: Mapped[str | None]
+    webhook_events: Mapped[list[str] | None] = mapped_column(NullableJSON)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+
+
+class CrawlPageRow(Base):
+    __tablename__ = "crawl_pages"
+    __table_args__ = (
+        Index("uq_crawl_pages_crawl_id_url_key", "crawl_id", "url_key", unique=True),
+        Index("ix_crawl_pages_crawl_id_job_id", "crawl_id", "job_id"),
+    )
+
+    crawl_id: Mapped[str] = mapped_column(
+        ForeignKey("crawls.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    url_key: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    depth: Mapped[int]
+    job_id: Mapped[str]
+    status: Mapped[str]
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table of a model: repositories run Core statements for atomic conditional writes."""
     table = model.__table__
@@ -278,3 +329,5 @@ USAGE_LOG = table_of(UsageLogRow)
 PLAYBOOK_ATTEMPTS = table_of(DomainAttemptRow)
 WEBHOOK_DELIVERIES = table_of(WebhookDeliveryRow)
 BATCHES = table_of(BatchRow)
+CRAWLS = table_of(CrawlRow)
+CRAWL_PAGES = table_of(CrawlPageRow)

@@ -1,0 +1,120 @@
+"""Which discovered URLs a crawl takes, and turning them into page jobs (spec core-api §13.1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scrapegate.domain.crawl_request import CrawlRequest
+from scrapegate.domain.records import Crawl, CrawlPage, Job, new_id
+from scrapegate.engine.estimate import CostEstimator
+from scrapegate.engine.robots import RobotsRules
+from scrapegate.jobs.discovery.patterns import UrlFilter
+from scrapegate.jobs.discovery.scope import CrawlScope
+from scrapegate.jobs.discovery.traps import looks_like_trap
+from scrapegate.jobs.discovery.urls import normalize_url
+from scrapegate.jobs.queue import JobQueue
+from scrapegate.jobs.runner import META_KEY
+from scrapegate.storage.protocols import Storage
+
+
+@dataclass
+class CrawlFrontier:
+    """The filters of one crawl: scope, patterns, robots, traps."""
+
+    req: CrawlRequest
+    robots: RobotsRules | None
+    scope: CrawlScope = field(init=False)
+    filter: UrlFilter = field(init=False)
+    shapes: dict[str, int] = field(default_factory=dict)
+    robots_blocked: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        req = self.req
+        self.scope = CrawlScope(
+            req.url,
+            include_subdomains=req.include_subdomains,
+            allow_external=req.allow_external_links,
+        )
+        self.filter = UrlFilter(
+            req.include_patterns,
+            req.exclude_patterns,
+            syntax="regex" if req.pattern_syntax == "regex" else "glob",
+            full_url=req.patterns_match_full_url,
+        )
+
+    def key(self, url: str) -> str:
+        return normalize_url(
+            url,
+            ignore_query=self.req.ignore_query_parameters,
+            similar=self.req.deduplicate_similar_urls,
+        )
+
+    def accepts(self, url: str) -> bool:
+        if not self.scope.in_scope(url) or not self.filter.allows(url):
+            return False
+        if looks_like_trap(url, seen_path_shapes=self.shapes):
+            return False
+        if self.robots is not None and not self.robots.allowed(url):
+            if len(self.robots_blocked) < 100:
+                self.robots_blocked.append(url)
+            return False
+        return True
+
+    def candidates(self, crawl_id: str, urls: list[tuple[str, int]]) -> list[CrawlPage]:
+        pages: list[CrawlPage] = []
+        for url, depth in urls:
+            if depth == 0 or self.accepts(url):  # the start URL is always scraped
+                try:
+                    key = self.key(url)
+                except ValueError:
+                    continue
+                pages.append(
+                    CrawlPage(crawl_id=crawl_id, url_key=key, url=url, depth=depth, job_id=new_id())
+                )
+        return pages
+
+
+async def queue_page_jobs(
+    storage: Storage,
+    queue: JobQueue,
+    estimator: CostEstimator,
+    crawl: Crawl,
+    req: CrawlRequest,
+    pages: list[CrawlPage],
+) -> None:
+    """Create and queue the jobs of pages already inserted into the crawl."""
+    for page in pages:
+        page_req = req.page_for(page.url)
+        request = page_req.to_json()
+        estimate = await estimator.minimum_credits(page_req, crawl.org_id)
+        request[META_KEY] = {
+            "crawl_id": crawl.id,
+            "depth": page.depth,
+            "source": None,
+            "estimated_credits": estimate,
+        }
+        await storage.jobs.create(
+            Job(
+                id=page.job_id,
+                org_id=crawl.org_id,
+                key_id=crawl.key_id,
+                type="scrape",
+                request=request,
+                request_hash=new_id(),
+            )
+        )
+        await queue.put(page.job_id)
+
+
+async def enqueue_pages(
+    storage: Storage,
+    queue: JobQueue,
+    estimator: CostEstimator,
+    crawl: Crawl,
+    req: CrawlRequest,
+    pages: list[CrawlPage],
+) -> int:
+    """Insert the new pages (deduplicated, capped at max_pages) and queue their jobs."""
+    inserted = await storage.crawls.add_pages(pages, max_pages=req.max_pages)
+    await queue_page_jobs(storage, queue, estimator, crawl, req, inserted)
+    return len(inserted)

@@ -1,0 +1,101 @@
+"""Crawls and their pages in memory.
+
+No method awaits while it changes state, so each runs atomically on the event loop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+
+from scrapegate.domain.records import Crawl, CrawlPage
+from scrapegate.errors import Conflict, NotFound
+from scrapegate.storage.memory.state import MemoryState, detached
+
+PAGE_STATUSES = ("queued", "completed", "failed")
+
+
+class MemoryCrawlRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def create(self, crawl: Crawl) -> Crawl:
+        self._state.require_organization(crawl.org_id)
+        if crawl.id in self._state.crawls:
+            raise Conflict(f"crawl {crawl.id} already exists")
+        self._state.crawls[crawl.id] = detached(crawl)
+        self._state.crawl_pages[crawl.id] = {}
+        return crawl
+
+    async def get(self, crawl_id: str) -> Crawl | None:
+        return detached(self._state.crawls.get(crawl_id))
+
+    async def save(self, crawl: Crawl) -> None:
+        if crawl.id not in self._state.crawls:
+            raise NotFound(f"crawl {crawl.id} does not exist")
+        self._state.crawls[crawl.id] = detached(crawl)
+
+    async def add_pages(self, pages: Sequence[CrawlPage], *, max_pages: int) -> list[CrawlPage]:
+        for crawl_id in {page.crawl_id for page in pages}:
+            if crawl_id not in self._state.crawls:
+                raise NotFound(f"crawl {crawl_id} does not exist")
+        inserted: list[CrawlPage] = []
+        for page in pages:
+            stored = self._state.crawl_pages[page.crawl_id]
+            if page.url_key in stored or len(stored) >= max_pages:
+                continue
+            # Pages are never removed one by one, so the count is also the highest seq.
+            added = dataclasses.replace(page, seq=len(stored) + 1)
+            stored[page.url_key] = detached(added)
+            inserted.append(added)
+        return inserted
+
+    async def mark_page(self, crawl_id: str, job_id: str, status: str, at: datetime) -> None:
+        for page in self._state.crawl_pages.get(crawl_id, {}).values():
+            if page.job_id == job_id:
+                page.status = status
+                page.completed_at = None if status == "queued" else at
+
+    async def page_counts(self, crawl_id: str) -> dict[str, int]:
+        counts = dict.fromkeys(PAGE_STATUSES, 0)
+        pages = self._state.crawl_pages.get(crawl_id, {})
+        for page in pages.values():
+            counts[page.status] = counts.get(page.status, 0) + 1
+        counts["total"] = len(pages)
+        return counts
+
+    async def list_pages(self, crawl_id: str, *, offset: int, limit: int) -> list[CrawlPage]:
+        pages = list(self._state.crawl_pages.get(crawl_id, {}).values())
+        return detached(pages[offset : offset + limit])
+
+    async def finish(
+        self, crawl_id: str, *, status: str, stop_reason: str, at: datetime, expires_at: datetime
+    ) -> bool:
+        stored = self._state.crawls.get(crawl_id)
+        if stored is None or stored.completed_at is not None:
+            return False
+        stored.status, stored.stop_reason = status, stop_reason
+        stored.completed_at, stored.expires_at = at, expires_at
+        return True
+
+    async def count_unfinished(self, org_id: str) -> int:
+        return sum(
+            1 for c in self._state.crawls.values() if c.org_id == org_id and c.completed_at is None
+        )
+
+    async def list_unfinished(self) -> list[Crawl]:
+        found = [c for c in self._state.crawls.values() if c.completed_at is None]
+        found.sort(key=lambda c: (c.created_at, c.id))
+        return detached(found)
+
+    async def purge(self, now: datetime) -> int:
+        gone = [
+            key
+            for key, crawl in self._state.crawls.items()
+            if crawl.expires_at is not None and crawl.expires_at <= now
+        ]
+        for key in gone:
+            del self._state.crawls[key]
+            del self._state.crawl_pages[key]
+        return len(gone)

@@ -1,0 +1,222 @@
+"""Crawls and their pages on SQL.
+
+``add_pages`` serialises writers of one crawl: on PostgreSQL it locks the crawl row
+(SELECT ... FOR UPDATE) before counting its pages; on SQLite the write transaction is
+BEGIN IMMEDIATE. The unique index on (crawl_id, url_key) backs the duplicate check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import RowMapping, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from scrapegate.domain.records import Crawl, CrawlPage
+from scrapegate.errors import Conflict, NotFound
+from scrapegate.storage.sql.database import Database
+from scrapegate.storage.sql.models import CRAWL_PAGES, CRAWLS
+
+PAGE_STATUSES = ("queued", "completed", "failed")
+# Keeps IN lists well below every driver's parameter limit.
+KEY_CHUNK = 500
+
+
+def _crawl(mapping: RowMapping) -> Crawl:
+    return Crawl(**mapping)
+
+
+def _page(mapping: RowMapping) -> CrawlPage:
+    return CrawlPage(**mapping)
+
+
+async def _lock_crawl(conn: AsyncConnection, crawl_id: str) -> None:
+    # FOR UPDATE is a no-op on SQLite, where BEGIN IMMEDIATE already holds the write lock.
+    query = select(CRAWLS.c.id).where(CRAWLS.c.id == crawl_id).with_for_update()
+    if (await conn.execute(query)).first() is None:
+        raise NotFound(f"crawl {crawl_id} does not exist")
+
+
+async def _known_keys(conn: AsyncConnection, crawl_id: str, keys: list[str]) -> set[str]:
+    known: set[str] = set()
+    for start in range(0, len(keys), KEY_CHUNK):
+        query = select(CRAWL_PAGES.c.url_key).where(
+            CRAWL_PAGES.c.crawl_id == crawl_id,
+            CRAWL_PAGES.c.url_key.in_(keys[start : start + KEY_CHUNK]),
+        )
+        known.update(await conn.scalars(query))
+    return known
+
+
+async def _add_to_crawl(
+    conn: AsyncConnection, crawl_id: str, pages: list[CrawlPage], max_pages: int
+) -> list[CrawlPage]:
+    """Insert into one crawl, its row locked; copies, so a retried transaction starts clean."""
+    await _lock_crawl(conn, crawl_id)
+    held = select(func.count(), func.coalesce(func.max(CRAWL_PAGES.c.seq), 0)).where(
+        CRAWL_PAGES.c.crawl_id == crawl_id
+    )
+    count, top_seq = (await conn.execute(held)).one()
+    room = max_pages - int(count)
+    if room <= 0:
+        return []
+    known = await _known_keys(conn, crawl_id, list({page.url_key for page in pages}))
+    added: list[CrawlPage] = []
+    for page in pages:
+        if len(added) == room:
+            break
+        if page.url_key in known:
+            continue
+        known.add(page.url_key)
+        added.append(dataclasses.replace(page, seq=int(top_seq) + len(added) + 1))
+    if added:
+        await conn.execute(insert(CRAWL_PAGES), [asdict(page) for page in added])
+    return added
+
+
+class SqlCrawlRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(self, crawl: Crawl) -> Crawl:
+        statement = insert(CRAWLS).values(asdict(crawl))
+
+        async def work(conn: AsyncConnection) -> None:
+            await conn.execute(statement)
+
+        try:
+            await self._db.write(work)
+        except IntegrityError as exc:
+            if "foreign" in str(exc.orig).lower():
+                raise NotFound(f"organization {crawl.org_id} does not exist") from None
+            raise Conflict(f"crawl {crawl.id} already exists") from None
+        return crawl
+
+    async def get(self, crawl_id: str) -> Crawl | None:
+        async def work(conn: AsyncConnection) -> Crawl | None:
+            row = (await conn.execute(select(CRAWLS).where(CRAWLS.c.id == crawl_id))).first()
+            return None if row is None else _crawl(row._mapping)
+
+        return await self._db.read(work)
+
+    async def save(self, crawl: Crawl) -> None:
+        values = asdict(crawl)
+        del values["id"]
+        statement = update(CRAWLS).where(CRAWLS.c.id == crawl.id).values(values)
+
+        async def work(conn: AsyncConnection) -> int:
+            return (await conn.execute(statement)).rowcount
+
+        if not await self._db.write(work):
+            raise NotFound(f"crawl {crawl.id} does not exist")
+
+    async def add_pages(self, pages: Sequence[CrawlPage], *, max_pages: int) -> list[CrawlPage]:
+        by_crawl: dict[str, list[CrawlPage]] = {}
+        for page in pages:
+            by_crawl.setdefault(page.crawl_id, []).append(page)
+
+        async def work(conn: AsyncConnection) -> list[CrawlPage]:
+            added: list[CrawlPage] = []
+            # A fixed lock order keeps two multi-crawl callers from deadlocking.
+            for crawl_id in sorted(by_crawl):
+                added += await _add_to_crawl(conn, crawl_id, by_crawl[crawl_id], max_pages)
+            return added
+
+        if not by_crawl:
+            return []
+        added = await self._db.write(work)
+        order: dict[tuple[str, str], int] = {}
+        for index, page in enumerate(pages):
+            order.setdefault((page.crawl_id, page.url_key), index)
+        return sorted(added, key=lambda page: order[(page.crawl_id, page.url_key)])
+
+    async def mark_page(self, crawl_id: str, job_id: str, status: str, at: datetime) -> None:
+        statement = (
+            update(CRAWL_PAGES)
+            .where(CRAWL_PAGES.c.crawl_id == crawl_id, CRAWL_PAGES.c.job_id == job_id)
+            .values(status=status, completed_at=None if status == "queued" else at)
+        )
+
+        async def work(conn: AsyncConnection) -> None:
+            await conn.execute(statement)
+
+        await self._db.write(work)
+
+    async def page_counts(self, crawl_id: str) -> dict[str, int]:
+        query = (
+            select(CRAWL_PAGES.c.status, func.count())
+            .where(CRAWL_PAGES.c.crawl_id == crawl_id)
+            .group_by(CRAWL_PAGES.c.status)
+        )
+
+        async def work(conn: AsyncConnection) -> dict[str, int]:
+            counts = dict.fromkeys(PAGE_STATUSES, 0)
+            for status, count in await conn.execute(query):
+                counts[status] = int(count)
+            counts["total"] = sum(counts.values())
+            return counts
+
+        return await self._db.read(work)
+
+    async def list_pages(self, crawl_id: str, *, offset: int, limit: int) -> list[CrawlPage]:
+        query = (
+            select(CRAWL_PAGES)
+            .where(CRAWL_PAGES.c.crawl_id == crawl_id)
+            .order_by(CRAWL_PAGES.c.seq)
+            .offset(offset)
+            .limit(limit)
+        )
+
+        async def work(conn: AsyncConnection) -> list[CrawlPage]:
+            return [_page(row._mapping) for row in await conn.execute(query)]
+
+        return await self._db.read(work)
+
+    async def finish(
+        self, crawl_id: str, *, status: str, stop_reason: str, at: datetime, expires_at: datetime
+    ) -> bool:
+        statement = (
+            update(CRAWLS)
+            .where(CRAWLS.c.id == crawl_id, CRAWLS.c.completed_at.is_(None))
+            .values(status=status, stop_reason=stop_reason, completed_at=at, expires_at=expires_at)
+        )
+
+        async def work(conn: AsyncConnection) -> int:
+            return (await conn.execute(statement)).rowcount
+
+        return bool(await self._db.write(work))
+
+    async def count_unfinished(self, org_id: str) -> int:
+        query = select(func.count()).where(
+            CRAWLS.c.org_id == org_id, CRAWLS.c.completed_at.is_(None)
+        )
+
+        async def work(conn: AsyncConnection) -> int:
+            return int(await conn.scalar(query) or 0)
+
+        return await self._db.read(work)
+
+    async def list_unfinished(self) -> list[Crawl]:
+        query = (
+            select(CRAWLS)
+            .where(CRAWLS.c.completed_at.is_(None))
+            .order_by(CRAWLS.c.created_at, CRAWLS.c.id)
+        )
+
+        async def work(conn: AsyncConnection) -> list[Crawl]:
+            return [_crawl(row._mapping) for row in await conn.execute(query)]
+
+        return await self._db.read(work)
+
+    async def purge(self, now: datetime) -> int:
+        # Pages go with their crawl through ON DELETE CASCADE.
+        statement = delete(CRAWLS).where(CRAWLS.c.expires_at <= now)
+
+        async def work(conn: AsyncConnection) -> int:
+            return (await conn.execute(statement)).rowcount
+
+        return await self._db.write(work)
