@@ -16,17 +16,22 @@ from pathlib import Path
 from tests.api.conftest import ADMIN_KEY, make_settings
 from tests.live_server import LiveServer
 from tests.site.server import FixtureSite
+from tests.standins.searxng import SearxngStandin, site_results
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="scrapegate-client-") as folder:
         site = FixtureSite().start()
-        settings = make_settings(Path(folder), server={"mode": "development"})
+        searxng = SearxngStandin(site_results(site.base_url)).start()
+        settings = make_settings(
+            Path(folder), server={"mode": "development"}, searxng_url=searxng.url
+        )
         with LiveServer(settings) as server:
             print(
                 json.dumps({"api": server.url, "site": site.base_url, "key": ADMIN_KEY}), flush=True
             )
             sys.stdin.read()
+        searxng.stop()
         site.stop()
 
 

@@ -132,6 +132,7 @@ class Settings(BaseSettings):
     bootstrap_api_key: str | None = None
     allow_private_networks: bool = False
     secret_key: str | None = None
+    searxng_url: str | None = None  # SearXNG instance for /api/v1/search; unset: search is 501
     log_level: str = "info"
 
     server: ServerSettings = Field(default_factory=ServerSettings)

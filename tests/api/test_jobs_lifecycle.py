@@ -135,6 +135,8 @@ def test_webhook_only_request_is_async_and_signed(
 ) -> None:
     server = server_factory(server={"mode": "development"})
     secret = "s" * 20
+    Receiver.received.clear()
+    Receiver.arrived.clear()
     response = httpx.post(
         f"{server.url}/api/v1/scrape",
         headers={"X-API-Key": ADMIN_KEY},

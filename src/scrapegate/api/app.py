@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -14,12 +13,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from scrapegate import __version__
 from scrapegate.accounts.keys import KeyService, hash_key
 from scrapegate.accounts.ratelimit import FailedAuthGuard, InMemoryRateLimiter
-from scrapegate.accounts.secrets import derive_key, master_secret, webhook_secret_for
+from scrapegate.accounts.secrets import derive_key, master_secret
 from scrapegate.api import artifacts as artifact_routes
 from scrapegate.api import batch as batch_routes
 from scrapegate.api import crawl as crawl_routes
 from scrapegate.api import health, jobs, scrape, usage
 from scrapegate.api import map as map_routes
+from scrapegate.api import search as search_routes
+from scrapegate.api.composition import build_jobs, build_search
 from scrapegate.api.errors import install_error_handlers
 from scrapegate.api.middleware import RequestPlumbing
 from scrapegate.api.services import Capabilities, Services
@@ -31,8 +32,6 @@ from scrapegate.domain.records import WebhookDelivery
 from scrapegate.domain.scrape_request import ValidationContext
 from scrapegate.domain.tiers import Tier
 from scrapegate.engine.engine import EngineSettings, ScrapeEngine
-from scrapegate.engine.estimate import CostEstimator
-from scrapegate.engine.history import HistoryReader
 from scrapegate.fetchers import build_fetchers
 from scrapegate.fetchers.base import Fetcher
 from scrapegate.fetchers.browser import (
@@ -41,16 +40,7 @@ from scrapegate.fetchers.browser import (
     LightJsFetcher,
     browser_available,
 )
-from scrapegate.jobs.batch_service import BatchService, BatchSettings
-from scrapegate.jobs.cache import ResponseCache
-from scrapegate.jobs.crawl_events import CrawlEventLog
-from scrapegate.jobs.crawl_service import CrawlParts, CrawlService, CrawlSettings
-from scrapegate.jobs.events import JobSignals
 from scrapegate.jobs.map_service import MapService, MapSettings
-from scrapegate.jobs.queue import InMemoryJobQueue
-from scrapegate.jobs.runner import JobRunner, RunnerSettings
-from scrapegate.jobs.scrape_service import ScrapeService, ServiceSettings
-from scrapegate.jobs.worker import WorkerPool
 from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.usage_log import UsageLog
 from scrapegate.platform.webhooks import WebhookDispatcher
@@ -168,133 +158,6 @@ def build_validation(settings: Settings, capabilities: Capabilities) -> Validati
     )
 
 
-@dataclass(frozen=True)
-class JobParts:
-    queue: InMemoryJobQueue
-    signals: JobSignals
-    cache: ResponseCache
-    pool: WorkerPool
-    service: ScrapeService
-    batches: BatchService
-    crawls: CrawlService
-
-
-def build_pool(
-    settings: Settings,
-    storage: Storage,
-    runner: JobRunner,
-    queue: InMemoryJobQueue,
-    artifacts: ArtifactLinks,
-) -> WorkerPool:
-    jobs = settings.jobs
-    return WorkerPool(
-        storage,
-        queue,
-        runner,
-        size=jobs.workers,
-        org_limit=lambda org_id: settings.rate_limits.default_concurrency,
-        purge_interval_s=jobs.purge_interval_s,
-        queue_timeout_s=jobs.queue_timeout_s,
-        tombstone_ttl_s=jobs.tombstone_ttl_s,
-        extra_purges=(artifacts.store.purge, storage.batches.purge),
-    )
-
-
-def build_service(
-    settings: Settings,
-    storage: Storage,
-    parts: tuple[InMemoryJobQueue, JobSignals, ResponseCache],
-    engine: ScrapeEngine,
-    usage_log: UsageLog,
-) -> ScrapeService:
-    secret = master_secret(settings)
-    histories = HistoryReader(
-        storage.playbook, shared=settings.playbook.shared, overrides=settings.playbook.overrides
-    )
-    estimator = CostEstimator(
-        engine.prices, histories, allow_stealth=settings.escalation.allow_stealth_tiers
-    )
-    return ScrapeService(
-        storage,
-        *parts,
-        estimator,
-        ServiceSettings(
-            billing_enabled=settings.billing.enabled,
-            sync_wait_budget_s=settings.scrape.sync_wait_budget_s,
-            webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
-            concurrency_limit=lambda org_id: settings.rate_limits.default_concurrency,
-            log_usage=usage_log.append,
-        ),
-    )
-
-
-def build_jobs(
-    settings: Settings,
-    storage: Storage,
-    engine: ScrapeEngine,
-    webhooks: WebhookDispatcher,
-    usage_log: UsageLog,
-    artifacts: ArtifactLinks,
-) -> JobParts:
-    queue, signals, cache = InMemoryJobQueue(), JobSignals(), ResponseCache(storage.cache)
-    runner = JobRunner(
-        storage,
-        engine,
-        signals,
-        cache,
-        RunnerSettings(
-            billing_enabled=settings.billing.enabled,
-            result_ttl_s=settings.jobs.result_ttl_s,
-            lease_s=settings.jobs.lease_s,
-            batch_result_ttl_s=settings.batch.result_ttl_s,
-        ),
-        webhooks=webhooks,
-    )
-    pool = build_pool(settings, storage, runner, queue, artifacts)
-    service = build_service(settings, storage, (queue, signals, cache), engine, usage_log)
-    secret = master_secret(settings)
-    batches = BatchService(
-        storage,
-        queue,
-        service.estimator,
-        runner,
-        BatchSettings(
-            billing_enabled=settings.billing.enabled,
-            result_ttl_s=settings.batch.result_ttl_s,
-            webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
-        ),
-        webhooks=webhooks,
-    )
-    runner.add_finish_hook(batches.on_job_finished)
-    crawls = CrawlService(
-        CrawlParts(
-            storage,
-            queue,
-            service.estimator,
-            runner,
-            engine.fetchers[Tier.CURL],
-            engine.policy,
-            CrawlEventLog(),
-        ),
-        CrawlSettings(
-            billing_enabled=settings.billing.enabled,
-            result_ttl_s=settings.batch.result_ttl_s,
-            webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
-        ),
-        webhooks=webhooks,
-    )
-    runner.add_finish_hook(crawls.on_job_finished)
-    return JobParts(
-        queue=queue,
-        signals=signals,
-        cache=cache,
-        pool=pool,
-        service=service,
-        batches=batches,
-        crawls=crawls,
-    )
-
-
 def build_services(settings: Settings, storage: Storage) -> Services:
     artifacts = build_artifacts(settings)
     capabilities = probe_capabilities(settings)
@@ -302,6 +165,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
     webhooks = build_webhooks(settings, storage)
     usage_log = UsageLog(storage.usage)
     jobs = build_jobs(settings, storage, engine, webhooks, usage_log, artifacts)
+    validation = build_validation(settings, capabilities)
     return Services(
         settings=settings,
         storage=storage,
@@ -316,11 +180,12 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         failed_auth=FailedAuthGuard(),
         webhooks=webhooks,
         usage_log=usage_log,
-        validation=build_validation(settings, capabilities),
+        validation=validation,
         artifacts=artifacts,
         capabilities=capabilities,
         batches=jobs.batches,
         crawls=jobs.crawls,
+        search=build_search(settings, storage, jobs, validation, webhooks),
         maps=MapService(
             storage,
             engine.fetchers[Tier.HTTP],
@@ -350,11 +215,13 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         await ensure_bootstrap_key(services)
         await services.usage_log.start()
         await services.webhooks.start()
+        await services.search.fail_orphans()  # before the pool could claim a search job
         await services.pool.start()
         await services.crawls.resume()
         try:
             yield
         finally:
+            await services.search.aclose()
             await services.pool.stop()
             await services.webhooks.aclose()
             await services.usage_log.aclose()
@@ -367,7 +234,17 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         title="scrapegate", version=__version__, lifespan=lifespan, redirect_slashes=False
     )
     install_error_handlers(app)
-    routes = (scrape, jobs, usage, health, artifact_routes, batch_routes, map_routes, crawl_routes)
+    routes = (
+        scrape,
+        jobs,
+        usage,
+        health,
+        artifact_routes,
+        batch_routes,
+        map_routes,
+        crawl_routes,
+        search_routes,
+    )
     for module in routes:
         app.include_router(module.router)
     origins = ["*"] if settings.development else settings.server.cors_origins

@@ -58,5 +58,5 @@ async def _checks(services: Services) -> dict[str, str]:
         "queue": "ok",
         "artifact_store": "ok",
         "browser_pool": "ok" if services.capabilities.browser else "disabled",
-        "search_provider": "disabled",
+        "search_provider": "ok" if services.search.provider_name else "disabled",
     }

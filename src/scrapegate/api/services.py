@@ -16,6 +16,7 @@ from scrapegate.jobs.crawl_service import CrawlService
 from scrapegate.jobs.map_service import MapService
 from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.scrape_service import ScrapeService
+from scrapegate.jobs.search_service import SearchService
 from scrapegate.jobs.worker import WorkerPool
 from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.usage_log import UsageLog
@@ -53,3 +54,4 @@ class Services:
     batches: BatchService
     maps: MapService
     crawls: CrawlService
+    search: SearchService
