@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,19 +10,11 @@ from fastapi.responses import JSONResponse
 from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.params import MAX_PAGE, page_window, resource_id
 from scrapegate.domain.batch_request import parse_batch_request
-from scrapegate.errors import InvalidRequest, NotFound
 
 router = APIRouter(prefix="/api/v1", tags=["batch"])
 BATCH_BODY_LIMIT = 10 * 1024 * 1024
-MAX_PAGE = 1_000
-
-
-def _batch_id(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise NotFound("Batch not found") from None
 
 
 @router.post("/batch", summary="Submit up to 100 scrapes")
@@ -47,14 +38,13 @@ async def get_batch(
     limit: int = Query(MAX_PAGE),
     who: Principal = Depends(require("read")),
 ) -> dict[str, Any]:
-    if offset < 0 or limit < 0:
-        raise InvalidRequest("offset and limit must not be negative", "offset")
+    offset, limit = page_window(offset, limit)
     return await services_of(request).batches.status(
         who,
-        _batch_id(batch_id),
+        resource_id(batch_id, "Batch"),
         include_results=include_results,
         offset=offset,
-        limit=min(limit, MAX_PAGE) or MAX_PAGE,
+        limit=limit,
     )
 
 
@@ -62,4 +52,4 @@ async def get_batch(
 async def cancel_batch(
     batch_id: str, request: Request, who: Principal = Depends(require("write"))
 ) -> dict[str, Any]:
-    return await services_of(request).batches.cancel(who, _batch_id(batch_id))
+    return await services_of(request).batches.cancel(who, resource_id(batch_id, "Batch"))

@@ -90,6 +90,68 @@ def build_service(
     )
 
 
+def build_runner(
+    settings: Settings,
+    storage: Storage,
+    engine: ScrapeEngine,
+    parts: tuple[JobSignals, ResponseCache],
+    webhooks: WebhookDispatcher,
+) -> JobRunner:
+    return JobRunner(
+        storage,
+        engine,
+        *parts,
+        RunnerSettings(
+            billing_enabled=settings.billing.enabled,
+            result_ttl_s=settings.jobs.result_ttl_s,
+            lease_s=settings.jobs.lease_s,
+            batch_result_ttl_s=settings.batch.result_ttl_s,
+        ),
+        webhooks=webhooks,
+    )
+
+
+def build_groups(
+    settings: Settings,
+    storage: Storage,
+    engine: ScrapeEngine,
+    service: ScrapeService,
+    runner: JobRunner,
+    webhooks: WebhookDispatcher,
+) -> tuple[BatchService, CrawlService]:
+    """Batches and crawls: many jobs that end together, told by the runner's finish hooks."""
+    secret = master_secret(settings)
+
+    def secret_for(org_id: str) -> str:
+        return webhook_secret_for(secret, org_id)
+
+    billing, ttl = settings.billing.enabled, settings.batch.result_ttl_s
+    batches = BatchService(
+        storage,
+        service.queue,
+        service.estimator,
+        runner,
+        BatchSettings(billing_enabled=billing, result_ttl_s=ttl, webhook_secret_for=secret_for),
+        webhooks=webhooks,
+    )
+    crawls = CrawlService(
+        CrawlParts(
+            storage,
+            service.queue,
+            service.estimator,
+            runner,
+            engine.fetchers[Tier.CURL],
+            engine.policy,
+            CrawlEventLog(),
+        ),
+        CrawlSettings(billing_enabled=billing, result_ttl_s=ttl, webhook_secret_for=secret_for),
+        webhooks=webhooks,
+    )
+    runner.add_finish_hook(batches.on_job_finished)
+    runner.add_finish_hook(crawls.on_job_finished)
+    return batches, crawls
+
+
 def build_jobs(
     settings: Settings,
     storage: Storage,
@@ -99,53 +161,10 @@ def build_jobs(
     artifacts: ArtifactLinks,
 ) -> JobParts:
     queue, signals, cache = InMemoryJobQueue(), JobSignals(), ResponseCache(storage.cache)
-    runner = JobRunner(
-        storage,
-        engine,
-        signals,
-        cache,
-        RunnerSettings(
-            billing_enabled=settings.billing.enabled,
-            result_ttl_s=settings.jobs.result_ttl_s,
-            lease_s=settings.jobs.lease_s,
-            batch_result_ttl_s=settings.batch.result_ttl_s,
-        ),
-        webhooks=webhooks,
-    )
+    runner = build_runner(settings, storage, engine, (signals, cache), webhooks)
     pool = build_pool(settings, storage, runner, queue, artifacts)
     service = build_service(settings, storage, (queue, signals, cache), engine, usage_log)
-    secret = master_secret(settings)
-    batches = BatchService(
-        storage,
-        queue,
-        service.estimator,
-        runner,
-        BatchSettings(
-            billing_enabled=settings.billing.enabled,
-            result_ttl_s=settings.batch.result_ttl_s,
-            webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
-        ),
-        webhooks=webhooks,
-    )
-    runner.add_finish_hook(batches.on_job_finished)
-    crawls = CrawlService(
-        CrawlParts(
-            storage,
-            queue,
-            service.estimator,
-            runner,
-            engine.fetchers[Tier.CURL],
-            engine.policy,
-            CrawlEventLog(),
-        ),
-        CrawlSettings(
-            billing_enabled=settings.billing.enabled,
-            result_ttl_s=settings.batch.result_ttl_s,
-            webhook_secret_for=lambda org_id: webhook_secret_for(secret, org_id),
-        ),
-        webhooks=webhooks,
-    )
-    runner.add_finish_hook(crawls.on_job_finished)
+    batches, crawls = build_groups(settings, storage, engine, service, runner, webhooks)
     return JobParts(
         queue=queue,
         signals=signals,

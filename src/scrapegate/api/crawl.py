@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,23 +12,16 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import authenticate, require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.params import MAX_PAGE, page_window, resource_id
 from scrapegate.domain.crawl_request import parse_crawl_request
-from scrapegate.errors import Forbidden, InvalidRequest, NotFound
+from scrapegate.errors import Forbidden
 from scrapegate.jobs.crawl_events import CrawlEvent
 from scrapegate.jobs.crawl_service import CrawlService
 from scrapegate.jobs.crawl_views import completed_data
 from scrapegate.storage.protocols import Storage
 
 router = APIRouter(prefix="/api/v1", tags=["crawl"])
-MAX_PAGE = 1_000
 PING_S = 15.0
-
-
-def _crawl_id(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise NotFound("Crawl not found") from None
 
 
 @router.post("/crawl", summary="Start a crawl")
@@ -49,14 +41,13 @@ async def get_crawl(
     limit: int = Query(MAX_PAGE),
     who: Principal = Depends(require("read")),
 ) -> dict[str, Any]:
-    if offset < 0 or limit < 0:
-        raise InvalidRequest("offset and limit must not be negative", "offset")
+    offset, limit = page_window(offset, limit)
     return await services_of(request).crawls.status(
         who,
-        _crawl_id(crawl_id),
+        resource_id(crawl_id, "Crawl"),
         include_results=include_results,
         offset=offset,
-        limit=min(limit, MAX_PAGE) or MAX_PAGE,
+        limit=limit,
     )
 
 
@@ -64,7 +55,7 @@ async def get_crawl(
 async def cancel_crawl(
     crawl_id: str, request: Request, who: Principal = Depends(require("write"))
 ) -> dict[str, Any]:
-    return await services_of(request).crawls.cancel(who, _crawl_id(crawl_id))
+    return await services_of(request).crawls.cancel(who, resource_id(crawl_id, "Crawl"))
 
 
 def _sse(event: CrawlEvent) -> bytes:
@@ -82,7 +73,7 @@ async def stream_crawl(crawl_id: str, request: Request) -> StreamingResponse:
     if not who.has_scope("read"):
         raise Forbidden("This API key lacks the 'read' scope", {"required_scope": "read"})
     services = services_of(request)
-    crawl = await services.crawls.owned(who.org_id, _crawl_id(crawl_id))
+    crawl = await services.crawls.owned(who.org_id, resource_id(crawl_id, "Crawl"))
     last = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
     last_id = int(last) if last and last.isdigit() else 0
     return StreamingResponse(

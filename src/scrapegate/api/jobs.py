@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
 from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
+from scrapegate.api.params import resource_id
 from scrapegate.domain.records import Job
 from scrapegate.domain.timefmt import iso
-from scrapegate.errors import NotFound
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
 
@@ -20,12 +19,8 @@ router = APIRouter(prefix="/api/v1", tags=["jobs"])
 async def get_job(
     job_id: str, request: Request, who: Principal = Depends(require("read", polling=True))
 ) -> dict[str, Any]:
-    try:
-        uuid.UUID(job_id)
-    except ValueError:
-        raise NotFound("Job not found") from None
     services = services_of(request)
-    job = await services.scrape.job_for(who.org_id, job_id.lower())
+    job = await services.scrape.job_for(who.org_id, resource_id(job_id, "Job"))
     position = await services.storage.jobs.queue_position(job) if job.status == "pending" else 0
     return job_view(job, position)
 

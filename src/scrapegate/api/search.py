@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -11,8 +10,8 @@ from fastapi.responses import JSONResponse
 from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.params import resource_id
 from scrapegate.domain.search_request import parse_search_batch_request, parse_search_request
-from scrapegate.errors import NotFound
 from scrapegate.jobs.search_service import SearchService
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -59,8 +58,4 @@ async def get_search(
 ) -> dict[str, Any]:
     service = _search_service(request)
     service.require_enabled()
-    try:
-        found = str(uuid.UUID(search_id))
-    except ValueError:
-        raise NotFound("Search not found") from None
-    return await service.status(who, found)
+    return await service.status(who, resource_id(search_id, "Search"))

@@ -55,7 +55,7 @@ class ScrapeService:
         settings: ServiceSettings,
     ) -> None:
         self._storage = storage
-        self._queue = queue
+        self.queue = queue
         self._signals = signals
         self._cache = cache
         self.estimator = estimator
@@ -110,7 +110,7 @@ class ScrapeService:
             webhook_secret=req.webhook_secret or self._settings.webhook_secret_for(who.org_id),
         )
         await self._storage.jobs.create(job)
-        await self._queue.put(job.id)
+        await self.queue.put(job.id)
         return job
 
     async def _check_queue_room(self, org_id: str) -> None:
