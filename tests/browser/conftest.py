@@ -39,10 +39,10 @@ def render_request(
     policy: NetPolicy = ALLOW_LOOPBACK,
     **fields: object,
 ) -> FetchRequest:
+    options: dict[str, object] = {"timeout_s": 30.0, **fields}
     return FetchRequest(
         url=site.url(path),
         policy=policy,
-        timeout_s=30.0,
         render=render or RenderOptions(),
-        **fields,  # type: ignore[arg-type]
+        **options,  # type: ignore[arg-type]
     )

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from lxml import html as lxml_html
 
 from scrapegate.fetchers.base import FetchResponse, RenderOptions
 from scrapegate.fetchers.browser import BrowserFetcher, BrowserPool
 from tests.browser.conftest import render_request, requires_chromium
+from tests.browser.html_reading import element_text, elements
 from tests.site import render_pages
 from tests.site.server import FixtureSite
 
@@ -39,7 +39,7 @@ def _results(response: FetchResponse) -> list[dict[str, Any]]:
 
 
 def _element_text(response: FetchResponse, element_id: str) -> str:
-    return str(lxml_html.fromstring(response.body).get_element_by_id(element_id).text_content())
+    return element_text(response.body, element_id)
 
 
 async def test_click_then_wait_for_reveals_hidden_content(
@@ -138,7 +138,7 @@ async def test_scroll_and_infinite_scroll_load_more_entries(
     assert scroll_down["success"] and scroll_up["success"]
     assert endless["success"]
     assert 1 <= endless["result"]["scrolls"] < 20
-    entries = lxml_html.fromstring(response.body).xpath("//li[@class='entry']")
+    entries = elements(response.body, "//li[@class='entry']")
     assert len(entries) == render_pages.MAX_ITEMS
 
 
@@ -204,3 +204,21 @@ async def test_unknown_action_type_is_an_action_error(
     (entry,) = _results(response)
     assert entry["success"] is False
     assert "teleport" in entry["error"]
+
+
+async def test_an_evaluate_that_never_settles_fails_alone(
+    pool: BrowserPool, fixture_site: FixtureSite
+) -> None:
+    render = RenderOptions(
+        actions=(
+            {"type": "evaluate", "script": "new Promise(() => {})"},
+            {"type": "click", "selector": "#reveal"},
+        )
+    )
+    request = render_request(fixture_site, "/render/button", render, timeout_s=6.0)
+    response = await BrowserFetcher(pool).fetch(request)
+    stuck, click = _results(response)
+
+    assert stuck["success"] is False
+    assert click["success"] is False  # no time left: recorded, not run
+    assert response.status_code == 200

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from lxml import html as lxml_html
 
 from scrapegate.fetchers.base import RenderOptions
 from scrapegate.fetchers.browser import BrowserFetcher, BrowserPool, LightJsFetcher
 from tests.browser.conftest import render_request, requires_chromium
+from tests.browser.html_reading import element_text, elements, visible_text
 from tests.site import render_pages
 from tests.site.server import FixtureSite
 
@@ -17,11 +17,7 @@ pytestmark = [pytest.mark.asyncio(loop_scope="session"), requires_chromium]
 
 
 def _text(body: bytes) -> str:
-    """Visible text: script and style contents left out."""
-    tree = lxml_html.fromstring(body)
-    for element in tree.xpath("//script | //style"):
-        element.drop_tree()
-    return tree.text_content()
+    return visible_text(body)
 
 
 def _echo(body: bytes) -> dict[str, object]:
@@ -151,11 +147,9 @@ async def test_include_iframes_inlines_same_origin_and_marks_cross_origin(
     response = await BrowserFetcher(pool).fetch(
         render_request(fixture_site, "/render/frames", render)
     )
-    tree = lxml_html.fromstring(response.body)
-
-    assert not tree.xpath("//iframe")
-    inlined = tree.xpath("//div[@data-iframe-fetched='true']")
-    marked = tree.xpath("//div[@data-iframe-fetched='false']")
+    assert not elements(response.body, "//iframe")
+    inlined = elements(response.body, "//div[@data-iframe-fetched='true']")
+    marked = elements(response.body, "//div[@data-iframe-fetched='false']")
     assert render_pages.SAME_ORIGIN_FRAME_TEXT in inlined[0].text_content()
     assert marked[0].get("data-iframe-src").startswith(f"http://localhost:{fixture_site.port}/")
     assert marked[0].text_content().strip() == ""
@@ -206,7 +200,7 @@ async def test_headless_detection_page_sees_a_human_at_tier_4(
     response = await BrowserFetcher(pool).fetch(
         render_request(fixture_site, "/render/headless-check")
     )
-    verdict = lxml_html.fromstring(response.body).get_element_by_id("verdict").text_content()
+    verdict = element_text(response.body, "verdict")
     assert verdict == "human"
 
 
@@ -239,3 +233,14 @@ async def test_screenshot_and_pdf_are_artifacts(
     assert by_kind["pdf"].action_index is None
     # Full page: the PNG is taller than the 768 px viewport (IHDR height at bytes 20-24).
     assert int.from_bytes(by_kind["screenshot"].data[20:24], "big") > 768
+
+
+async def test_light_tier_reports_that_actions_need_tier_4(
+    pool: BrowserPool, fixture_site: FixtureSite
+) -> None:
+    render = RenderOptions(screenshot=True, actions=({"type": "click", "selector": "h1"},))
+    response = await LightJsFetcher(pool).fetch(render_request(fixture_site, "/render/spa", render))
+
+    assert response.artifacts == []
+    assert response.action_results is None
+    assert any("tier 4" in warning for warning in response.render_warnings)

@@ -92,7 +92,8 @@ async def test_websockets_obey_the_policy(
     script = (
         "new Promise((done) => { const ws = new WebSocket("
         f"'ws://{host}:{fixture_site.port}/render/ws?m={marker}');"
-        "ws.onopen = () => done('open'); ws.onerror = () => done('refused'); })"
+        "ws.onopen = () => done('open'); ws.onerror = () => done('refused');"
+        "ws.onclose = () => done('refused'); })"
     )
     render = RenderOptions(actions=({"type": "evaluate", "script": script},))
     request = render_request(

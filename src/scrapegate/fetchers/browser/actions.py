@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 MAX_ACTIONS = 20
 MAX_EVALUATE_RESULT_BYTES = 1_048_576
+MAX_ACTION_S = 60.0  # an evaluate() promise that never settles must not hang the scrape
 _SCROLL_JS = """([selector, pixels]) => {
   const el = selector ? document.querySelector(selector) : null;
   if (selector && !el) throw new Error("No element matches " + selector);
@@ -35,8 +36,11 @@ class ActionFailed(Exception):
 class ActionRunner:
     """Runs one page's actions; artifacts it produces are appended to ``artifacts``."""
 
-    def __init__(self, page: Page, artifacts: list[Artifact], allow_evaluate: bool) -> None:
+    def __init__(
+        self, page: Page, artifacts: list[Artifact], allow_evaluate: bool, deadline: float
+    ) -> None:
         self.page = page
+        self.deadline = deadline  # time.monotonic() value after which actions are cut short
         self.artifacts = artifacts
         self.allow_evaluate = allow_evaluate
         self._handlers: dict[str, Callable[[Mapping[str, Any], int], Awaitable[Any]]] = {
@@ -66,7 +70,13 @@ class ActionRunner:
             handler = self._handlers.get(kind)
             if handler is None:
                 raise ActionFailed(f"Unknown action type {kind!r}")
-            result = await handler(action, index)
+            budget = min(MAX_ACTION_S, self.deadline - time.monotonic())
+            if budget <= 0:
+                raise ActionFailed("No time left for this action")
+            async with asyncio.timeout(budget):
+                result = await handler(action, index)
+        except TimeoutError:
+            entry.update(success=False, error="The action did not finish in time")
         except ActionFailed as exc:
             entry.update(success=False, error=str(exc))
             result = exc.args[1] if len(exc.args) > 1 else None

@@ -54,6 +54,7 @@ LOAD_CAP_MS = 10_000
 CONTENT_GROWTH_CAP_S = 3.0
 MAX_SCREENSHOT_HEIGHT = 16_384
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
+ACTIONS_RESERVE_S = 3.0
 
 
 @dataclass
@@ -99,19 +100,17 @@ class _RenderingFetcher(ABC):
             await self.pool.aclose()
 
     async def fetch(self, request: FetchRequest) -> FetchResponse:
+        """Renders ``request.url``. ``timeout_s`` counts from the moment a browser context is
+        free: time spent queued for the pool is the caller's deadline to enforce."""
         render = request.render or RenderOptions()
-        started = time.monotonic()
         egress = EgressProxy(request.policy, self._resolver)
         try:
-            async with asyncio.timeout(request.timeout_s + 1.0):
-                return await self._fetch_with_proxy(request, render, egress, started)
-        except TimeoutError as exc:
-            raise FetchError("timeout", "The page did not finish rendering in time") from exc
+            return await self._fetch_with_proxy(request, render, egress)
         finally:
             await egress.aclose()
 
     async def _fetch_with_proxy(
-        self, request: FetchRequest, render: RenderOptions, egress: EgressProxy, started: float
+        self, request: FetchRequest, render: RenderOptions, egress: EgressProxy
     ) -> FetchResponse:
         rules = traffic_rules(request, render, self.light)
         guard = RequestGuard(request.policy, rules, self._resolver)
@@ -121,16 +120,24 @@ class _RenderingFetcher(ABC):
         if verdict == "unresolved":
             raise FetchError("dns_error", "Could not resolve the target host")
         profile = build_profile(request, render, await self.pool.browser_version(), self.light)
-        proxy_server = await egress.start()
-        options = context_options(request, render, profile, proxy_server)
+        options = context_options(request, render, profile, await egress.start())
         async with self.pool.context(**options) as context:
-            await guard.install(context)
-            await prepare_context(context, request, profile)
-            if render.flatten_shadow_dom:
-                await context.add_init_script(transforms.CAPTURE_SHADOW_ROOTS)
-            page = await self._new_page(context, profile)
-            scrape = _Scrape(request, render, page, guard, egress, started)
-            return await self._scrape(scrape)
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(request.timeout_s + 1.0):
+                    await guard.install(context)
+                    await prepare_context(context, request, profile)
+                    if render.flatten_shadow_dom:
+                        await context.add_init_script(transforms.CAPTURE_SHADOW_ROOTS)
+                    page = await self._new_page(context, profile)
+                    return await self._scrape(
+                        _Scrape(request, render, page, guard, egress, started)
+                    )
+            except TimeoutError as exc:
+                raise FetchError("timeout", "The page did not finish rendering in time") from exc
+            except PlaywrightError as exc:  # the page or its renderer died mid-scrape
+                message = exc.message.strip().splitlines()[0] if exc.message.strip() else "error"
+                raise FetchError("invalid_response", f"Rendering failed: {message}") from exc
 
     async def _new_page(self, context: BrowserContext, profile: ScrapeProfile) -> Page:
         page = await context.new_page()
@@ -176,7 +183,8 @@ class _RenderingFetcher(ABC):
     async def _after_load(self, scrape: _Scrape) -> None:
         render, page = scrape.render, scrape.page
         if render.scroll_to_load:
-            await transforms.scroll_to_load(page, render.scroll_count)
+            scrolling = transforms.scroll_to_load(page, render.scroll_count)
+            await _quietly(scrolling, scrape, "scroll_to_load")
         if render.remove_cookie_banners:
             await _quietly(transforms.remove_cookie_banners(page), scrape, "cookie banners")
         await self._run_actions(scrape)
@@ -231,6 +239,11 @@ class LightJsFetcher(_RenderingFetcher):
     async def _settle(self, scrape: _Scrape) -> None:
         await asyncio.sleep(min(LIGHT_SETTLE_S, scrape.remaining_ms() / 1000))
 
+    async def _run_actions(self, scrape: _Scrape) -> None:
+        render = scrape.render
+        if render.actions or render.screenshot or render.generate_pdf:
+            scrape.warnings.append("actions, screenshots and PDFs need tier 4; not run at 3.5")
+
 
 class BrowserFetcher(_RenderingFetcher):
     """Tier 4: full rendering, stealth, actions, screenshots and PDFs."""
@@ -256,7 +269,9 @@ class BrowserFetcher(_RenderingFetcher):
 
     async def _run_actions(self, scrape: _Scrape) -> None:
         render = scrape.render
-        runner = ActionRunner(scrape.page, scrape.artifacts, render.allow_evaluate)
+        # Leave time after the actions to read the page and take the requested captures.
+        deadline = scrape.started + scrape.request.timeout_s - ACTIONS_RESERVE_S
+        runner = ActionRunner(scrape.page, scrape.artifacts, render.allow_evaluate, deadline)
         if render.actions:
             scrape.action_results = await runner.run_all(render.actions)
         if render.screenshot:

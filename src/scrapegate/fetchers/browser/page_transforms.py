@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 
@@ -13,7 +12,7 @@ from playwright.async_api import Page
 log = logging.getLogger(__name__)
 
 _SCROLL_SETTLE_S = 0.6
-_STABLE_POLL_S = 0.3
+_STABLE_POLL_S = 0.15
 _BANNER_CLICK_TIMEOUT_MS = 1_000
 
 _SCROLL_TO_BOTTOM = (
@@ -137,10 +136,30 @@ _REMOVE_BANNERS = """
 }
 """
 
-_GENERIC_REJECT = (
-    "[role='dialog'] button, [class*='cookie' i] button, [id*='cookie' i] button, "
-    "[class*='consent' i] button, [id*='consent' i] button"
-)
+# One round trip finds the button to press: a known CMP's reject button, else a consent dialog
+# button whose label says "reject". It is marked so the click can go through Playwright.
+_MARK_REJECT_BUTTON = """
+([known, words]) => {
+  const visible = (el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== "hidden";
+  };
+  const pick = (el) => { el.setAttribute("data-sg-reject", ""); return true; };
+  for (const selector of known) {
+    const el = document.querySelector(selector);
+    if (el && visible(el)) return pick(el);
+  }
+  const scopes = "[role='dialog'], [aria-modal='true'], [class*='cookie' i], [id*='cookie' i], " +
+                 "[class*='consent' i], [id*='consent' i]";
+  for (const scope of Array.from(document.querySelectorAll(scopes)).slice(0, 20)) {
+    for (const el of Array.from(scope.querySelectorAll("button, [role='button'], a"))) {
+      const label = (el.innerText || el.getAttribute("aria-label") || "").trim().toLowerCase();
+      if (label.length < 40 && words.some((w) => label.includes(w)) && visible(el)) return pick(el);
+    }
+  }
+  return false;
+}
+"""
 _REJECT_WORDS = (
     "reject",
     "decline",
@@ -196,18 +215,11 @@ async def remove_cookie_banners(page: Page) -> bool:
 
 
 async def _click_reject(page: Page) -> bool:
-    for selector in REJECT_BUTTONS:
-        button = page.locator(selector).first
-        with contextlib.suppress(PlaywrightError):
-            if await button.is_visible():
-                await button.click(timeout=_BANNER_CLICK_TIMEOUT_MS)
-                return True
-    candidates = page.locator(_GENERIC_REJECT)
-    with contextlib.suppress(PlaywrightError):
-        for index in range(min(await candidates.count(), 20)):
-            button = candidates.nth(index)
-            text = (await button.inner_text(timeout=_BANNER_CLICK_TIMEOUT_MS)).strip().lower()
-            if any(word in text for word in _REJECT_WORDS) and await button.is_visible():
-                await button.click(timeout=_BANNER_CLICK_TIMEOUT_MS)
-                return True
-    return False
+    found = await page.evaluate(_MARK_REJECT_BUTTON, [list(REJECT_BUTTONS), list(_REJECT_WORDS)])
+    if not found:
+        return False
+    try:
+        await page.locator("[data-sg-reject]").first.click(timeout=_BANNER_CLICK_TIMEOUT_MS)
+    except PlaywrightError:
+        return False
+    return True

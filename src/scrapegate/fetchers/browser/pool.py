@@ -15,11 +15,16 @@ from playwright.async_api import Browser, BrowserContext, Playwright, async_play
 from playwright.async_api import Error as PlaywrightError
 
 from scrapegate.fetchers.browser.launch import DEFAULT_EXECUTABLE, LAUNCH_FLAGS, POOL_MARKER_SWITCH
-from scrapegate.fetchers.browser.proctree import find_marked_process, tree_rss_bytes
+from scrapegate.fetchers.browser.proctree import (
+    find_marked_process,
+    tree_memory_bytes,
+    tree_rss_bytes,
+)
 
 log = logging.getLogger(__name__)
 
 _LAUNCH_TIMEOUT_MS = 30_000
+MEMORY_CHECK_EVERY_PAGES = 5
 
 
 class BrowserUnavailable(RuntimeError):
@@ -46,8 +51,9 @@ class _Slot:
 class BrowserPool:
     """``size`` Chromium processes at most, launched lazily, ``contexts_per_browser`` scrapes each.
 
-    A browser is retired after ``max_pages_per_browser`` contexts or when its process tree passes
-    ``max_browser_rss_mb``; a disconnected browser is replaced on the next request.
+    A browser is retired after ``max_pages_per_browser`` contexts or when its process tree's
+    memory (summed PSS) passes ``max_browser_rss_mb``; a disconnected browser is replaced on the
+    next request.
     """
 
     def __init__(
@@ -93,7 +99,11 @@ class BrowserPool:
         return [s.pid for s in self._slots if s.pid is not None and s.alive]
 
     def memory_bytes(self) -> int:
-        """Resident memory of every pooled Chromium process tree."""
+        """Memory (summed PSS) of every pooled Chromium process tree."""
+        return sum(tree_memory_bytes(pid) for pid in self.browser_pids())
+
+    def rss_bytes(self) -> int:
+        """Summed RSS of every pooled Chromium process tree (shared pages counted repeatedly)."""
         return sum(tree_rss_bytes(pid) for pid in self.browser_pids())
 
     @contextlib.asynccontextmanager
@@ -170,15 +180,19 @@ class BrowserPool:
         slot.active -= 1
         slot.pages_served += 1
         slot.last_used = time.monotonic()
-        if not slot.retiring and self._should_retire(slot):
+        if not slot.retiring and await self._should_retire(slot):
             slot.retiring = True
         if slot.active == 0 and (slot.retiring or not slot.alive):
             await self._discard(slot)
 
-    def _should_retire(self, slot: _Slot) -> bool:
+    async def _should_retire(self, slot: _Slot) -> bool:
         if not slot.alive or slot.pages_served >= self.max_pages_per_browser:
             return True
-        return slot.pid is not None and tree_rss_bytes(slot.pid) > self.max_browser_rss_bytes
+        if slot.pid is None or slot.pages_served % MEMORY_CHECK_EVERY_PAGES:
+            return False
+        # Reading smaps of a dozen processes takes a while: keep it off the event loop.
+        memory = await asyncio.to_thread(tree_memory_bytes, slot.pid)
+        return memory > self.max_browser_rss_bytes
 
     async def _discard(self, slot: _Slot) -> None:
         if slot in self._slots:

@@ -57,9 +57,25 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def pss_bytes(pid: int) -> int:
+    """Proportional set size: private pages plus a fair share of shared ones (RSS if unknown)."""
+    for line in _read(_PROC / str(pid) / "smaps_rollup").decode("latin-1").splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return rss_bytes(pid)
+
+
 def tree_rss_bytes(root: int) -> int:
-    """Resident memory of ``root`` and its descendants (shared pages counted per process)."""
+    """Resident memory of ``root`` and its descendants (shared pages counted once per process)."""
     return sum(rss_bytes(pid) for pid in process_tree(root))
+
+
+def tree_memory_bytes(root: int) -> int:
+    """Memory the tree really uses: the sum of PSS, where shared pages are not counted twice.
+
+    Chromium's processes share most of their libraries, so summed RSS overstates a browser with
+    a dozen renderers several times over."""
+    return sum(pss_bytes(pid) for pid in process_tree(root))
 
 
 def process_alive(pid: int) -> bool:
