@@ -18,6 +18,7 @@ from scrapegate.fetchers.base import (
     FetchResponse,
     RenderOptions,
 )
+from scrapegate.fetchers.browser import BrowserUnavailable
 from scrapegate.fetchers.decode import decode_html
 
 Outcome = Literal[
@@ -147,8 +148,8 @@ async def run_attempt(
         response = await asyncio.wait_for(
             fetcher.fetch(build_fetch_request(req, policy, timeout_s, render)), timeout_s + 1
         )
-    except (FetchError, TimeoutError) as exc:
-        error = exc if isinstance(exc, FetchError) else FetchError("timeout", "attempt timed out")
+    except (FetchError, TimeoutError, BrowserUnavailable) as exc:
+        error = _as_fetch_error(exc)
         record.outcome = (
             "dns_error"
             if error.cause == "dns_error"
@@ -166,6 +167,14 @@ async def run_attempt(
         record.outcome = verdict.kind
         record.error = f"{_error_code(verdict.kind)}: {verdict.reason}"
     return AttemptResult(record=record, page=page, retry_after_s=_retry_after(response))
+
+
+def _as_fetch_error(exc: Exception) -> FetchError:
+    if isinstance(exc, FetchError):
+        return exc
+    if isinstance(exc, BrowserUnavailable):  # Chromium would not start: try the next tier
+        return FetchError("protocol_error", f"browser unavailable: {exc}")
+    return FetchError("timeout", "attempt timed out")
 
 
 def _error_code(kind: str) -> str:
