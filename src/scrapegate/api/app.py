@@ -204,6 +204,37 @@ async def ensure_bootstrap_key(services: Services) -> None:
     )
 
 
+ROUTERS = (
+    scrape,
+    jobs,
+    usage,
+    health,
+    artifact_routes,
+    batch_routes,
+    map_routes,
+    crawl_routes,
+    search_routes,
+)
+
+
+async def start_services(services: Services) -> None:
+    await ensure_bootstrap_key(services)
+    await services.usage_log.start()
+    await services.webhooks.start()
+    await services.search.fail_orphans()  # before the pool could claim a search job
+    await services.pool.start()
+    await services.crawls.resume()
+
+
+async def stop_services(services: Services) -> None:
+    await services.search.aclose()
+    await services.pool.stop()
+    await services.webhooks.aclose()
+    await services.usage_log.aclose()
+    for fetcher in services.engine.fetchers.values():
+        await fetcher.aclose()
+
+
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -212,21 +243,11 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         store = storage or await open_storage(settings)
         services = build_services(settings, store)
         app.state.services = services
-        await ensure_bootstrap_key(services)
-        await services.usage_log.start()
-        await services.webhooks.start()
-        await services.search.fail_orphans()  # before the pool could claim a search job
-        await services.pool.start()
-        await services.crawls.resume()
+        await start_services(services)
         try:
             yield
         finally:
-            await services.search.aclose()
-            await services.pool.stop()
-            await services.webhooks.aclose()
-            await services.usage_log.aclose()
-            for fetcher in services.engine.fetchers.values():
-                await fetcher.aclose()
+            await stop_services(services)
             if storage is None:
                 await store.close()
 
@@ -234,18 +255,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         title="scrapegate", version=__version__, lifespan=lifespan, redirect_slashes=False
     )
     install_error_handlers(app)
-    routes = (
-        scrape,
-        jobs,
-        usage,
-        health,
-        artifact_routes,
-        batch_routes,
-        map_routes,
-        crawl_routes,
-        search_routes,
-    )
-    for module in routes:
+    for module in ROUTERS:
         app.include_router(module.router)
     origins = ["*"] if settings.development else settings.server.cors_origins
     if origins:
