@@ -61,22 +61,22 @@ async def authenticate(
     return who
 
 
-async def _limits_for(services: Services, who: Principal) -> tuple[int, int]:
-    """(requests per minute, concurrent jobs) for this credential."""
-    settings = services.settings
-    if settings.billing.enabled:
-        _, rpm, concurrency = tier_for_balance(await services.storage.ledger.balance(who.org_id))
+def _limits_for(services: Services, who: Principal, balance: int | None) -> tuple[int, int]:
+    """(requests per minute, concurrent jobs) for this credential; ``balance`` when billing."""
+    limits = services.settings.rate_limits
+    if balance is not None:
+        _, rpm, concurrency = tier_for_balance(balance)
     else:
-        rpm, concurrency = (
-            settings.rate_limits.default_rpm,
-            settings.rate_limits.default_concurrency,
-        )
+        rpm, concurrency = limits.default_rpm, limits.default_concurrency
     return who.key.rpm_limit or rpm, concurrency
 
 
 async def apply_rate_limit(request: Request, who: Principal, *, polling: bool = False) -> None:
     services = services_of(request)
-    rpm, concurrency = await _limits_for(services, who)
+    billing = services.settings.billing
+    # One balance read serves both the balance tier's limits and the balance headers.
+    balance = await services.storage.ledger.balance(who.org_id) if billing.enabled else None
+    rpm, concurrency = _limits_for(services, who, balance)
     if polling:
         # Job polling has its own bucket: 20 requests/s per credential by default.
         poll_rpm = services.settings.rate_limits.job_poll_per_second * 60
@@ -86,14 +86,9 @@ async def apply_rate_limit(request: Request, who: Principal, *, polling: bool = 
             who.credential, rpm, request_cost(request.method)
         )
     headers = rate_limit_headers(decision, concurrency, services.pool.running_for(who.org_id))
-    if services.settings.billing.enabled:
-        billing = services.settings.billing
+    if balance is not None:
         headers.update(
-            balance_headers(
-                await services.storage.ledger.balance(who.org_id),
-                billing.warn_low_microcents,
-                billing.warn_critical_microcents,
-            )
+            balance_headers(balance, billing.warn_low_microcents, billing.warn_critical_microcents)
         )
     request.state.extra_headers = headers
     if not decision.allowed:
