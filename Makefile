@@ -29,8 +29,8 @@ test: bootstrap-dev pg-start client-env
 	SCRAPEGATE_TEST_PG_URL=$(PG_URL) $(VENV)/bin/python -m pytest -q
 
 lint: bootstrap-dev
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench tests_client
+	$(VENV)/bin/ruff format --check src tests bench tests_client
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 

@@ -64,7 +64,13 @@ def test_scrape_refuses_private_targets_by_default(tmp_path: Path, fixture_site:
 
 
 def test_scrape_reads_pdfs_locally(tmp_path: Path, fixture_site: Any) -> None:
-    result = run(tmp_path, "scrape", fixture_site.url("/docs/report.pdf"), "--mode", "pdf",
-                 SCRAPEGATE_ALLOW_PRIVATE_NETWORKS="true")
+    result = run(
+        tmp_path,
+        "scrape",
+        fixture_site.url("/docs/report.pdf"),
+        "--mode",
+        "pdf",
+        SCRAPEGATE_ALLOW_PRIVATE_NETWORKS="true",
+    )
     assert result.returncode == 0, result.stderr
     assert "Quarterly fixture report" in result.stdout

@@ -85,8 +85,9 @@ def test_bad_key_is_rejected(stack: dict[str, Any], site: str) -> None:
 
 
 def test_batch_scrape_and_job_polling(client: Any, site: str) -> None:
-    batch = client.batch_scrape([{"url": f"{site}/article?batch=1", "mode": "html"},
-                                 {"url": f"{site}/article?batch=2"}])
+    batch = client.batch_scrape(
+        [{"url": f"{site}/article?batch=1", "mode": "html"}, {"url": f"{site}/article?batch=2"}]
+    )
     assert batch["total_requests"] == 2 and len(batch["job_ids"]) == 2
     for job_id in batch["job_ids"]:
         result = client.wait_for_job(job_id, poll_interval=0.2)

@@ -6,8 +6,9 @@ from typing import Any
 
 
 def test_crawl_and_wait(client: Any, site: str) -> None:
-    result = client.crawl_and_wait(f"{site}/tree", max_pages=10, max_depth=1,
-                                   include_patterns=["/tree*"], poll_interval=0.3)
+    result = client.crawl_and_wait(
+        f"{site}/tree", max_pages=10, max_depth=1, include_patterns=["/tree*"], poll_interval=0.3
+    )
     assert result["status"] == "completed"
     assert result["total"] == 3
     assert all(page["result"]["content"] for page in result["pages"])

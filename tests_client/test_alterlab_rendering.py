@@ -1,4 +1,4 @@
-"""The official client's rendering, PDF and OCR helpers against scrapegate (issue: real rendering)."""
+"""The official client's rendering, PDF and OCR helpers against scrapegate."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from scrapegate.config import Settings
+from tests.api.webhook_receiver import receiver  # noqa: F401  (a fixture for every API test)
 from tests.live_server import LiveServer
 
 ADMIN_KEY = "sk_test_" + "A" * 32

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.api.conftest import ADMIN_KEY
-from tests.api.test_jobs_lifecycle import Receiver, receiver  # noqa: F401
+from tests.api.webhook_receiver import Receiver
 
 
 def wait_batch(api: httpx.Client, batch_id: str, patience_s: float = 90) -> dict[str, Any]:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +14,7 @@ from scrapegate.domain.records import utcnow
 from scrapegate.platform.webhook_signing import sign_v1
 from tests.api.conftest import ADMIN_KEY, new_key
 from tests.api.test_scrape_route import wait_job
+from tests.api.webhook_receiver import Receiver
 from tests.live_server import LiveServer
 
 
@@ -104,30 +102,6 @@ def test_rate_limit_gives_429_with_retry_after(server: LiveServer) -> None:
     assert statuses[-1] == 429
     assert 1 <= int(response.headers["Retry-After"]) <= 60
     assert response.json()["error"] == "RATE_LIMITED"
-
-
-class Receiver(BaseHTTPRequestHandler):
-    received: ClassVar[list[tuple[dict[str, str], bytes]]] = []
-    arrived = threading.Event()
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Receiver.received.append((dict(self.headers), body))
-        self.send_response(200)
-        self.end_headers()
-        Receiver.arrived.set()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/hook"
-    httpd.shutdown()
 
 
 def test_webhook_only_request_is_async_and_signed(

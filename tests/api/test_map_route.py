@@ -38,27 +38,36 @@ def test_sitemap_only_follows_no_links(api: httpx.Client, fixture_site: Any) -> 
     assert {u["source"] for u in body["urls"]} <= {"start", "sitemap", "feed"}
 
 
-def test_robots_disallowed_urls_are_excluded_and_counted(api: httpx.Client,
-                                                         fixture_site: Any) -> None:
-    body = api.post("/api/v1/map", json={"url": fixture_site.url("/crawl-site/"),
-                                         "sitemap_path": "/crawl-site/index.xml",
-                                         "include_patterns": ["/crawl-site/*"]}).json()
-    assert not [u for u in urls_of(body) if "/crawl-site/blocked/" in u
-                and not u.endswith("/open")]
+def test_robots_disallowed_urls_are_excluded_and_counted(
+    api: httpx.Client, fixture_site: Any
+) -> None:
+    body = api.post(
+        "/api/v1/map",
+        json={
+            "url": fixture_site.url("/crawl-site/"),
+            "sitemap_path": "/crawl-site/index.xml",
+            "include_patterns": ["/crawl-site/*"],
+        },
+    ).json()
+    assert not [u for u in urls_of(body) if "/crawl-site/blocked/" in u and not u.endswith("/open")]
     assert body["robots_txt"]["disallowed_paths"]
 
 
 def test_patterns_and_max_pages(api: httpx.Client, fixture_site: Any) -> None:
-    body = api.post("/api/v1/map", json={"url": fixture_site.url("/"),
-                                         "include_patterns": ["/tree*"], "max_pages": 2}).json()
+    body = api.post(
+        "/api/v1/map",
+        json={"url": fixture_site.url("/"), "include_patterns": ["/tree*"], "max_pages": 2},
+    ).json()
     assert len(body["urls"]) == 2
     assert body["stop_reason"] == "max_pages"
     assert all("/tree" in u or u == fixture_site.url("/") for u in urls_of(body))
 
 
 def test_search_ranks_and_metadata_fills_titles(api: httpx.Client, fixture_site: Any) -> None:
-    body = api.post("/api/v1/map", json={"url": fixture_site.url("/"), "search": "article",
-                                         "include_metadata": True}).json()
+    body = api.post(
+        "/api/v1/map",
+        json={"url": fixture_site.url("/"), "search": "article", "include_metadata": True},
+    ).json()
     top = body["urls"][0]
     assert top["url"] == fixture_site.url("/article")
     assert top["relevance_score"] == 1.0

@@ -99,11 +99,13 @@ def test_js_shell_with_low_max_tier_warns(api: httpx.Client, fixture_site: Any) 
     assert body["quality_warning"]["code"] == "JS_SHELL"
 
 
-def test_without_a_browser_js_mode_is_unavailable(server_factory: Any,
-                                                   fixture_site: Any) -> None:
+def test_without_a_browser_js_mode_is_unavailable(server_factory: Any, fixture_site: Any) -> None:
     bare = server_factory(browser={"executable_path": "/nonexistent/chromium"})
-    response = httpx.post(f"{bare.url}/api/v1/scrape", headers={"X-API-Key": ADMIN_KEY},
-                          json={"url": fixture_site.url("/article"), "mode": "js"})
+    response = httpx.post(
+        f"{bare.url}/api/v1/scrape",
+        headers={"X-API-Key": ADMIN_KEY},
+        json={"url": fixture_site.url("/article"), "mode": "js"},
+    )
     assert response.status_code == 501
     assert response.json()["error"] == "FEATURE_UNAVAILABLE"
     assert response.json()["detail"] == "Browser rendering is not available on this server"

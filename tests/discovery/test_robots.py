@@ -7,7 +7,6 @@ import socket
 import pytest
 
 from scrapegate.domain.netrules import NetPolicy
-from scrapegate.fetchers import Fetcher
 from scrapegate.engine.robots import (
     MAX_CRAWL_DELAY_S,
     RobotsCache,
@@ -15,6 +14,7 @@ from scrapegate.engine.robots import (
     fetch_robots,
     robots_url_for,
 )
+from scrapegate.fetchers import Fetcher
 from tests.site.server import FixtureSite
 
 OURS_AND_STAR = """
