@@ -55,18 +55,27 @@ class FixtureSite:
         self.requests.clear()
 
     def start(self) -> FixtureSite:
-        self._thread.start()
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the fixture website did not start")
-            time.sleep(0.01)
+        start_in_thread(self._server, self._thread, "the fixture website")
         return self
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        self._socket.close()
+        stop_thread(self._server, self._thread, self._socket)
+
+
+def start_in_thread(server: uvicorn.Server, thread: threading.Thread, what: str) -> None:
+    """Start a uvicorn server's thread and wait until it accepts connections."""
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.01)
+
+
+def stop_thread(server: uvicorn.Server, thread: threading.Thread, sock: socket.socket) -> None:
+    server.should_exit = True
+    thread.join(timeout=5)
+    sock.close()
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path] | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-import time
 from typing import Any
 
 import uvicorn
@@ -18,8 +17,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from tests.site.server import start_in_thread, stop_thread
+
 HOST = "127.0.0.1"
-START_TIMEOUT_S = 10.0
 
 
 def site_results(base_url: str) -> list[dict[str, Any]]:
@@ -103,15 +103,8 @@ class SearxngStandin:
         )
 
     def start(self) -> SearxngStandin:
-        self._thread.start()
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the SearXNG stand-in did not start")
-            time.sleep(0.01)
+        start_in_thread(self._server, self._thread, "the SearXNG stand-in")
         return self
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        self._socket.close()
+        stop_thread(self._server, self._thread, self._socket)
