@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 VENV := .venv
 PG_URL := postgresql://postgres@127.0.0.1:54329/scrapegate_test
+REDIS_URL := redis://127.0.0.1:63790/0
 
-.PHONY: serve test check lint bootstrap bootstrap-dev client-env pg-start pg-stop bench
+.PHONY: serve test check lint bootstrap bootstrap-dev client-env pg-start pg-stop redis-start redis-stop bench
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -21,12 +22,19 @@ pg-start:
 pg-stop:
 	@scripts/pg.sh stop
 
+redis-start:
+	@scripts/redis.sh start
+
+redis-stop:
+	@scripts/redis.sh stop
+
 client-env:
 	@scripts/client-env.sh
 
-test: bootstrap-dev pg-start client-env
+test: bootstrap-dev pg-start redis-start client-env
 	.venv-client/bin/python -m pytest -c tests_client/pytest.ini --rootdir tests_client -q tests_client
-	SCRAPEGATE_TEST_PG_URL=$(PG_URL) $(VENV)/bin/python -m pytest -q
+	SCRAPEGATE_TEST_PG_URL=$(PG_URL) SCRAPEGATE_TEST_REDIS_URL=$(REDIS_URL) \
+		$(VENV)/bin/python -m pytest -q
 
 lint: bootstrap-dev
 	$(VENV)/bin/ruff check src tests bench tests_client

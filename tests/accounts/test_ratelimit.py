@@ -1,19 +1,29 @@
-"""Token buckets, concurrency counts, balance tiers and headers, failed-auth blocking."""
+"""Token buckets, concurrency counts, balance tiers and headers, failed-auth blocking.
+
+Limiter, tracker and guard tests run against the in-memory classes and their Redis versions.
+"""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
 from scrapegate.accounts.ratelimit import (
+    ConcurrencyTracker,
     FailedAuthGuard,
     InMemoryConcurrencyTracker,
     InMemoryRateLimiter,
+    RateLimiter,
     balance_headers,
     format_balance,
     rate_limit_headers,
     request_cost,
     tier_for_balance,
 )
+from scrapegate.accounts.redis_guard import RedisFailedAuthGuard
+from scrapegate.accounts.redis_limits import RedisConcurrencyTracker, RedisRateLimiter
+from tests.redis_fixtures import RedisSpace, redis_space
 
 START = 1_700_000_000.0
 DOLLAR = 1_000_000
@@ -35,28 +45,63 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(params=["memory", "redis"])
+async def space(request: pytest.FixtureRequest) -> AsyncIterator[RedisSpace | None]:
+    """None for the in-memory classes, else where the Redis ones keep this test's state."""
+    if request.param == "memory":
+        yield None
+        return
+    async with redis_space() as redis:
+        yield redis
+
+
+MakeLimiter = Callable[..., RateLimiter]
+
+
 @pytest.fixture
-def limiter(clock: FakeClock) -> InMemoryRateLimiter:
-    return InMemoryRateLimiter(clock=clock)
+def make_limiter(space: RedisSpace | None, clock: FakeClock) -> MakeLimiter:
+    def make(window_s: float = 60.0) -> RateLimiter:
+        if space is None:
+            return InMemoryRateLimiter(clock=clock, window_s=window_s)
+        return RedisRateLimiter(space.client, space.prefix, clock=clock, window_s=window_s)
+
+    return make
 
 
-async def test_new_bucket_starts_full(limiter: InMemoryRateLimiter) -> None:
+@pytest.fixture
+def limiter(make_limiter: MakeLimiter) -> RateLimiter:
+    return make_limiter()
+
+
+@pytest.fixture
+def tracker(space: RedisSpace | None) -> ConcurrencyTracker:
+    if space is None:
+        return InMemoryConcurrencyTracker()
+    return RedisConcurrencyTracker(space.client, space.prefix)
+
+
+@pytest.fixture
+def guard(space: RedisSpace | None, clock: FakeClock) -> FailedAuthGuard | RedisFailedAuthGuard:
+    if space is None:
+        return FailedAuthGuard(clock=clock)
+    return RedisFailedAuthGuard(space.client, space.prefix, clock=clock)
+
+
+async def test_new_bucket_starts_full(limiter: RateLimiter) -> None:
     decision = await limiter.peek("key", 60)
     assert decision.allowed
     assert (decision.limit, decision.remaining, decision.retry_after) == (60, 60, 0)
     assert decision.reset_at == int(START)
 
 
-async def test_reads_cost_one_and_writes_two(limiter: InMemoryRateLimiter) -> None:
+async def test_reads_cost_one_and_writes_two(limiter: RateLimiter) -> None:
     assert (await limiter.hit("key", 60, request_cost("GET"))).remaining == 59
     assert (await limiter.hit("key", 60, request_cost("POST"))).remaining == 57
     assert (await limiter.hit("key", 60, request_cost("head"))).remaining == 56
     assert request_cost("DELETE") == 2
 
 
-async def test_empty_bucket_refuses_without_taking(
-    limiter: InMemoryRateLimiter, clock: FakeClock
-) -> None:
+async def test_empty_bucket_refuses_without_taking(limiter: RateLimiter, clock: FakeClock) -> None:
     for _ in range(30):
         assert (await limiter.hit("key", 60, 2)).allowed
     refused = await limiter.hit("key", 60, 1)
@@ -68,9 +113,7 @@ async def test_empty_bucket_refuses_without_taking(
     assert (await limiter.hit("key", 60, 1)).allowed
 
 
-async def test_refill_rate_is_rpm_per_minute(
-    limiter: InMemoryRateLimiter, clock: FakeClock
-) -> None:
+async def test_refill_rate_is_rpm_per_minute(limiter: RateLimiter, clock: FakeClock) -> None:
     for _ in range(60):
         await limiter.hit("key", 120, 2)
     assert (await limiter.peek("key", 120)).remaining == 0
@@ -80,7 +123,7 @@ async def test_refill_rate_is_rpm_per_minute(
     assert (await limiter.peek("key", 120)).remaining == 120  # capped at capacity
 
 
-async def test_write_needs_two_tokens(limiter: InMemoryRateLimiter, clock: FakeClock) -> None:
+async def test_write_needs_two_tokens(limiter: RateLimiter, clock: FakeClock) -> None:
     for _ in range(59):
         await limiter.hit("key", 60, 1)
     write = await limiter.hit("key", 60, 2)
@@ -90,9 +133,7 @@ async def test_write_needs_two_tokens(limiter: InMemoryRateLimiter, clock: FakeC
     assert read.allowed and read.remaining == 0
 
 
-async def test_reset_at_is_when_the_bucket_is_full(
-    limiter: InMemoryRateLimiter, clock: FakeClock
-) -> None:
+async def test_reset_at_is_when_the_bucket_is_full(limiter: RateLimiter, clock: FakeClock) -> None:
     for _ in range(10):
         await limiter.hit("key", 60, 2)
     decision = await limiter.peek("key", 60)
@@ -102,8 +143,8 @@ async def test_reset_at_is_when_the_bucket_is_full(
     assert (await limiter.peek("key", 60)).reset_at == int(START) + 20
 
 
-async def test_retry_after_is_at_least_one_and_at_most_sixty(clock: FakeClock) -> None:
-    limiter = InMemoryRateLimiter(clock=clock)
+async def test_retry_after_is_at_least_one_and_at_most_sixty(make_limiter: MakeLimiter) -> None:
+    limiter = make_limiter()
     # 1 rpm: the single token returns after 60 s, and a write is capped to the capacity.
     assert (await limiter.hit("slow", 1, 2)).allowed
     assert (await limiter.hit("slow", 1, 2)).retry_after == 60
@@ -115,29 +156,30 @@ async def test_retry_after_is_at_least_one_and_at_most_sixty(clock: FakeClock) -
     assert refused.retry_after == 1
 
 
-async def test_credentials_have_separate_buckets(limiter: InMemoryRateLimiter) -> None:
+async def test_credentials_have_separate_buckets(limiter: RateLimiter) -> None:
     for _ in range(15):
         await limiter.hit("a", 30, 2)
     assert not (await limiter.hit("a", 30, 1)).allowed
     assert (await limiter.hit("b", 30, 1)).allowed
 
 
-async def test_lower_limit_applies_immediately(limiter: InMemoryRateLimiter) -> None:
+async def test_lower_limit_applies_immediately(limiter: RateLimiter) -> None:
     await limiter.hit("key", 500, 2)
     decision = await limiter.hit("key", 30, 2)
     assert (decision.limit, decision.remaining) == (30, 28)
 
 
-async def test_per_second_window_for_job_polling(clock: FakeClock) -> None:
-    polling = InMemoryRateLimiter(clock=clock, window_s=1.0)
+async def test_per_second_window_for_job_polling(
+    make_limiter: MakeLimiter, clock: FakeClock
+) -> None:
+    polling = make_limiter(1.0)
     results = [(await polling.hit("key", 20, 1)).allowed for _ in range(21)]
     assert results.count(True) == 20
     clock.advance(0.1)
     assert (await polling.hit("key", 20, 1)).allowed
 
 
-async def test_concurrency_counts_jobs_once() -> None:
-    tracker = InMemoryConcurrencyTracker()
+async def test_concurrency_counts_jobs_once(tracker: ConcurrencyTracker) -> None:
     await tracker.acquire("org", "j1")
     await tracker.acquire("org", "j1")
     await tracker.acquire("org", "j2")
@@ -152,8 +194,7 @@ async def test_concurrency_counts_jobs_once() -> None:
     assert await tracker.current("nobody") == 0
 
 
-async def test_try_acquire_respects_the_limit() -> None:
-    tracker = InMemoryConcurrencyTracker()
+async def test_try_acquire_respects_the_limit(tracker: ConcurrencyTracker) -> None:
     assert await tracker.try_acquire("org", "j1", 2)
     assert await tracker.try_acquire("org", "j2", 2)
     assert not await tracker.try_acquire("org", "j3", 2)
@@ -223,7 +264,7 @@ def test_balance_headers_example_from_the_spec() -> None:
     }
 
 
-async def test_rate_limit_headers(limiter: InMemoryRateLimiter) -> None:
+async def test_rate_limit_headers(limiter: RateLimiter) -> None:
     decision = await limiter.hit("key", 600, 2)
     assert rate_limit_headers(decision, 20, 3) == {
         "X-RateLimit-Limit": "600",
@@ -234,8 +275,9 @@ async def test_rate_limit_headers(limiter: InMemoryRateLimiter) -> None:
     }
 
 
-async def test_failed_auth_blocks_after_thirty_in_a_minute(clock: FakeClock) -> None:
-    guard = FailedAuthGuard(clock=clock)
+async def test_failed_auth_blocks_after_thirty_in_a_minute(
+    guard: FailedAuthGuard | RedisFailedAuthGuard, clock: FakeClock
+) -> None:
     for _ in range(29):
         await guard.record_failure("10.0.0.1")
         clock.advance(1)
@@ -252,8 +294,9 @@ async def test_failed_auth_blocks_after_thirty_in_a_minute(clock: FakeClock) -> 
     assert await guard.blocked("10.0.0.1") == 0
 
 
-async def test_failures_older_than_a_minute_do_not_count(clock: FakeClock) -> None:
-    guard = FailedAuthGuard(clock=clock)
+async def test_failures_older_than_a_minute_do_not_count(
+    guard: FailedAuthGuard | RedisFailedAuthGuard, clock: FakeClock
+) -> None:
     for _ in range(29):
         await guard.record_failure("ip")
     clock.advance(60)
