@@ -1,0 +1,174 @@
+"""Site-analysis reports (spec platform-api A.10): submit (#41), read (#42), analyse (extended)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from scrapegate.accounts.keys import Principal
+from scrapegate.api.auth import client_ip, require, services_of
+from scrapegate.api.body import read_json
+from scrapegate.api.services import Services
+from scrapegate.domain.records import Report
+from scrapegate.domain.scrape_request import ScrapeRequest, parse_scrape_request
+from scrapegate.domain.tiers import Tier
+from scrapegate.domain.timefmt import iso
+from scrapegate.engine.robots import fetch_robots
+from scrapegate.engine.site_report import (
+    ScrapeEvidence,
+    analyze,
+    evidence_from_failure,
+    evidence_from_result,
+    server_report,
+)
+from scrapegate.engine.site_submission import MAX_BODY_BYTES, parse_submitted_report
+from scrapegate.errors import (
+    AllTiersFailed,
+    BlockedByAntibot,
+    ChallengeDetected,
+    InvalidRequest,
+    NotFound,
+    RateLimited,
+    ScrapegateError,
+    Timeout,
+    error_from_code,
+)
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+SUBMISSIONS_PER_MINUTE = 10
+ANALYSIS_TIMEOUT_S = 90  # the scrape's own timeout; escalation to the browser tier fits in it
+# Failures that still describe the site: the anti-bot wall is the finding.
+_DESCRIPTIVE_FAILURES = (ChallengeDetected, BlockedByAntibot, AllTiersFailed)
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    return {
+        "id": report.id,
+        "source": report.source,
+        "domain": report.domain,
+        "url": report.url,
+        "title": report.title,
+        "score": report.score,
+        "grade": report.grade,
+        "created_at": iso(report.created_at),
+        "signals": report.signals,
+        "anti_bot_stack": report.anti_bot_stack,
+        "tech_stack": report.tech_stack,
+        "pagination": report.pagination,
+        "api_endpoints": report.api_endpoints,
+        "meta": report.meta,
+        "cookie_count": report.cookie_count,
+        "has_login_wall": report.has_login_wall,
+        "has_cookie_gate": report.has_cookie_gate,
+        "estimated_credits": report.estimated_credits,
+    }
+
+
+@router.post("/reports", summary="Submit a site report", status_code=201)
+async def submit_report(request: Request) -> JSONResponse:
+    services = services_of(request)
+    decision = await services.rate_limiter.hit(
+        f"ip:{client_ip(request)}:reports", SUBMISSIONS_PER_MINUTE, 1
+    )
+    if not decision.allowed:
+        raise RateLimited(
+            "Too many reports from this address; slow down.",
+            decision.retry_after,
+            {"retry_after": decision.retry_after, "limit": decision.limit},
+        )
+    report = parse_submitted_report(await read_json(request, MAX_BODY_BYTES))
+    await services.storage.reports.create(report)
+    body = {
+        "id": report.id,
+        "url": f"{services.settings.public_base_url.rstrip('/')}/reports/{report.id}",
+        "created_at": iso(report.created_at),
+    }
+    return JSONResponse(body, status_code=201)
+
+
+@router.get("/reports/{report_id}", summary="Read a site report")
+async def get_report(report_id: str, request: Request) -> dict[str, Any]:
+    try:
+        uuid.UUID(report_id)
+    except ValueError:
+        raise NotFound("Report not found") from None
+    report = await services_of(request).storage.reports.get(report_id)
+    if report is None:
+        raise NotFound("Report not found")
+    return report_json(report)
+
+
+def _scrape_body(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise InvalidRequest("Request body must be a JSON object")
+    scrape: dict[str, Any] = {
+        "url": body.get("url"),
+        "include_raw_html": True,
+        "sync": True,
+        "timeout": ANALYSIS_TIMEOUT_S,
+        "sync_wait_seconds": ANALYSIS_TIMEOUT_S,
+    }
+    if body.get("advanced") is not None:
+        scrape["advanced"] = body["advanced"]
+    return scrape
+
+
+async def _finished_result(services: Services, who: Principal, job_id: str) -> dict[str, Any]:
+    """The result of a scrape that outlived the sync budget: wait for it like a poller would."""
+    job = await services.scrape.job_for(who.org_id, job_id)
+    finished = await services.scrape.wait(job, ANALYSIS_TIMEOUT_S)
+    if not finished.terminal:
+        raise Timeout("The analysis scrape did not finish in time.", {"job_id": job_id})
+    if finished.status == "failed" or finished.result is None:
+        code = finished.error_code or "INTERNAL_ERROR"
+        raise error_from_code(code, finished.error or "Job failed", finished.error_details)
+    return finished.result
+
+
+async def _scrape_evidence(
+    services: Services, who: Principal, req: ScrapeRequest
+) -> ScrapeEvidence:
+    try:
+        answer = await services.scrape.scrape(who, req, "site-report")
+        result = answer.result
+        if result is None and answer.accepted is not None:
+            result = await _finished_result(services, who, str(answer.accepted["job_id"]))
+    except _DESCRIPTIVE_FAILURES as exc:
+        return evidence_from_failure(req.url, exc.details)
+    if result is None:
+        raise Timeout("The analysis scrape gave no result.")
+    return evidence_from_result(result)
+
+
+async def _robots_allows(services: Services, url: str) -> bool | None:
+    fetcher = services.engine.fetchers.get(Tier.CURL)
+    if fetcher is None:
+        return None
+    try:
+        rules = await fetch_robots(fetcher, url, services.engine.policy)
+    except ScrapegateError:
+        return None
+    return rules.allowed(url)
+
+
+@router.post("/reports/analyze", summary="Analyse a URL and store the report", status_code=201)
+async def analyze_url(request: Request, who: Principal = Depends(require("write"))) -> JSONResponse:
+    services = services_of(request)
+    req = parse_scrape_request(_scrape_body(await read_json(request)), services.validation)
+    evidence = await _scrape_evidence(services, who, req)
+    fields = analyze(
+        evidence,
+        robots_allows=await _robots_allows(services, req.url),
+        prices=services.engine.prices,
+        captcha_solver=Tier.CAPTCHA in services.engine.fetchers,
+    )
+    report = server_report(fields, who.org_id)
+    await services.storage.reports.create(report)
+    log.info("site report %s for %s: score %s", report.id, report.domain, report.score)
+    return JSONResponse(report_json(report), status_code=201)
