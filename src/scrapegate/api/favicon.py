@@ -1,0 +1,81 @@
+"""GET /api/v1/favicon and /api/v1/favicon/batch (platform-api #28-#29): public, 120/min/IP."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from scrapegate.api.auth import authenticate, client_ip, credential_from, services_of
+from scrapegate.errors import RateLimited, ScrapegateError
+from scrapegate.platform.favicon import DEFAULT_SIZE, FaviconResult, check_size, split_domains
+
+router = APIRouter(prefix="/api/v1", tags=["favicon"])
+
+FAVICON_RPM = 120
+CACHE_CONTROL = "public, max-age=86400"
+
+
+async def public_access(request: Request) -> None:
+    """Credentials are optional but checked when sent (README §2.1 rule 5); the rate is per IP."""
+    if credential_from(request) is not None:
+        await authenticate(request)
+    services = services_of(request)
+    decision = await services.rate_limiter.hit(f"ip:{client_ip(request)}:favicon", FAVICON_RPM, 1)
+    request.state.extra_headers = {
+        "X-RateLimit-Limit": str(decision.limit),
+        "X-RateLimit-Remaining": str(decision.remaining),
+        "X-RateLimit-Reset": str(decision.reset_at),
+    }
+    if not decision.allowed:
+        raise RateLimited(
+            "Rate limit exceeded; slow down.",
+            decision.retry_after,
+            {"retry_after": decision.retry_after, "limit": decision.limit},
+        )
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 weak comparison, as ``If-None-Match`` asks for."""
+    if not if_none_match:
+        return False
+    wanted = etag.removeprefix("W/")
+    for tag in if_none_match.split(","):
+        tag = tag.strip()
+        if tag == "*" or tag.removeprefix("W/") == wanted:
+            return True
+    return False
+
+
+@router.get("/favicon", summary="Favicon of a domain", dependencies=[Depends(public_access)])
+async def favicon(
+    request: Request, domain: str | None = None, size: int = DEFAULT_SIZE
+) -> Response:
+    result = await services_of(request).favicons.icon(domain or "", check_size(size))
+    headers = {
+        "Cache-Control": CACHE_CONTROL,
+        "ETag": result.etag,
+        "X-Favicon-Source": result.source,
+    }
+    if etag_matches(request.headers.get("if-none-match"), result.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(result.png, media_type="image/png", headers=headers)
+
+
+def batch_entry(outcome: FaviconResult | ScrapegateError) -> dict[str, Any]:
+    if isinstance(outcome, ScrapegateError):
+        return {"data_uri": None, "source": "error", "error": outcome.code}
+    encoded = base64.b64encode(outcome.png).decode("ascii")
+    return {"data_uri": f"data:image/png;base64,{encoded}", "source": outcome.source}
+
+
+@router.get(
+    "/favicon/batch", summary="Favicons of several domains", dependencies=[Depends(public_access)]
+)
+async def favicon_batch(
+    request: Request, domains: str | None = None, size: int = DEFAULT_SIZE
+) -> dict[str, Any]:
+    wanted = split_domains(domains)
+    outcomes = await services_of(request).favicons.batch(wanted, check_size(size))
+    return {"size": size, "favicons": {name: batch_entry(o) for name, o in outcomes.items()}}
