@@ -1,0 +1,214 @@
+"""Dashboard job routes (spec platform-api A.4 #18, #19, #21): the job store plus the request log.
+
+Unfinished jobs exist only in the job store; terminal ones are read from the request log, so they
+stay listed after their result expired. The detail prefers the job store while the job is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from scrapegate.domain.records import Job, UsageRow
+from scrapegate.domain.timefmt import iso
+from scrapegate.errors import InvalidRequest, NotFound
+from scrapegate.storage.analytics_protocol import LogQuery
+from scrapegate.storage.protocols import Storage
+
+STATUS_ALIASES = {"queued": "pending", "processing": "running", "succeeded": "completed"}
+STATUSES = ("pending", "running", "completed", "failed")
+MODES = ("auto", "html", "light", "js", "pdf", "ocr")
+MAX_SEARCH = 200
+# The job row keeps bookkeeping (source client, crawl/batch ids) under this request key.
+META_KEY = "_meta"
+MASK = "***"
+MASKED_KEYS = ("headers", "cookies", "body")
+SECRET_WORDS = ("secret", "password", "token", "api_key", "apikey", "authorization", "cookie")
+ALL_TIME = timedelta(days=366 * 20)
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    status: str | None = None
+    mode: str | None = None
+    search: str | None = None
+    source: str | None = None
+
+    @classmethod
+    def checked(
+        cls, status: str | None, mode: str | None, search: str | None, source: str | None
+    ) -> JobFilter:
+        status = STATUS_ALIASES.get(status, status) if status else None
+        if status is not None and status not in STATUSES:
+            raise InvalidRequest(f"status must be one of: {', '.join(STATUSES)}", "status")
+        if mode is not None and mode not in MODES:
+            raise InvalidRequest(f"mode must be one of: {', '.join(MODES)}", "mode")
+        if search is not None and len(search) > MAX_SEARCH:
+            raise InvalidRequest(f"search must be at most {MAX_SEARCH} characters", "search")
+        return cls(status, mode, search or None, source)
+
+
+def job_source(job: Job) -> str:
+    meta = job.request.get(META_KEY)
+    meta = meta if isinstance(meta, dict) else {}
+    return "crawl" if meta.get("crawl_id") else "batch" if meta.get("batch_id") else "api"
+
+
+def _unfinished_summary(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "url": job.request.get("url"),
+        "mode": job.request.get("mode"),
+        "status": job.status,
+        "source": job_source(job),
+        "credits_used": 0,
+        "tier_used": job.current_tier,
+        "status_code": None,
+        "error_code": None,
+        "response_time_ms": None,
+        "created_at": iso(job.created_at),
+        "completed_at": None,
+    }
+
+
+def row_summary(row: UsageRow) -> dict[str, Any]:
+    return {
+        "id": row.job_id or row.id,
+        "url": row.url,
+        "mode": row.mode,
+        "status": row.status,
+        "source": row.source,
+        "credits_used": row.credits,
+        "tier_used": row.tier,
+        "status_code": row.target_status_code,
+        "error_code": row.error_code,
+        "response_time_ms": row.latency_ms,
+        "created_at": iso(row.created_at),
+        "completed_at": iso(row.completed_at or row.created_at),
+    }
+
+
+def _keeps(job: Job, wanted: JobFilter) -> bool:
+    return (
+        (wanted.status is None or job.status == wanted.status)
+        and (wanted.mode is None or job.request.get("mode") == wanted.mode)
+        and (wanted.search is None or wanted.search in str(job.request.get("url", "")))
+        and (wanted.source is None or job_source(job) == wanted.source)
+    )
+
+
+def sanitised(value: Any, key: str = "") -> Any:
+    """The request as stored, with header values, cookies, bodies and secrets masked."""
+    lowered = key.lower()
+    if lowered in MASKED_KEYS and isinstance(value, dict):
+        return {name: MASK for name in value}
+    if lowered in MASKED_KEYS or any(word in lowered for word in SECRET_WORDS):
+        return MASK if value is not None else None
+    if isinstance(value, dict):
+        return {k: sanitised(v, k) for k, v in value.items() if k != META_KEY}
+    if isinstance(value, list):
+        return [sanitised(item) for item in value]
+    return value
+
+
+class DashboardJobs:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def _unfinished(self, org_id: str, wanted: JobFilter) -> list[Job]:
+        if wanted.status in ("completed", "failed"):
+            return []
+        jobs = [
+            j
+            for j in await self._storage.jobs.list_unfinished()
+            if j.org_id == org_id and _keeps(j, wanted)
+        ]
+        return sorted(jobs, key=lambda j: (j.created_at, j.id), reverse=True)
+
+    def _log_query(self, org_id: str, now: datetime, wanted: JobFilter) -> LogQuery:
+        base = LogQuery(org_id, now - ALL_TIME, now + timedelta(seconds=1))
+        return replace(
+            base,
+            status=wanted.status,
+            mode=wanted.mode,
+            url_contains=wanted.search,
+            source=wanted.source,
+        )
+
+    async def page(
+        self, org_id: str, wanted: JobFilter, offset: int, limit: int, now: datetime
+    ) -> dict[str, Any]:
+        pending = await self._unfinished(org_id, wanted)
+        items = [_unfinished_summary(j) for j in pending[offset : offset + limit]]
+        logged_total = 0
+        if wanted.status not in ("pending", "running"):
+            query = self._log_query(org_id, now, wanted)
+            logged_total = await self._storage.analytics.count_rows(query)
+            rows = await self._storage.analytics.list_rows(
+                query, offset=max(offset - len(pending), 0), limit=limit - len(items)
+            )
+            items.extend(row_summary(r) for r in rows)
+        total = len(pending) + logged_total
+        return {
+            "jobs": items,
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+            "has_more": offset + len(items) < total,
+        }
+
+    async def recent(self, org_id: str, limit: int, now: datetime) -> dict[str, Any]:
+        page = await self.page(org_id, JobFilter(), 0, limit, now)
+        return {"jobs": page["jobs"], "total": len(page["jobs"])}
+
+    async def detail(self, org_id: str, job_id: str, now: datetime) -> dict[str, Any]:
+        job = await self._storage.jobs.get(job_id)
+        if job is not None and job.org_id != org_id:
+            job = None
+        row = await self._storage.analytics.row_for_job(org_id, job_id)
+        if job is None and row is None:
+            raise NotFound("Job not found")
+        return _detail(job, row, now)
+
+
+def _detail(job: Job | None, row: UsageRow | None, now: datetime) -> dict[str, Any]:
+    if job is not None:
+        view = _unfinished_summary(job)
+        view.update(completed_at=iso(job.completed_at), credits_used=job.credits_used)
+        view.update(error_code=job.error_code, tier_used=job.current_tier)
+    elif row is not None:
+        view = row_summary(row)
+    else:
+        raise NotFound("Job not found")
+    if row is not None:
+        view.update(status_code=row.target_status_code, response_time_ms=row.latency_ms)
+    available = job is not None and job.status == "completed" and _retained(job, now)
+    view.update(
+        started_at=iso(job.started_at) if job else None,
+        api_key_id=job.key_id if job else row.key_id if row else None,
+        error=job.error if job else None,
+        request=sanitised(job.request) if job else None,
+        billing=_billing(job, row),
+        result_available=available,
+        result_expires_at=iso(job.expires_at) if available and job else None,
+        result=job.result if available and job else None,
+    )
+    return view
+
+
+def _retained(job: Job, now: datetime) -> bool:
+    return job.expires_at is not None and job.expires_at > now
+
+
+def _billing(job: Job | None, row: UsageRow | None) -> dict[str, Any]:
+    stored = (job.result or {}).get("billing") if job else None
+    if isinstance(stored, dict):
+        return stored
+    if job is not None:
+        return {
+            "credits_used": job.credits_used,
+            "credits_reserved": job.credits_reserved,
+            "credits_refunded": job.credits_refunded,
+        }
+    return {"credits_used": row.credits if row else 0, "cached": row.cache_hit if row else False}
