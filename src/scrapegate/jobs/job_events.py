@@ -14,6 +14,11 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
+import orjson
+
+from scrapegate.domain.records import Job, utcnow
+from scrapegate.domain.timefmt import iso
+
 log = logging.getLogger(__name__)
 
 Message = dict[str, Any]
@@ -73,8 +78,11 @@ class InMemoryJobEventBus:
         self._by_topic: dict[str, set[_MemorySubscription]] = {}
 
     async def publish(self, topic: str, message: Message) -> None:
+        # Serialised once, as a broker would: non-JSON payloads fail here as they would there,
+        # and every subscriber gets its own copy.
+        encoded = orjson.dumps(message)
         for subscription in tuple(self._by_topic.get(topic, ())):
-            subscription.deliver(message)
+            subscription.deliver(orjson.loads(encoded))
 
     @contextlib.asynccontextmanager
     async def subscribe(self) -> AsyncIterator[BusSubscription]:
@@ -94,3 +102,83 @@ class InMemoryJobEventBus:
             subscribers.discard(subscription)
             if not subscribers:
                 del self._by_topic[topic]
+
+
+EVENT_FOR_STATUS = {
+    "pending": "job.queued",
+    "running": "job.running",
+    "completed": "job.completed",
+    "failed": "job.failed",
+}
+
+
+def job_event_data(job: Job, queue_position: int = 0) -> dict[str, Any]:
+    """The ``data`` of the event matching the job's stored state (spec core-api §20.1).
+
+    The result is never part of it: a subscriber who wants it loads the job from storage.
+    """
+    if job.status == "pending":
+        return {
+            "status": "pending",
+            "job_type": job.type,
+            "url": job.request.get("url"),
+            "queue_position": queue_position,
+            "created_at": iso(job.created_at),
+        }
+    if job.status == "running":
+        return {
+            "status": "running",
+            "started_at": iso(job.started_at),
+            "tier": job.current_tier or "1",
+        }
+    if job.status == "completed":
+        result = job.result or {}
+        return {
+            "status": "completed",
+            "url": job.request.get("url"),
+            "status_code": result.get("status_code"),
+            "tier_used": job.current_tier,
+            "credits_used": job.credits_used,
+            "response_time_ms": result.get("response_time_ms"),
+            "completed_at": iso(job.completed_at),
+        }
+    return {
+        "status": "failed",
+        "error": job.error or "Job failed",
+        "error_code": job.error_code,
+        "credits_refunded": job.credits_refunded,
+        "failed_at": iso(job.completed_at),
+    }
+
+
+def job_event(job: Job, *, batch_id: str | None = None, queue_position: int = 0) -> Message:
+    """The bus message for the job's stored state."""
+    return {
+        "type": EVENT_FOR_STATUS[job.status],
+        "job_id": job.id,
+        "org_id": job.org_id,
+        "batch_id": batch_id,
+        "ts": iso(utcnow()),
+        "data": job_event_data(job, queue_position),
+    }
+
+
+class JobEventPublisher:
+    """What job code calls when a job changes state; a no-op without a bus."""
+
+    def __init__(self, bus: JobEventBus | None) -> None:
+        self._bus = bus
+
+    async def job_changed(
+        self, job: Job, *, batch_id: str | None = None, queue_position: int = 0
+    ) -> None:
+        if self._bus is None:
+            return
+        message = job_event(job, batch_id=batch_id, queue_position=queue_position)
+        topics = [job_topic(job.id)] + ([batch_topic(batch_id)] if batch_id else [])
+        for topic in topics:
+            try:
+                await self._bus.publish(topic, message)
+            except Exception:
+                # A lost event must not fail the job: subscribers get the state on (re)subscribe.
+                log.exception("could not publish %s for job %s", message["type"], job.id)
