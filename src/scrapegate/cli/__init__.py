@@ -1,4 +1,4 @@
-"""``scrapegate serve | migrate | keys | credits | scrape``."""
+"""``scrapegate serve | worker | migrate | keys | credits | scrape | crawl | map``."""
 
 from __future__ import annotations
 
@@ -11,17 +11,13 @@ from typing import Any, TypeVar
 import click
 
 from scrapegate import __version__
-from scrapegate.config import ConfigError, Settings, get_settings
+from scrapegate.cli.crawl import crawl_command
+from scrapegate.cli.local import settings_or_exit as _settings
+from scrapegate.cli.map import map_command
+from scrapegate.cli.serve import serve_command, worker_command
+from scrapegate.config import Settings
 
 T = TypeVar("T")
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ConfigError as exc:
-        click.echo(f"scrapegate: {exc}", err=True)
-        sys.exit(2)
 
 
 def _run(factory: Callable[[], Awaitable[T]]) -> T:
@@ -34,29 +30,10 @@ def main() -> None:
     """scrapegate: a self-hostable web-scraping API."""
 
 
-@main.command()
-@click.option("--host", default=None, help="Interface to bind (default SCRAPEGATE_HOST).")
-@click.option("--port", type=int, default=None, help="Port (default SCRAPEGATE_PORT).")
-def serve(host: str | None, port: int | None) -> None:
-    """Run the API server with in-process workers."""
-    import uvicorn
-
-    from scrapegate.api.app import create_app
-
-    settings = _settings()
-    host, port = host or settings.host, port or settings.port
-    click.echo(
-        f"scrapegate {__version__} on http://{host}:{port}  "
-        f"(database: {settings.resolved_database_url.split('://')[0]})"
-    )
-    click.echo("Create an API key in another shell:  .venv/bin/scrapegate keys create --name me")
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level=settings.log_level,
-        proxy_headers=False,
-    )
+main.add_command(serve_command)
+main.add_command(worker_command)
+main.add_command(crawl_command)
+main.add_command(map_command)
 
 
 @main.command()
