@@ -7,6 +7,8 @@ import os
 # Set before any scrapegate module reads settings.
 os.environ.setdefault("SCRAPEGATE_ALLOW_PRIVATE_NETWORKS", "true")
 os.environ.setdefault("SCRAPEGATE_SECRET_KEY", "test-secret-key-0123456789abcdef0123456789")
+# The per-host politeness floor would make every crawl test slow; politeness tests set their own.
+os.environ.setdefault("SCRAPEGATE_CRAWL__HOST_INTERVAL_FLOOR_S", "0")
 # Clients that open sockets from C (libcurl, Chromium) cannot be patched; a dead proxy for every
 # non-loopback host makes them fail too.
 os.environ["HTTP_PROXY"] = os.environ["HTTPS_PROXY"] = "http://127.0.0.1:9"

@@ -49,6 +49,7 @@ async def test_roundtrip_and_save(storage: Storage) -> None:
         webhook_secret="s3cret",
         webhook_events=["crawl.page", "crawl.completed"],
         credits_used=12_345_678_901,
+        robots={"status": "ok", "text": "User-agent: *\nDisallow: /x\n", "crawl_delay": None},
     )
     await storage.crawls.create(crawl)
     assert await storage.crawls.get(crawl.id) == crawl
@@ -218,3 +219,45 @@ async def test_purge_removes_expired_crawls_with_their_pages(storage: Storage) -
     await storage.crawls.create(make_crawl(org.id, id=old.id))
     readded = await storage.crawls.add_pages([make_page(old.id, "a")], max_pages=10)
     assert [p.seq for p in readded] == [1]
+
+
+async def test_list_for_org_filters_and_pages_newest_first(storage: Storage) -> None:
+    org = await add_org(storage)
+    stranger = await add_org(storage, "stranger")
+    old = await storage.crawls.create(make_crawl(org.id, created_at=at(1), status="completed"))
+    mid = await storage.crawls.create(make_crawl(org.id, created_at=at(2), status="running"))
+    new = await storage.crawls.create(make_crawl(org.id, created_at=at(3), status="running"))
+    await storage.crawls.create(make_crawl(stranger.id, created_at=at(4)))
+    crawls, total = await storage.crawls.list_for_org(org.id, statuses=None, offset=0, limit=2)
+    assert [c.id for c in crawls] == [new.id, mid.id] and total == 3
+    crawls, total = await storage.crawls.list_for_org(org.id, statuses=None, offset=2, limit=2)
+    assert [c.id for c in crawls] == [old.id] and total == 3
+    running, total = await storage.crawls.list_for_org(
+        org.id, statuses=("discovering", "running"), offset=0, limit=10
+    )
+    assert [c.id for c in running] == [new.id, mid.id] and total == 2
+
+
+async def test_event_log_is_ordered_per_crawl_and_purged_with_it(storage: Storage) -> None:
+    org = await add_org(storage)
+    one = await storage.crawls.create(make_crawl(org.id))
+    two = await storage.crawls.create(make_crawl(org.id))
+    first = await storage.crawls.add_event(one.id, "page.completed", {"url": "a", "n": 1})
+    await storage.crawls.add_event(two.id, "page.completed", {"url": "x"})
+    second = await storage.crawls.add_event(one.id, "crawl.completed", {"status": "completed"})
+    assert second.id > first.id
+    logged = await storage.crawls.events_since(one.id, 0, limit=10)
+    assert [(e.id, e.event, e.data) for e in logged] == [
+        (first.id, "page.completed", {"url": "a", "n": 1}),
+        (second.id, "crawl.completed", {"status": "completed"}),
+    ]
+    assert [e.id for e in await storage.crawls.events_since(one.id, first.id, limit=10)] == [
+        second.id
+    ]
+    assert len(await storage.crawls.events_since(one.id, 0, limit=1)) == 1
+    await storage.crawls.finish(
+        one.id, status="completed", stop_reason="finished", at=at(0), expires_at=at(5)
+    )
+    await storage.crawls.purge(at(10))
+    assert await storage.crawls.events_since(one.id, 0, limit=10) == []
+    assert len(await storage.crawls.events_since(two.id, 0, limit=10)) == 1

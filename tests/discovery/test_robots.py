@@ -105,7 +105,7 @@ async def test_root_robots_is_fetched_from_the_origin(
         .startswith("scrapegate/")
     )  # identified with our product token (design-notes §10)
     assert not rules.allowed(fixture_site.url("/private/x"))
-    assert rules.crawl_delay == 1
+    assert rules.crawl_delay == 0.05
 
 
 async def test_4xx_robots_allows_everything(

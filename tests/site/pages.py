@@ -141,7 +141,7 @@ JS_SHELL_HTML = """<!DOCTYPE html>
 
 ROBOTS_TXT = """User-agent: scrapegate
 Disallow: /private/
-Crawl-delay: 1
+Crawl-delay: 0.05
 
 User-agent: *
 Disallow: /admin/

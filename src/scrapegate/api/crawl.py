@@ -14,14 +14,16 @@ from scrapegate.api.auth import authenticate, require, services_of
 from scrapegate.api.body import read_json
 from scrapegate.api.params import MAX_PAGE, page_window, resource_id
 from scrapegate.domain.crawl_request import parse_crawl_request
-from scrapegate.errors import Forbidden
-from scrapegate.jobs.crawl_events import CrawlEvent
-from scrapegate.jobs.crawl_service import CrawlService
+from scrapegate.domain.records import CrawlEvent
+from scrapegate.errors import Forbidden, InvalidRequest
+from scrapegate.jobs.crawl_events import CrawlEventLog, crawl_topic
+from scrapegate.jobs.crawl_service import CRAWL_STATUSES
 from scrapegate.jobs.crawl_views import completed_data
 from scrapegate.storage.protocols import Storage
 
 router = APIRouter(prefix="/api/v1", tags=["crawl"])
 PING_S = 15.0
+LIST_PAGE = 100
 
 
 @router.post("/crawl", summary="Start a crawl")
@@ -30,6 +32,22 @@ async def start_crawl(request: Request, who: Principal = Depends(require("write"
     req = parse_crawl_request(await read_json(request), services.validation)
     accepted = await services.crawls.start(who, req)
     return JSONResponse(accepted, status_code=202, headers={"Location": accepted["poll_url"]})
+
+
+@router.get("/crawl", summary="List the organization's crawls")
+async def list_crawls(
+    request: Request,
+    status: str | None = None,
+    offset: int = Query(0),
+    limit: int = Query(LIST_PAGE),
+    who: Principal = Depends(require("read")),
+) -> dict[str, Any]:
+    if status is not None and status not in ("active", *CRAWL_STATUSES):
+        raise InvalidRequest(
+            f"status must be 'active' or one of {', '.join(CRAWL_STATUSES)}", "status"
+        )
+    offset, limit = page_window(offset, min(limit, LIST_PAGE) if limit else LIST_PAGE)
+    return await services_of(request).crawls.list(who, status=status, offset=offset, limit=limit)
 
 
 @router.get("/crawl/{crawl_id}", summary="Crawl progress and results")
@@ -68,7 +86,9 @@ def _sse(event: CrawlEvent) -> bytes:
 
 
 @router.get("/crawl/{crawl_id}/stream", summary="Crawl progress as Server-Sent Events")
-async def stream_crawl(crawl_id: str, request: Request) -> StreamingResponse:
+async def stream_crawl(
+    crawl_id: str, request: Request, include_results: bool = True
+) -> StreamingResponse:
     who = await authenticate(request, query_key=True)
     if not who.has_scope("read"):
         raise Forbidden("This API key lacks the 'read' scope", {"required_scope": "read"})
@@ -76,47 +96,59 @@ async def stream_crawl(crawl_id: str, request: Request) -> StreamingResponse:
     crawl = await services.crawls.owned(who.org_id, resource_id(crawl_id, "Crawl"))
     last = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
     last_id = int(last) if last and last.isdigit() else 0
+    stream = EventStream(services.crawls.events, crawl.id, include_results)
     return StreamingResponse(
-        _events(request, services.crawls, crawl.id, last_id, last is None),
+        stream.run(request, last_id, fresh=last is None, storage=services.storage),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache"},
     )
 
 
-async def _events(
-    request: Request, crawls: CrawlService, crawl_id: str, last_id: int, fresh: bool
-) -> AsyncIterator[bytes]:
-    yield b"retry: 3000\n\n"
-    storage = services_of(request).storage
-    crawl = await storage.crawls.get(crawl_id)
-    if crawl is not None and crawl.completed_at is not None:
-        async for chunk in _finished_stream(crawls, crawl_id, last_id, fresh, storage):
-            yield chunk
-        return
-    while not await request.is_disconnected():
-        sent = False
-        for event in crawls.events.since(crawl_id, last_id):
-            yield _sse(event)
-            last_id, sent = event.id, True
-            if event.event == "crawl.completed":
-                return
-        if not sent:
-            before = last_id
-            await crawls.events.wait(crawl_id, PING_S)
-            if not crawls.events.since(crawl_id, before):
-                yield b": ping\n\n"
+class EventStream:
+    """One client's view of a crawl's event log: replay, then follow until crawl.completed."""
 
+    def __init__(self, log: CrawlEventLog, crawl_id: str, include_results: bool) -> None:
+        self._log = log
+        self._crawl_id = crawl_id
+        self._include_results = include_results
 
-async def _finished_stream(
-    crawls: CrawlService, crawl_id: str, last_id: int, fresh: bool, storage: Storage
-) -> AsyncIterator[bytes]:
-    """A finished crawl: replay after Last-Event-ID, or just its crawl.completed, then close."""
-    logged = crawls.events.since(crawl_id, 0 if fresh else last_id)
-    events = [e for e in logged if e.event == "crawl.completed"] if fresh else logged
-    for event in events:
-        yield _sse(event)
-    if not any(e.event == "crawl.completed" for e in events):
-        crawl = await storage.crawls.get(crawl_id)
+    async def _batch(self, last_id: int) -> list[CrawlEvent]:
+        events = await self._log.since(self._crawl_id, last_id)
+        return await self._log.with_results(events) if self._include_results else events
+
+    async def run(
+        self, request: Request, last_id: int, *, fresh: bool, storage: Storage
+    ) -> AsyncIterator[bytes]:
+        yield b"retry: 3000\n\n"
+        crawl = await storage.crawls.get(self._crawl_id)
+        if crawl is not None and crawl.completed_at is not None:
+            async for chunk in self._finished(last_id, fresh, storage):
+                yield chunk
+            return
+        async with self._log.bus.subscribe() as subscription:
+            await subscription.add(crawl_topic(self._crawl_id))
+            while not await request.is_disconnected():
+                events = await self._batch(last_id)
+                for event in events:
+                    yield _sse(event)
+                    last_id = event.id
+                    if event.event == "crawl.completed":
+                        return
+                if not events and not await self._log.wait(subscription, PING_S):
+                    yield b": ping\n\n"
+
+    async def _finished(self, last_id: int, fresh: bool, storage: Storage) -> AsyncIterator[bytes]:
+        """A finished crawl: replay after Last-Event-ID, or just its crawl.completed, then close."""
+        while events := await self._log.since(self._crawl_id, last_id):
+            chosen = [e for e in events if e.event == "crawl.completed"] if fresh else events
+            if self._include_results:
+                chosen = await self._log.with_results(chosen)
+            for event in chosen:
+                yield _sse(event)
+                if event.event == "crawl.completed":
+                    return
+            last_id = events[-1].id
+        crawl = await storage.crawls.get(self._crawl_id)
         if crawl is not None:
             data = await completed_data(storage, crawl)
-            yield _sse(CrawlEvent(last_id + 1, "crawl.completed", data))
+            yield _sse(CrawlEvent(last_id + 1, self._crawl_id, "crawl.completed", data))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from protego import Protego
@@ -45,10 +45,26 @@ class RobotsRules:
         self.disallowed_paths: list[str] = disallowed_paths or []
         delay = parser.crawl_delay(USER_AGENT_TOKEN) if parser is not None else None
         self.crawl_delay: float | None = None if delay is None else min(delay, MAX_CRAWL_DELAY_S)
+        self.text: str | None = None
 
     @classmethod
     def from_text(cls, text: str) -> RobotsRules:
-        return cls("ok", Protego.parse(text), _disallowed_paths(text))
+        rules = cls("ok", Protego.parse(text), _disallowed_paths(text))
+        rules.text = text
+        return rules
+
+    def to_record(self) -> dict[str, Any]:
+        """A JSON form, so another process can rebuild the same rules without a fetch."""
+        return {"status": self.status, "text": self.text, "crawl_delay": self.crawl_delay}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> RobotsRules:
+        status, text = record.get("status"), record.get("text")
+        if status == "ok" and isinstance(text, str):
+            return cls.from_text(text)
+        if status == "missing":
+            return cls.allow_all()
+        return cls.disallow_all("unreachable" if status == "unreachable" else "server_error")
 
     @classmethod
     def allow_all(cls) -> RobotsRules:

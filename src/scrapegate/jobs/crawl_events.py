@@ -1,63 +1,51 @@
 """Each crawl's event log, for the Server-Sent Events stream (spec core-api §13.4).
 
-Kept in process: ids are monotonic per crawl, ``since(last_id)`` replays what a reconnecting
-client missed, and waiters wake as events arrive. Logs of finished crawls are dropped after
-``keep_s`` seconds.
+Events live in the database, so a stream resumes with ``Last-Event-ID`` after a restart and on
+any API process; the event bus only wakes waiting streams. Page results are not copied into the
+log: ``with_results`` attaches them from the page jobs when a stream asks for them.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
+from scrapegate.domain.records import CrawlEvent
+from scrapegate.jobs.job_events import BusSubscription, JobEventBus
+from scrapegate.storage.protocols import Storage
 
-@dataclass(frozen=True)
-class CrawlEvent:
-    id: int
-    event: str
-    data: dict[str, Any]
+REPLAY_BATCH = 500
 
 
-@dataclass
-class _Log:
-    events: list[CrawlEvent] = field(default_factory=list)
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
-    closed_at: float | None = None
+def crawl_topic(crawl_id: str) -> str:
+    return f"crawl:{crawl_id}"
 
 
 class CrawlEventLog:
-    def __init__(self, keep_s: float = 3_600.0) -> None:
-        self._logs: dict[str, _Log] = {}
-        self._keep_s = keep_s
+    def __init__(self, storage: Storage, bus: JobEventBus) -> None:
+        self._storage = storage
+        self.bus = bus
 
-    def publish(self, crawl_id: str, event: str, data: dict[str, Any]) -> CrawlEvent:
-        log = self._logs.setdefault(crawl_id, _Log())
-        item = CrawlEvent(len(log.events) + 1, event, data)
-        log.events.append(item)
-        if event == "crawl.completed":
-            log.closed_at = time.monotonic()
-        log.changed.set()
-        log.changed = asyncio.Event()
-        self._forget_old()
+    async def publish(self, crawl_id: str, event: str, data: dict[str, Any]) -> CrawlEvent:
+        stored = {k: v for k, v in data.items() if k != "result"}
+        item = await self._storage.crawls.add_event(crawl_id, event, stored)
+        await self.bus.publish(crawl_topic(crawl_id), {"crawl_id": crawl_id, "id": item.id})
         return item
 
-    def since(self, crawl_id: str, last_id: int) -> list[CrawlEvent]:
-        log = self._logs.get(crawl_id)
-        return [e for e in log.events if e.id > last_id] if log else []
+    async def since(self, crawl_id: str, last_id: int) -> list[CrawlEvent]:
+        return await self._storage.crawls.events_since(crawl_id, last_id, limit=REPLAY_BATCH)
 
-    async def wait(self, crawl_id: str, timeout: float) -> None:
-        log = self._logs.setdefault(crawl_id, _Log())
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(log.changed.wait(), timeout)
+    async def wait(self, subscription: BusSubscription, timeout: float) -> bool:
+        """True when something was published to the subscribed crawl within ``timeout``."""
+        return await subscription.get(timeout) is not None
 
-    def _forget_old(self) -> None:
-        now = time.monotonic()
-        for crawl_id in [
-            k
-            for k, log in self._logs.items()
-            if log.closed_at is not None and now - log.closed_at > self._keep_s
-        ]:
-            del self._logs[crawl_id]
+    async def with_results(self, events: list[CrawlEvent]) -> list[CrawlEvent]:
+        """``page.completed`` events with the page's scrape response attached."""
+        job_ids = [str(e.data["job_id"]) for e in events if e.event == "page.completed"]
+        if not job_ids:
+            return events
+        jobs = {job.id: job for job in await self._storage.jobs.get_many(job_ids)}
+        for event in events:
+            job = jobs.get(str(event.data.get("job_id")))
+            if event.event == "page.completed" and job is not None and job.result is not None:
+                event.data = {**event.data, "result": job.result}
+        return events

@@ -74,6 +74,19 @@ class CrawlFrontier:
         return pages
 
 
+def host_interval(crawl: Crawl, req: CrawlRequest) -> float:
+    """Seconds between two requests of this crawl to one host: ``delay`` or robots.txt's
+    Crawl-delay, whichever is longer (the server adds its own floor when it runs them)."""
+    robots_delay = (crawl.robots or {}).get("crawl_delay") if req.respect_robots else None
+    return max(req.delay, float(robots_delay or 0.0))
+
+
+def frontier_of(crawl: Crawl, req: CrawlRequest) -> CrawlFrontier:
+    """A crawl's filters rebuilt from what is stored, in whichever process runs its pages."""
+    robots = RobotsRules.from_record(crawl.robots) if crawl.robots and req.respect_robots else None
+    return CrawlFrontier(req, robots)
+
+
 async def queue_page_jobs(
     storage: Storage,
     queue: JobQueue,
@@ -92,6 +105,8 @@ async def queue_page_jobs(
             "depth": page.depth,
             "source": None,
             "estimated_credits": estimate,
+            "max_concurrency": req.max_concurrency,
+            "host_s": host_interval(crawl, req),
         }
         await storage.jobs.create(
             Job(

@@ -25,8 +25,19 @@ from scrapegate.errors import (
 )
 from scrapegate.fetchers.base import Fetcher
 from scrapegate.jobs.crawl_events import CrawlEventLog
-from scrapegate.jobs.crawl_frontier import CrawlFrontier, enqueue_pages, queue_page_jobs
-from scrapegate.jobs.crawl_views import completed_data, crawl_view, page_event
+from scrapegate.jobs.crawl_frontier import (
+    CrawlFrontier,
+    enqueue_pages,
+    frontier_of,
+    queue_page_jobs,
+)
+from scrapegate.jobs.crawl_views import (
+    completed_data,
+    crawl_view,
+    list_item,
+    page_event,
+    progress_data,
+)
 from scrapegate.jobs.discovery.links import extract_links
 from scrapegate.jobs.discovery.sitemaps import crawl_sitemaps, well_known_sitemap_urls
 from scrapegate.jobs.map_discovery import origin_of
@@ -35,6 +46,8 @@ from scrapegate.jobs.runner import JobRunner, WebhookSink, job_meta
 from scrapegate.storage.protocols import Storage
 
 MAX_UNFINISHED_CRAWLS = 10
+ACTIVE_STATUSES = ("discovering", "running")
+CRAWL_STATUSES = (*ACTIVE_STATUSES, "completed", "partial", "failed")
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,7 @@ class CrawlSettings:
     billing_enabled: bool
     result_ttl_s: int = 86_400
     discovery_budget_s: float = 5.0
+    progress_interval_s: float = 5.0
     webhook_secret_for: Callable[[str], str] = lambda org_id: ""
 
 
@@ -64,6 +78,7 @@ class CrawlService:
         self._settings = settings
         self._webhooks = webhooks
         self._frontiers: dict[str, CrawlFrontier] = {}
+        self._progress_at: dict[str, float] = {}  # when each crawl last sent crawl.progress
 
     @property
     def events(self) -> CrawlEventLog:
@@ -89,6 +104,7 @@ class CrawlService:
         deadline = time.monotonic() + self._settings.discovery_budget_s
         frontier = CrawlFrontier(req, await self._robots(req, deadline))
         self._frontiers[crawl.id] = frontier
+        crawl.robots = frontier.robots.to_record() if frontier.robots else None
         urls = [(req.url, 0), *[(u, 1) for u in await self._sitemap_urls(req, frontier, deadline)]]
         inserted = await storage.crawls.add_pages(
             frontier.candidates(crawl.id, urls), max_pages=req.max_pages
@@ -109,6 +125,7 @@ class CrawlService:
                 "max_pages": crawl.max_pages,
             },
         )
+        await self._progress(crawl, discovered=True)
         per_page = await self._p.estimator.minimum_credits(req.page, who.org_id)
         return self._accepted(crawl, added, per_page)
 
@@ -184,6 +201,25 @@ class CrawlService:
             self._p.storage, crawl, include_results=include_results, offset=offset, limit=limit
         )
 
+    async def list(
+        self, who: Principal, *, status: str | None, offset: int, limit: int
+    ) -> dict[str, Any]:
+        """``GET /api/v1/crawl``: ``status`` is a crawl status or ``active``."""
+        statuses = ACTIVE_STATUSES if status == "active" else (status,) if status else None
+        crawls, total = await self._p.storage.crawls.list_for_org(
+            who.org_id, statuses=statuses, offset=offset, limit=limit
+        )
+        items = [
+            list_item(crawl, await self._p.storage.crawls.page_counts(crawl.id)) for crawl in crawls
+        ]
+        return {
+            "crawls": items,
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+            "has_more": offset + len(items) < total,
+        }
+
     async def cancel(self, who: Principal, crawl_id: str) -> dict[str, Any]:
         crawl = await self.owned(who.org_id, crawl_id)
         if crawl.completed_at is not None:
@@ -217,16 +253,22 @@ class CrawlService:
         depth = int(meta.get("depth", 0))
         status_code = int((job.result or {}).get("status_code") or 0)
         page_ok = job.status == "completed" and not (depth == 0 and status_code >= 400)
-        await self._p.storage.crawls.mark_page(
+        ending = crawl.completed_at is not None or crawl.stop_reason is not None
+        req = crawl_from_options(crawl.options)
+        added = 0
+        # Links go in before the page counts as done, so no other page's hook can see the
+        # crawl empty in between; both steps are idempotent for a replayed job.
+        if page_ok and not crawl.cancelled and not ending:
+            added = await self._follow_links(crawl, req, job, depth)
+        changed = await self._p.storage.crawls.mark_page(
             crawl.id, job.id, "completed" if page_ok else "failed", utcnow()
         )
-        if crawl.completed_at is not None or crawl.stop_reason is not None:
+        if ending:
             return  # finished, or being stopped by whoever set stop_reason
-        req = crawl_from_options(crawl.options)
-        if page_ok and not crawl.cancelled:
-            await self._follow_links(crawl, req, job, depth)
-        await self._page_events(crawl, job, depth)
-        if depth == 0 and not page_ok:
+        if changed:
+            await self._page_events(crawl, job, depth)
+            await self._progress(crawl, discovered=added > 0)
+        if depth == 0 and not page_ok and not crawl.cancelled:
             await self._start_failed(crawl, job, status_code)
             return
         counts = await self._p.storage.crawls.page_counts(crawl.id)
@@ -235,19 +277,19 @@ class CrawlService:
         elif self._deadline_passed(crawl, req):
             await self._stop(crawl, "deadline")
 
-    async def _follow_links(self, crawl: Crawl, req: CrawlRequest, job: Job, depth: int) -> None:
+    async def _follow_links(self, crawl: Crawl, req: CrawlRequest, job: Job, depth: int) -> int:
         result = job.result or {}
         html = result.get("raw_html")
         if not req.wants_raw_html and "raw_html" in result:
             job.result = {k: v for k, v in result.items() if k != "raw_html"}
             await self._p.storage.jobs.save(job)
         if not isinstance(html, str) or depth >= req.max_depth or req.sitemap == "only":
-            return
-        frontier = self._frontiers.get(crawl.id) or CrawlFrontier(req, None)
+            return 0
+        frontier = self._frontiers.get(crawl.id) or frontier_of(crawl, req)
         self._frontiers[crawl.id] = frontier
         base = str(result.get("final_url") or job.request.get("url"))
         links = [(url, depth + 1) for url in extract_links(html, base)]
-        await enqueue_pages(
+        return await enqueue_pages(
             self._p.storage,
             self._p.queue,
             self._p.estimator,
@@ -281,9 +323,20 @@ class CrawlService:
     async def _page_events(self, crawl: Crawl, job: Job, depth: int) -> None:
         counts = await self._p.storage.crawls.page_counts(crawl.id)
         event, data = page_event(crawl, job, depth, counts)
-        self._p.events.publish(crawl.id, event, data)
+        await self._p.events.publish(crawl.id, event, data)
         if "crawl.page" in (crawl.webhook_events or ()):
             await self._notify(crawl, "crawl.page", {**data, "status": job.status})
+
+    async def _progress(self, crawl: Crawl, *, discovered: bool) -> None:
+        """crawl.progress: every few seconds while pages finish, and soon after new pages."""
+        now, last = time.monotonic(), self._progress_at.get(crawl.id, 0.0)
+        interval = self._settings.progress_interval_s
+        if now - last < (min(interval, 1.0) if discovered else interval):
+            return
+        self._progress_at[crawl.id] = now
+        await self._p.events.publish(
+            crawl.id, "crawl.progress", await progress_data(self._p.storage, crawl)
+        )
 
     async def _finish(self, crawl: Crawl, reason: str | None) -> str:
         counts = await self._p.storage.crawls.page_counts(crawl.id)
@@ -297,9 +350,10 @@ class CrawlService:
         ):
             return status
         self._frontiers.pop(crawl.id, None)
+        self._progress_at.pop(crawl.id, None)
         done = await self._p.storage.crawls.get(crawl.id) or crawl
         data = await completed_data(self._p.storage, done)
-        self._p.events.publish(crawl.id, "crawl.completed", data)
+        await self._p.events.publish(crawl.id, "crawl.completed", data)
         event = "crawl.failed" if status == "failed" else "crawl.completed"
         await self._notify(
             done, event, {**data, "url": done.url, "results_url": f"/api/v1/crawl/{done.id}"}

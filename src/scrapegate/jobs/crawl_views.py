@@ -27,17 +27,19 @@ def _page_view(page: CrawlPage, job: Job | None, include_results: bool) -> dict[
     return view
 
 
-async def _credits(storage: Storage, crawl: Crawl) -> tuple[int, int]:
+async def _job_totals(storage: Storage, crawl: Crawl) -> tuple[int, int, int]:
+    """Credits used and refunded over the crawl's page jobs, and how many are running."""
     pages = await storage.crawls.list_pages(crawl.id, offset=0, limit=10**6)
     jobs = await storage.jobs.get_many([p.job_id for p in pages])
-    return sum(j.credits_used for j in jobs), sum(j.credits_refunded for j in jobs)
+    running = sum(1 for j in jobs if j.status == "running")
+    return sum(j.credits_used for j in jobs), sum(j.credits_refunded for j in jobs), running
 
 
 async def crawl_view(
     storage: Storage, crawl: Crawl, *, include_results: bool, offset: int, limit: int
 ) -> dict[str, Any]:
     counts = await storage.crawls.page_counts(crawl.id)
-    used, _ = await _credits(storage, crawl)
+    used, _, running = await _job_totals(storage, crawl)
     view: dict[str, Any] = {
         "crawl_id": crawl.id,
         "url": crawl.url,
@@ -46,8 +48,8 @@ async def crawl_view(
         "total": counts["total"],
         "completed": counts["completed"],
         "failed": counts["failed"],
-        "pending": counts["queued"],
-        "running": 0,
+        "pending": counts["queued"] - running,
+        "running": running,
         "pages_scraped": counts["completed"],
         "pages_total": counts["total"],
         "discovered": counts["total"] + crawl.robots_blocked,
@@ -106,7 +108,7 @@ def page_event(
 
 async def completed_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
     counts = await storage.crawls.page_counts(crawl.id)
-    used, refunded = await _credits(storage, crawl)
+    used, refunded, _ = await _job_totals(storage, crawl)
     started = crawl.started_at or crawl.created_at
     ended = crawl.completed_at or utcnow()
     return {
@@ -122,4 +124,41 @@ async def completed_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
         "credits_refunded": refunded,
         "duration_ms": int((ended - started).total_seconds() * 1000),
         "expires_at": iso(crawl.expires_at),
+    }
+
+
+async def progress_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
+    """The ``crawl.progress`` event (spec core-api §13.4), with a rate and a naive ETA."""
+    counts = await storage.crawls.page_counts(crawl.id)
+    used, _, running = await _job_totals(storage, crawl)
+    elapsed_s = max((utcnow() - (crawl.started_at or crawl.created_at)).total_seconds(), 0.001)
+    done = counts["completed"] + counts["failed"]
+    per_minute = done * 60.0 / elapsed_s
+    left = counts["queued"]
+    return {
+        "crawl_id": crawl.id,
+        "status": crawl.status,
+        "completed": counts["completed"],
+        "failed": counts["failed"],
+        "pending": left - running,
+        "running": running,
+        "total": counts["total"],
+        "discovered": counts["total"] + crawl.robots_blocked,
+        "credits_used": used,
+        "elapsed_ms": int(elapsed_s * 1000),
+        "pages_per_minute": round(per_minute, 1),
+        "eta_ms": int(left * 60_000 / per_minute) if per_minute > 0 else None,
+    }
+
+
+def list_item(crawl: Crawl, counts: dict[str, int]) -> dict[str, Any]:
+    """One row of ``GET /api/v1/crawl``."""
+    return {
+        "crawl_id": crawl.id,
+        "url": crawl.url,
+        "status": crawl.status,
+        "total": counts["total"],
+        "completed": counts["completed"],
+        "failed": counts["failed"],
+        "created_at": iso(crawl.created_at),
     }

@@ -8,8 +8,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from scrapegate.domain.records import Crawl, CrawlPage
+from scrapegate.domain.records import Crawl, CrawlEvent, CrawlPage
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.storage.memory.state import MemoryState, detached
 
@@ -51,11 +52,13 @@ class MemoryCrawlRepository:
             inserted.append(added)
         return inserted
 
-    async def mark_page(self, crawl_id: str, job_id: str, status: str, at: datetime) -> None:
+    async def mark_page(self, crawl_id: str, job_id: str, status: str, at: datetime) -> bool:
         for page in self._state.crawl_pages.get(crawl_id, {}).values():
-            if page.job_id == job_id:
+            if page.job_id == job_id and page.status != status:
                 page.status = status
                 page.completed_at = None if status == "queued" else at
+                return True
+        return False
 
     async def page_counts(self, crawl_id: str) -> dict[str, int]:
         counts = dict.fromkeys(PAGE_STATUSES, 0)
@@ -89,6 +92,29 @@ class MemoryCrawlRepository:
         found.sort(key=lambda c: (c.created_at, c.id))
         return detached(found)
 
+    async def list_for_org(
+        self, org_id: str, *, statuses: Sequence[str] | None, offset: int, limit: int
+    ) -> tuple[list[Crawl], int]:
+        found = [
+            c
+            for c in self._state.crawls.values()
+            if c.org_id == org_id and (statuses is None or c.status in statuses)
+        ]
+        found.sort(key=lambda c: (c.created_at, c.id), reverse=True)
+        return detached(found[offset : offset + limit]), len(found)
+
+    async def add_event(self, crawl_id: str, event: str, data: dict[str, Any]) -> CrawlEvent:
+        if crawl_id not in self._state.crawls:
+            raise NotFound(f"crawl {crawl_id} does not exist")
+        self._state.crawl_event_seq += 1
+        item = CrawlEvent(self._state.crawl_event_seq, crawl_id, event, detached(data))
+        self._state.crawl_events.setdefault(crawl_id, []).append(item)
+        return detached(item)
+
+    async def events_since(self, crawl_id: str, last_id: int, *, limit: int) -> list[CrawlEvent]:
+        events = [e for e in self._state.crawl_events.get(crawl_id, ()) if e.id > last_id]
+        return detached(events[:limit])
+
     async def purge(self, now: datetime) -> int:
         gone = [
             key
@@ -98,4 +124,5 @@ class MemoryCrawlRepository:
         for key in gone:
             del self._state.crawls[key]
             del self._state.crawl_pages[key]
+            self._state.crawl_events.pop(key, None)
         return len(gone)

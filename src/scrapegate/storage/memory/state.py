@@ -12,6 +12,7 @@ from scrapegate.domain.records import (
     Batch,
     CacheEntry,
     Crawl,
+    CrawlEvent,
     CrawlPage,
     DomainAttempt,
     Job,
@@ -53,6 +54,8 @@ class MemoryState:
     crawls: dict[str, Crawl] = field(default_factory=dict)
     # Per crawl, pages keyed by url_key; dict order is insertion order, i.e. seq order.
     crawl_pages: dict[str, dict[str, CrawlPage]] = field(default_factory=dict)
+    crawl_events: dict[str, list[CrawlEvent]] = field(default_factory=dict)
+    crawl_event_seq: int = 0
 
     def require_organization(self, org_id: str) -> None:
         # Mirrors the SQL foreign keys, so both backends refuse the same orphans.

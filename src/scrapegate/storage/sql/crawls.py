@@ -11,15 +11,16 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import RowMapping, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from scrapegate.domain.records import Crawl, CrawlPage
+from scrapegate.domain.records import Crawl, CrawlEvent, CrawlPage, utcnow
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.storage.sql.database import Database
-from scrapegate.storage.sql.models import CRAWL_PAGES, CRAWLS
+from scrapegate.storage.sql.models import CRAWL_EVENTS, CRAWL_PAGES, CRAWLS
 
 PAGE_STATUSES = ("queued", "completed", "failed")
 # Keeps IN lists well below every driver's parameter limit.
@@ -134,17 +135,21 @@ class SqlCrawlRepository:
             order.setdefault((page.crawl_id, page.url_key), index)
         return sorted(added, key=lambda page: order[(page.crawl_id, page.url_key)])
 
-    async def mark_page(self, crawl_id: str, job_id: str, status: str, at: datetime) -> None:
+    async def mark_page(self, crawl_id: str, job_id: str, status: str, at: datetime) -> bool:
         statement = (
             update(CRAWL_PAGES)
-            .where(CRAWL_PAGES.c.crawl_id == crawl_id, CRAWL_PAGES.c.job_id == job_id)
+            .where(
+                CRAWL_PAGES.c.crawl_id == crawl_id,
+                CRAWL_PAGES.c.job_id == job_id,
+                CRAWL_PAGES.c.status != status,
+            )
             .values(status=status, completed_at=None if status == "queued" else at)
         )
 
-        async def work(conn: AsyncConnection) -> None:
-            await conn.execute(statement)
+        async def work(conn: AsyncConnection) -> int:
+            return (await conn.execute(statement)).rowcount
 
-        await self._db.write(work)
+        return bool(await self._db.write(work))
 
     async def page_counts(self, crawl_id: str) -> dict[str, int]:
         query = (
@@ -209,6 +214,55 @@ class SqlCrawlRepository:
 
         async def work(conn: AsyncConnection) -> list[Crawl]:
             return [_crawl(row._mapping) for row in await conn.execute(query)]
+
+        return await self._db.read(work)
+
+    async def list_for_org(
+        self, org_id: str, *, statuses: Sequence[str] | None, offset: int, limit: int
+    ) -> tuple[list[Crawl], int]:
+        where = [CRAWLS.c.org_id == org_id]
+        if statuses is not None:
+            where.append(CRAWLS.c.status.in_(list(statuses)))
+        page = (
+            select(CRAWLS)
+            .where(*where)
+            .order_by(CRAWLS.c.created_at.desc(), CRAWLS.c.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+
+        async def work(conn: AsyncConnection) -> tuple[list[Crawl], int]:
+            total = int(await conn.scalar(select(func.count()).where(*where)) or 0)
+            return [_crawl(row._mapping) for row in await conn.execute(page)], total
+
+        return await self._db.read(work)
+
+    async def add_event(self, crawl_id: str, event: str, data: dict[str, Any]) -> CrawlEvent:
+        at = utcnow()
+        statement = (
+            insert(CRAWL_EVENTS)
+            .values(crawl_id=crawl_id, event=event, data=data, created_at=at)
+            .returning(CRAWL_EVENTS.c.id)
+        )
+
+        async def work(conn: AsyncConnection) -> int:
+            try:
+                return int((await conn.execute(statement)).scalar_one())
+            except IntegrityError as exc:
+                raise NotFound(f"crawl {crawl_id} does not exist") from exc
+
+        return CrawlEvent(await self._db.write(work), crawl_id, event, data, at)
+
+    async def events_since(self, crawl_id: str, last_id: int, *, limit: int) -> list[CrawlEvent]:
+        query = (
+            select(CRAWL_EVENTS)
+            .where(CRAWL_EVENTS.c.crawl_id == crawl_id, CRAWL_EVENTS.c.id > last_id)
+            .order_by(CRAWL_EVENTS.c.id)
+            .limit(limit)
+        )
+
+        async def work(conn: AsyncConnection) -> list[CrawlEvent]:
+            return [CrawlEvent(**row._mapping) for row in await conn.execute(query)]
 
         return await self._db.read(work)
 
