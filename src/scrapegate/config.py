@@ -62,6 +62,10 @@ class JobSettings(BaseModel):
     workers: int = Field(default=8, ge=1, le=256)
     lease_s: float = Field(default=30.0, ge=1.0)
     purge_interval_s: float = Field(default=60.0, gt=0)
+    # Redis topology only (SCRAPEGATE_REDIS_URL set):
+    job_timeout_s: float = Field(default=900.0, gt=0)  # arq's hard limit per job run
+    shutdown_wait_s: float = Field(default=30.0, ge=0)  # SIGTERM: finish running jobs this long
+    stale_pending_s: float = Field(default=120.0, gt=0)  # reaper re-queues older pending jobs
 
 
 class QualitySettings(BaseModel):
@@ -115,6 +119,12 @@ class BatchLimits(BaseModel):
     result_ttl_s: int = Field(default=86_400, ge=60)
 
 
+class CrawlLimits(BaseModel):
+    # Politeness floor between two requests to one host (spec core-api §13.1); 0 for benchmarks.
+    host_interval_floor_s: float = Field(default=0.25, ge=0.0, le=60.0)
+    progress_interval_s: float = Field(default=5.0, gt=0.0)
+
+
 class EscalationSettings(BaseModel):
     allow_stealth_tiers: bool = True
 
@@ -148,6 +158,7 @@ class Settings(BaseSettings):
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
     artifacts: ArtifactSettings = Field(default_factory=ArtifactSettings)
     batch: BatchLimits = Field(default_factory=BatchLimits)
+    crawl: CrawlLimits = Field(default_factory=CrawlLimits)
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
 

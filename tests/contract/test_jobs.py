@@ -112,6 +112,21 @@ async def test_expired_lease_can_be_reclaimed(storage: Storage) -> None:
     assert second.started_at == first.started_at
 
 
+async def test_save_held_writes_only_for_the_lease_holder(storage: Storage) -> None:
+    job = await storage.jobs.create(make_job(ORG))
+    assert not await storage.jobs.save_held(job, "worker-a")  # pending: nobody holds it
+    stale = await storage.jobs.claim(job.id, "worker-a", lease(-5))
+    fresh = await storage.jobs.claim(job.id, "worker-b", lease())
+    assert stale is not None and fresh is not None
+    stale.status, stale.lease_owner = "completed", None
+    assert not await storage.jobs.save_held(stale, "worker-a")  # its lease passed to b
+    fresh.status, fresh.lease_owner, fresh.error = "failed", None, "boom"
+    assert await storage.jobs.save_held(fresh, "worker-b")
+    stored = await storage.jobs.get(job.id)
+    assert stored is not None and (stored.status, stored.error) == ("failed", "boom")
+    assert not await storage.jobs.save_held(fresh, "worker-b")  # ended: written once
+
+
 async def test_concurrent_claimers_one_winner(storage: Storage) -> None:
     job = await storage.jobs.create(make_job(ORG))
     until = lease()

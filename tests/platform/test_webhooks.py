@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -54,7 +55,7 @@ async def send(dispatcher: WebhookDispatcher, url: str, **fields: Any) -> Webhoo
         secret=fields.pop("secret", SECRET),
         event=fields.pop("event", "job.completed"),
         data=fields.pop("data", JOB_DATA),
-        job_id="job-1",
+        job_id=fields.pop("job_id", f"job-{uuid.uuid4().hex[:8]}"),  # one delivery per job+event
     )
     await dispatcher.drain(10)
     return delivery
@@ -257,3 +258,15 @@ async def test_enqueue_does_not_wait_for_the_receiver(
     saved = await stored(deliveries, delivery.id)
     assert saved.status == "pending"
     assert [d.id for d in await deliveries.list_pending()] == [delivery.id]
+
+
+async def test_one_delivery_per_job_and_event(
+    receiver: Receiver, deliveries: WebhookDeliveryRepository
+) -> None:
+    """A replayed job (its worker died after it ended) enqueues its webhook again: no resend."""
+    dispatcher = make_dispatcher(deliveries)
+    first = await send(dispatcher, receiver.url(), job_id="job-replayed")
+    again = await send(dispatcher, receiver.url(), job_id="job-replayed")
+    assert again.id == first.id and len(receiver.received) == 1
+    other_event = await send(dispatcher, receiver.url(), job_id="job-replayed", event="job.failed")
+    assert other_event.id != first.id and len(receiver.received) == 2

@@ -26,7 +26,10 @@ from tests.site.crawl_routes import CRAWL_ROUTES
 from tests.site.document_routes import DOCUMENT_ROUTES
 from tests.site.encodings import ENCODING_ROUTES
 from tests.site.extra_routes import EXTRA_ROUTES
+from tests.site.favicon_routes import FAVICON_ROUTES
+from tests.site.generated_site import GENERATED_ROUTES
 from tests.site.render_pages import RENDER_ROUTES
+from tests.site.report_routes import REPORT_ROUTES
 from tests.site.request_log import RequestLog
 
 Scope = MutableMapping[str, Any]
@@ -313,6 +316,9 @@ ROUTES = [
     *RENDER_ROUTES,
     *DOCUMENT_ROUTES,
     *CRAWL_ROUTES,
+    *FAVICON_ROUTES,
+    *REPORT_ROUTES,
+    *GENERATED_ROUTES,
 ]
 
 

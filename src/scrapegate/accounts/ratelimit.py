@@ -227,6 +227,13 @@ def rate_limit_headers(
     }
 
 
+class FailedAuthLimiter(Protocol):
+    async def record_failure(self, ip: str) -> None: ...
+    async def blocked(self, ip: str) -> int:
+        """Seconds the address must wait, 0 when it is not blocked."""
+        ...
+
+
 class FailedAuthGuard:
     """Blocks a client IP for ``block_s`` after ``limit`` failed authentications in ``window_s``."""
 

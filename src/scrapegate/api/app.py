@@ -12,15 +12,17 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from scrapegate import __version__
 from scrapegate.accounts.keys import KeyService, hash_key
-from scrapegate.accounts.ratelimit import FailedAuthGuard, InMemoryRateLimiter
 from scrapegate.accounts.secrets import derive_key, master_secret
 from scrapegate.api import artifacts as artifact_routes
 from scrapegate.api import batch as batch_routes
 from scrapegate.api import crawl as crawl_routes
-from scrapegate.api import health, jobs, scrape, usage
+from scrapegate.api import dashboard, health, jobs, scrape, usage, usage_analytics, ws
+from scrapegate.api import favicon as favicon_routes
 from scrapegate.api import map as map_routes
+from scrapegate.api import reports as report_routes
 from scrapegate.api import search as search_routes
 from scrapegate.api.composition import build_jobs, build_search
+from scrapegate.api.coordination import build_coordination
 from scrapegate.api.errors import install_error_handlers
 from scrapegate.api.middleware import RequestPlumbing
 from scrapegate.api.services import Capabilities, Services
@@ -42,6 +44,7 @@ from scrapegate.fetchers.browser import (
 )
 from scrapegate.jobs.map_service import MapService, MapSettings
 from scrapegate.platform.artifacts import ArtifactLinks
+from scrapegate.platform.favicon import FaviconService
 from scrapegate.platform.usage_log import UsageLog
 from scrapegate.platform.webhooks import WebhookDispatcher
 from scrapegate.storage.artifacts import LocalArtifactStore
@@ -164,7 +167,8 @@ def build_services(settings: Settings, storage: Storage) -> Services:
     engine = build_engine(settings, storage, artifacts, capabilities)
     webhooks = build_webhooks(settings, storage)
     usage_log = UsageLog(storage.usage)
-    jobs = build_jobs(settings, storage, engine, webhooks, usage_log, artifacts)
+    coord = build_coordination(settings, storage)
+    jobs = build_jobs(settings, storage, engine, (webhooks, usage_log, artifacts), coord)
     validation = build_validation(settings, capabilities)
     return Services(
         settings=settings,
@@ -175,9 +179,12 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         cache=jobs.cache,
         queue=jobs.queue,
         pool=jobs.pool,
+        job_slots=jobs.slots,
         scrape=jobs.service,
-        rate_limiter=InMemoryRateLimiter(),
-        failed_auth=FailedAuthGuard(),
+        rate_limiter=coord.rate_limiter,
+        failed_auth=coord.failed_auth,
+        coordination=coord,
+        jobs=jobs,
         webhooks=webhooks,
         usage_log=usage_log,
         validation=validation,
@@ -186,6 +193,8 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         batches=jobs.batches,
         crawls=jobs.crawls,
         search=build_search(settings, storage, jobs, validation, webhooks),
+        events=jobs.events,
+        favicons=FaviconService(engine.fetchers[Tier.HTTP], engine.policy, storage.cache),
         maps=MapService(
             storage,
             engine.fetchers[Tier.HTTP],
@@ -207,13 +216,18 @@ async def ensure_bootstrap_key(services: Services) -> None:
 ROUTERS = (
     scrape,
     jobs,
+    usage_analytics,  # literal /usage/by-key and /usage/estimate before any /usage/{id}
     usage,
+    dashboard,
     health,
     artifact_routes,
     batch_routes,
     map_routes,
     crawl_routes,
     search_routes,
+    report_routes,
+    ws,
+    favicon_routes,
 )
 
 
@@ -221,18 +235,23 @@ async def start_services(services: Services) -> None:
     await ensure_bootstrap_key(services)
     await services.usage_log.start()
     await services.webhooks.start()
-    await services.search.fail_orphans()  # before the pool could claim a search job
-    await services.pool.start()
+    if services.coordination.embedded:
+        # One process: a search job still running now lost its task with the last process.
+        await services.search.fail_orphans()  # before the pool could claim a search job
+    if services.pool is not None:
+        await services.pool.start()
     await services.crawls.resume()
 
 
 async def stop_services(services: Services) -> None:
     await services.search.aclose()
-    await services.pool.stop()
+    if services.pool is not None:
+        await services.pool.stop()
     await services.webhooks.aclose()
     await services.usage_log.aclose()
     for fetcher in services.engine.fetchers.values():
         await fetcher.aclose()
+    await services.coordination.aclose()
 
 
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastAPI:

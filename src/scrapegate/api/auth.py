@@ -85,7 +85,8 @@ async def apply_rate_limit(request: Request, who: Principal, *, polling: bool = 
         decision = await services.rate_limiter.hit(
             who.credential, rpm, request_cost(request.method)
         )
-    headers = rate_limit_headers(decision, concurrency, services.pool.running_for(who.org_id))
+    running = await services.job_slots.current(who.org_id)
+    headers = rate_limit_headers(decision, concurrency, running)
     if balance is not None:
         headers.update(
             balance_headers(balance, billing.warn_low_microcents, billing.warn_critical_microcents)

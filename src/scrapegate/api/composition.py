@@ -5,23 +5,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scrapegate.accounts.ratelimit import ConcurrencyTracker
 from scrapegate.accounts.secrets import master_secret, webhook_secret_for
+from scrapegate.api.coordination import Coordination
 from scrapegate.config import Settings
 from scrapegate.domain.scrape_request import ValidationContext
 from scrapegate.domain.tiers import Tier
 from scrapegate.engine.engine import ScrapeEngine
 from scrapegate.engine.estimate import CostEstimator
 from scrapegate.engine.history import HistoryReader
+from scrapegate.engine.site_report import report_purger
+from scrapegate.jobs.arq_queue import ArqJobQueue
 from scrapegate.jobs.batch_service import BatchService, BatchSettings
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.crawl_events import CrawlEventLog
+from scrapegate.jobs.crawl_gate import CrawlGate
 from scrapegate.jobs.crawl_service import CrawlParts, CrawlService, CrawlSettings
-from scrapegate.jobs.events import JobSignals
-from scrapegate.jobs.queue import InMemoryJobQueue
+from scrapegate.jobs.dispatch import JobDispatcher
+from scrapegate.jobs.events import CompletionSignals
+from scrapegate.jobs.housekeeping import Housekeeping
+from scrapegate.jobs.job_events import JobEventBus
+from scrapegate.jobs.queue import InMemoryJobQueue, JobQueue
 from scrapegate.jobs.runner import JobRunner, RunnerSettings
 from scrapegate.jobs.scrape_service import ScrapeService, ServiceSettings
 from scrapegate.jobs.search_service import SearchService, SearchSettings
-from scrapegate.jobs.worker import WorkerPool
+from scrapegate.jobs.worker import WorkerPool, worker_identity
 from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.search_provider import SearxngProvider
 from scrapegate.platform.usage_log import UsageLog
@@ -31,43 +39,80 @@ from scrapegate.storage.protocols import Storage
 
 @dataclass(frozen=True)
 class JobParts:
-    queue: InMemoryJobQueue
-    signals: JobSignals
+    queue: JobQueue
+    signals: CompletionSignals
     cache: ResponseCache
-    pool: WorkerPool
+    pool: WorkerPool | None  # embedded only
     service: ScrapeService
     batches: BatchService
     crawls: CrawlService
     runner: JobRunner
+    slots: ConcurrencyTracker  # running jobs per organization and per crawl
+    events: JobEventBus  # job state changes, for WebSocket subscribers
+    dispatcher: JobDispatcher
+    housekeeping: Housekeeping
+
+
+def build_dispatcher(
+    settings: Settings, storage: Storage, runner: JobRunner, coord: Coordination
+) -> JobDispatcher:
+    gate = CrawlGate(coord.pacer, coord.slots, settings.crawl.host_interval_floor_s)
+    return JobDispatcher(
+        storage,
+        runner,
+        org_limit=lambda org_id: settings.rate_limits.default_concurrency,
+        slots=coord.slots,
+        gate=gate,
+        queue_timeout_s=settings.jobs.queue_timeout_s,
+        owner=worker_identity(runner),
+        slot_refresh_s=settings.jobs.lease_s / 3,
+    )
+
+
+def build_housekeeping(
+    settings: Settings,
+    storage: Storage,
+    parts: tuple[ArtifactLinks, JobRunner],
+    coord: Coordination,
+) -> Housekeeping:
+    artifacts, runner = parts
+    # The stall reaper is for the Redis topology; embedded, a restart re-queues everything.
+    requeue = coord.queue.requeue_stalled if isinstance(coord.queue, ArqJobQueue) else None
+    return Housekeeping(
+        storage,
+        tombstone_ttl_s=settings.jobs.tombstone_ttl_s,
+        purges=(artifacts.store.purge, storage.batches.purge, report_purger(storage.reports)),
+        requeue=requeue,
+        stale_pending_s=settings.jobs.stale_pending_s,
+        replay=runner.replay_effects,
+        replay_after_s=max(settings.jobs.lease_s * 3, 10.0),
+    )
 
 
 def build_pool(
     settings: Settings,
     storage: Storage,
-    runner: JobRunner,
     queue: InMemoryJobQueue,
-    artifacts: ArtifactLinks,
+    dispatcher: JobDispatcher,
+    housekeeping: Housekeeping,
 ) -> WorkerPool:
-    jobs = settings.jobs
     return WorkerPool(
-        storage,
         queue,
-        runner,
-        size=jobs.workers,
-        org_limit=lambda org_id: settings.rate_limits.default_concurrency,
-        purge_interval_s=jobs.purge_interval_s,
-        queue_timeout_s=jobs.queue_timeout_s,
-        tombstone_ttl_s=jobs.tombstone_ttl_s,
-        extra_purges=(artifacts.store.purge, storage.batches.purge),
+        dispatcher,
+        housekeeping,
+        storage,
+        size=settings.jobs.workers,
+        purge_interval_s=settings.jobs.purge_interval_s,
     )
 
 
 def build_service(
     settings: Settings,
     storage: Storage,
-    parts: tuple[InMemoryJobQueue, JobSignals, ResponseCache],
+    parts: tuple[JobQueue, CompletionSignals, ResponseCache],
     engine: ScrapeEngine,
     usage_log: UsageLog,
+    events: JobEventBus,
 ) -> ScrapeService:
     secret = master_secret(settings)
     histories = HistoryReader(
@@ -87,6 +132,7 @@ def build_service(
             concurrency_limit=lambda org_id: settings.rate_limits.default_concurrency,
             log_usage=usage_log.append,
         ),
+        events=events,
     )
 
 
@@ -94,8 +140,9 @@ def build_runner(
     settings: Settings,
     storage: Storage,
     engine: ScrapeEngine,
-    parts: tuple[JobSignals, ResponseCache],
+    parts: tuple[CompletionSignals, ResponseCache],
     webhooks: WebhookDispatcher,
+    events: JobEventBus,
 ) -> JobRunner:
     return JobRunner(
         storage,
@@ -108,6 +155,7 @@ def build_runner(
             batch_result_ttl_s=settings.batch.result_ttl_s,
         ),
         webhooks=webhooks,
+        events=events,
     )
 
 
@@ -118,6 +166,7 @@ def build_groups(
     service: ScrapeService,
     runner: JobRunner,
     webhooks: WebhookDispatcher,
+    events: JobEventBus,
 ) -> tuple[BatchService, CrawlService]:
     """Batches and crawls: many jobs that end together, told by the runner's finish hooks."""
     secret = master_secret(settings)
@@ -133,6 +182,7 @@ def build_groups(
         runner,
         BatchSettings(billing_enabled=billing, result_ttl_s=ttl, webhook_secret_for=secret_for),
         webhooks=webhooks,
+        events=events,
     )
     crawls = CrawlService(
         CrawlParts(
@@ -142,9 +192,14 @@ def build_groups(
             runner,
             engine.fetchers[Tier.CURL],
             engine.policy,
-            CrawlEventLog(),
+            CrawlEventLog(storage, events),
         ),
-        CrawlSettings(billing_enabled=billing, result_ttl_s=ttl, webhook_secret_for=secret_for),
+        CrawlSettings(
+            billing_enabled=billing,
+            result_ttl_s=ttl,
+            webhook_secret_for=secret_for,
+            progress_interval_s=settings.crawl.progress_interval_s,
+        ),
         webhooks=webhooks,
     )
     runner.add_finish_hook(batches.on_job_finished)
@@ -156,24 +211,33 @@ def build_jobs(
     settings: Settings,
     storage: Storage,
     engine: ScrapeEngine,
-    webhooks: WebhookDispatcher,
-    usage_log: UsageLog,
-    artifacts: ArtifactLinks,
+    services: tuple[WebhookDispatcher, UsageLog, ArtifactLinks],
+    coord: Coordination,
 ) -> JobParts:
-    queue, signals, cache = InMemoryJobQueue(), JobSignals(), ResponseCache(storage.cache)
-    runner = build_runner(settings, storage, engine, (signals, cache), webhooks)
-    pool = build_pool(settings, storage, runner, queue, artifacts)
-    service = build_service(settings, storage, (queue, signals, cache), engine, usage_log)
-    batches, crawls = build_groups(settings, storage, engine, service, runner, webhooks)
+    webhooks, usage_log, artifacts = services
+    cache, events = ResponseCache(coord.cache), coord.bus
+    runner = build_runner(settings, storage, engine, (coord.signals, cache), webhooks, events)
+    dispatcher = build_dispatcher(settings, storage, runner, coord)
+    housekeeping = build_housekeeping(settings, storage, (artifacts, runner), coord)
+    pool = None
+    if isinstance(coord.queue, InMemoryJobQueue):  # embedded: workers live in this process
+        pool = build_pool(settings, storage, coord.queue, dispatcher, housekeeping)
+    parts = (coord.queue, coord.signals, cache)
+    service = build_service(settings, storage, parts, engine, usage_log, events)
+    batches, crawls = build_groups(settings, storage, engine, service, runner, webhooks, events)
     return JobParts(
-        queue=queue,
-        signals=signals,
+        queue=coord.queue,
+        signals=coord.signals,
         cache=cache,
         pool=pool,
         service=service,
         batches=batches,
         crawls=crawls,
         runner=runner,
+        slots=coord.slots,
+        events=events,
+        dispatcher=dispatcher,
+        housekeeping=housekeeping,
     )
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scrapegate.errors import (
@@ -94,7 +97,21 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     return await _on_scrapegate_error(request, error)
 
 
+# A database or Redis that cannot be reached: the client should retry, not give up (503).
+DEPENDENCY_DOWN: tuple[type[Exception], ...] = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    ConnectionError,
+)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, DEPENDENCY_DOWN):
+        log.warning("dependency unavailable on %s %s: %r", request.method, request.url.path, exc)
+        down = ServiceUnavailable("A backing service is unavailable; retry shortly.")
+        return await _on_scrapegate_error(request, down)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return await _on_scrapegate_error(request, InternalError("Internal server error"))
 

@@ -83,6 +83,8 @@ def _log_request(
             latency_ms=int((time.monotonic() - started) * 1000),
             kind="request",
             error_code=state.get("error_code"),
-            source=_header(scope, b"x-alterlab-source") or _header(scope, b"user-agent"),
+            source="api",
+            status="completed" if status < 400 else "failed",
+            source_client=_header(scope, b"x-alterlab-source") or _header(scope, b"user-agent"),
         )
     )

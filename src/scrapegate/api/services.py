@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scrapegate.accounts.keys import KeyService
-from scrapegate.accounts.ratelimit import FailedAuthGuard, RateLimiter
+from scrapegate.accounts.ratelimit import ConcurrencyTracker, FailedAuthLimiter, RateLimiter
+from scrapegate.api.composition import JobParts
+from scrapegate.api.coordination import Coordination
 from scrapegate.config import Settings
 from scrapegate.domain.scrape_request import ValidationContext
 from scrapegate.engine.engine import ScrapeEngine
@@ -13,12 +15,14 @@ from scrapegate.engine.estimate import CostEstimator
 from scrapegate.jobs.batch_service import BatchService
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.crawl_service import CrawlService
+from scrapegate.jobs.job_events import JobEventBus
 from scrapegate.jobs.map_service import MapService
 from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.scrape_service import ScrapeService
 from scrapegate.jobs.search_service import SearchService
 from scrapegate.jobs.worker import WorkerPool
 from scrapegate.platform.artifacts import ArtifactLinks
+from scrapegate.platform.favicon import FaviconService
 from scrapegate.platform.usage_log import UsageLog
 from scrapegate.platform.webhooks import WebhookDispatcher
 from scrapegate.storage.protocols import Storage
@@ -34,6 +38,27 @@ class Capabilities:
 
 
 @dataclass
+class SocketSlots:
+    """Open WebSocket connections per API key in this process (spec core-api §20.1: 10)."""
+
+    limit: int = 10
+    open: dict[str, int] = field(default_factory=dict)
+
+    def take(self, key_id: str) -> bool:
+        if self.open.get(key_id, 0) >= self.limit:
+            return False
+        self.open[key_id] = self.open.get(key_id, 0) + 1
+        return True
+
+    def give_back(self, key_id: str) -> None:
+        left = self.open.get(key_id, 0) - 1
+        if left > 0:
+            self.open[key_id] = left
+        else:
+            self.open.pop(key_id, None)
+
+
+@dataclass
 class Services:
     settings: Settings
     storage: Storage
@@ -42,10 +67,13 @@ class Services:
     estimator: CostEstimator
     cache: ResponseCache
     queue: JobQueue
-    pool: WorkerPool
+    pool: WorkerPool | None  # None in API processes of the Redis topology (workers run apart)
+    job_slots: ConcurrencyTracker  # running jobs per organization, shared by every worker
+    coordination: Coordination
+    jobs: JobParts  # what ``scrapegate worker`` runs (dispatcher, housekeeping)
     scrape: ScrapeService
     rate_limiter: RateLimiter
-    failed_auth: FailedAuthGuard
+    failed_auth: FailedAuthLimiter
     webhooks: WebhookDispatcher
     usage_log: UsageLog
     validation: ValidationContext
@@ -55,3 +83,6 @@ class Services:
     maps: MapService
     crawls: CrawlService
     search: SearchService
+    events: JobEventBus
+    favicons: FaviconService
+    socket_slots: SocketSlots = field(default_factory=SocketSlots)

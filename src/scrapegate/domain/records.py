@@ -97,6 +97,9 @@ class Job:
     current_tier: str | None = None
     attempt: int = 0
     run_count: int = 0  # how many times a worker picked it up
+    # Ended, but the request-log row, webhooks and crawl/batch hooks may not all have run yet
+    # (the worker can die in between); the reaper replays them, each step being idempotent.
+    effects_pending: bool = False
     lease_owner: str | None = None
     lease_until: datetime | None = None
     webhook_url: str | None = None
@@ -146,7 +149,20 @@ class UsageRow:
     bytes: int = 0
     cache_hit: bool = False
     error_code: str | None = None
+    # api | playground | crawl | batch | schedule | monitor | firecrawl (spec platform-api A.0)
     source: str | None = None
+    user_id: str | None = None
+    endpoint_type: str | None = None  # scrape | batch | crawl | map | search | extract | firecrawl
+    status: str = "completed"  # completed | failed | cancelled
+    target_status_code: int | None = None  # the target's HTTP status; status_code is ours
+    tiers_attempted: list[str] = field(default_factory=list)
+    proxy_country: str | None = None
+    crawl_id: str | None = None
+    batch_id: str | None = None
+    schedule_id: str | None = None
+    monitor_id: str | None = None
+    source_client: str | None = None  # X-AlterLab-Source, else User-Agent
+    completed_at: datetime | None = None
 
 
 @dataclass
@@ -233,6 +249,8 @@ class Crawl:
     started_at: datetime | None = None
     completed_at: datetime | None = None
     expires_at: datetime | None = None
+    # robots.txt as fetched at the start ({"status", "text"}), so any process can apply it.
+    robots: dict[str, Any] | None = None
 
 
 @dataclass
@@ -248,3 +266,39 @@ class CrawlPage:
     status: str = "queued"  # queued | completed | failed (mirrors the job's terminal state)
     created_at: datetime = field(default_factory=utcnow)
     completed_at: datetime | None = None
+
+
+@dataclass
+class CrawlEvent:
+    """One entry of a crawl's event log (the SSE stream); ids grow monotonically."""
+
+    id: int
+    crawl_id: str
+    event: str
+    data: dict[str, Any]
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Report:
+    """A site-analysis report (spec platform-api A.10): submitted by a client or computed here."""
+
+    id: str
+    source: Literal["server", "submitted"]
+    domain: str
+    url: str
+    score: int
+    grade: str
+    title: str | None = None
+    signals: list[dict[str, Any]] = field(default_factory=list)
+    anti_bot_stack: list[dict[str, Any]] = field(default_factory=list)
+    tech_stack: dict[str, Any] = field(default_factory=dict)
+    pagination: dict[str, Any] = field(default_factory=dict)
+    api_endpoints: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    cookie_count: int = 0
+    has_login_wall: bool = False
+    has_cookie_gate: bool = False
+    estimated_credits: dict[str, Any] = field(default_factory=dict)
+    org_id: str | None = None  # who paid for a server analysis; None for submissions
+    created_at: datetime = field(default_factory=utcnow)

@@ -20,6 +20,7 @@ from scrapegate.errors import (
     NotFound,
 )
 from scrapegate.jobs.batch_views import batch_view, webhook_data
+from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
 from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.runner import META_KEY, JobRunner, WebhookSink, job_meta
 from scrapegate.storage.protocols import Storage
@@ -44,7 +45,9 @@ class BatchService:
         runner: JobRunner,
         settings: BatchSettings,
         webhooks: WebhookSink | None = None,
+        events: JobEventBus | None = None,
     ) -> None:
+        self._events = JobEventPublisher(events)
         self._storage = storage
         self._queue = queue
         self._estimator = estimator
@@ -71,10 +74,13 @@ class BatchService:
         reservations = await self._reserve(who, breq, batch)
         batch.estimated_credits = sum(minimum for _, minimum in reservations)
         await self._storage.batches.create(batch)
-        for index, req in enumerate(breq.items):
+        jobs = [
             await self._storage.jobs.create(
                 self._job(who, batch, index, req, reservations[index], source)
             )
+            for index, req in enumerate(breq.items)
+        ]
+        await self._announce(batch, jobs)
         for job_id in batch.job_ids:
             await self._queue.put(job_id)
         return batch_view(batch, [], include_results=False) | {
@@ -82,6 +88,12 @@ class BatchService:
             "status": "pending",
             "poll_url": f"/api/v1/batch/{batch.id}",
         }
+
+    async def _announce(self, batch: Batch, jobs: list[Job]) -> None:
+        """job.queued for every item; one position lookup, the items queue in order behind it."""
+        first = await self._storage.jobs.queue_position(jobs[0]) if jobs else 0
+        for offset, job in enumerate(jobs):
+            await self._events.job_changed(job, batch_id=batch.id, queue_position=first + offset)
 
     async def _reserve(
         self, who: Principal, breq: BatchRequest, batch: Batch
@@ -137,7 +149,8 @@ class BatchService:
     def _secret(self, batch: Batch) -> str:
         return batch.webhook_secret or self._settings.webhook_secret_for(batch.org_id)
 
-    async def _owned(self, org_id: str, batch_id: str) -> Batch:
+    async def owned(self, org_id: str, batch_id: str) -> Batch:
+        """The organization's live batch; NOT_FOUND for others' and unknown ones."""
         batch = await self._storage.batches.get(batch_id)
         if batch is None or batch.org_id != org_id:
             raise NotFound("Batch not found")
@@ -148,7 +161,7 @@ class BatchService:
     async def status(
         self, who: Principal, batch_id: str, *, include_results: bool, offset: int, limit: int
     ) -> dict[str, Any]:
-        batch = await self._owned(who.org_id, batch_id)
+        batch = await self.owned(who.org_id, batch_id)
         jobs = await self._storage.jobs.get_many(batch.job_ids)
         view = batch_view(batch, jobs, include_results=include_results)
         items = view["items"][offset : offset + limit]
@@ -159,7 +172,7 @@ class BatchService:
         return view
 
     async def cancel(self, who: Principal, batch_id: str) -> dict[str, Any]:
-        batch = await self._owned(who.org_id, batch_id)
+        batch = await self.owned(who.org_id, batch_id)
         if batch.completed_at is not None:
             raise Conflict("The batch has already finished")
         cancelled, refunded = 0, 0

@@ -12,7 +12,7 @@ from scrapegate.accounts.billing import Reservation, admit
 from scrapegate.accounts.keys import Principal
 from scrapegate.domain.map_request import MapRequest
 from scrapegate.domain.netrules import NetPolicy
-from scrapegate.domain.records import UsageRow, new_id
+from scrapegate.domain.records import UsageRow, new_id, utcnow
 from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.robots import RobotsRules, fetch_robots
 from scrapegate.fetchers.base import Fetcher
@@ -118,6 +118,10 @@ class MapService:
                 domain=registrable_domain(req.url),
                 mode="map",
                 credits=self._settings.price,
+                source="api",
+                user_id=who.key.user_id,
+                endpoint_type="map",
+                completed_at=utcnow(),
             )
         )
 

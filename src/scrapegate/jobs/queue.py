@@ -7,9 +7,11 @@ from typing import Protocol
 
 
 class JobQueue(Protocol):
+    """Where accepted jobs wait for a worker. Putting a job that waits already is harmless:
+    whoever runs it claims it in storage first."""
+
     async def put(self, job_id: str) -> None: ...
-    async def get(self) -> str: ...
-    def depth(self) -> int: ...
+    async def depth(self) -> int: ...
 
 
 class InMemoryJobQueue:
@@ -22,5 +24,5 @@ class InMemoryJobQueue:
     async def get(self) -> str:
         return await self._queue.get()
 
-    def depth(self) -> int:
+    async def depth(self) -> int:
         return self._queue.qsize()

@@ -7,46 +7,23 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any, Protocol
+from datetime import datetime, timedelta
 
 from scrapegate.accounts.billing import Reservation
-from scrapegate.domain.records import Job, UsageRow, new_id, utcnow
+from scrapegate.domain.records import Job, utcnow
 from scrapegate.domain.scrape_request import ScrapeRequest
-from scrapegate.domain.timefmt import iso
-from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.engine import ScrapeContext, ScrapeEngine, ScrapeOutcome
 from scrapegate.errors import Cancelled, InternalError, ScrapegateError, Timeout
 from scrapegate.jobs.cache import ResponseCache
-from scrapegate.jobs.events import JobSignals
+from scrapegate.jobs.events import CompletionSignals
+from scrapegate.jobs.job_effects import JobEffects, WebhookSink
+from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
+from scrapegate.jobs.job_meta import META_KEY, job_meta, job_request
+
+__all__ = ["META_KEY", "JobRunner", "RunnerSettings", "WebhookSink", "job_meta", "job_request"]
 from scrapegate.storage.protocols import Storage
 
 log = logging.getLogger(__name__)
-
-# Bookkeeping stored beside the request in the job row (source client, estimate at admission).
-META_KEY = "_meta"
-
-
-def job_meta(job: Job) -> dict[str, Any]:
-    meta = job.request.get(META_KEY)
-    return meta if isinstance(meta, dict) else {}
-
-
-def job_request(job: Job) -> ScrapeRequest:
-    return ScrapeRequest.from_json({k: v for k, v in job.request.items() if k != META_KEY})
-
-
-class WebhookSink(Protocol):
-    async def enqueue(
-        self,
-        *,
-        org_id: str,
-        url: str,
-        secret: str,
-        event: str,
-        data: dict[str, Any],
-        job_id: str | None = None,
-    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -62,11 +39,14 @@ class JobRunner:
         self,
         storage: Storage,
         engine: ScrapeEngine,
-        signals: JobSignals,
+        signals: CompletionSignals,
         cache: ResponseCache,
         settings: RunnerSettings,
         webhooks: WebhookSink | None = None,
+        events: JobEventBus | None = None,
     ) -> None:
+        self._events = JobEventPublisher(events)
+        self._effects = JobEffects(storage, webhooks)
         self._on_finished: list[Callable[[Job], Awaitable[None]]] = []
         self._storage = storage
         self._engine = engine
@@ -81,21 +61,46 @@ class JobRunner:
         job = await self._storage.jobs.claim(job_id, owner, lease_until)
         if job is None:
             return False
+        await self._events.job_changed(job, batch_id=job_meta(job).get("batch_id"))
         heartbeat = asyncio.create_task(self._heartbeat(job, owner))
         try:
-            await self._execute(job)
+            ended_here = await self._execute(job)
+        except asyncio.CancelledError:
+            # Shutdown: hand the job back at once instead of waiting for the lease to lapse.
+            await asyncio.shield(self._release(job, owner))
+            raise
         finally:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
-        await self._finished(job)
+        if ended_here:
+            await self.after_end(job)
         return True
+
+    async def _release(self, job: Job, owner: str) -> None:
+        job.status, job.lease_owner, job.lease_until = "pending", None, None
+        with contextlib.suppress(Exception):
+            await self._storage.jobs.save_held(job, owner)
 
     def add_finish_hook(self, hook: Callable[[Job], Awaitable[None]]) -> None:
         """Called with every job that ends here (batches use it to notice their last item)."""
         self._on_finished.append(hook)
 
+    async def after_end(self, job: Job) -> None:
+        """Everything that follows the job's terminal write; safe to replay after a crash."""
+        await self._effects.record(job)
+        await self._finished(job)
+        await self._storage.jobs.effects_done(job.id)
+
+    async def replay_effects(self, ended_before: datetime) -> int:
+        """For the reaper: jobs whose worker died between their end and their effects."""
+        jobs = await self._storage.jobs.list_effects_pending(ended_before, limit=500)
+        for job in jobs:
+            await self.after_end(job)
+        return len(jobs)
+
     async def _finished(self, job: Job) -> None:
+        await self._events.job_changed(job, batch_id=job_meta(job).get("batch_id"))
         self._signals.finished(job.id)
         for hook in self._on_finished:
             try:
@@ -109,26 +114,24 @@ class JobRunner:
         job = await self._storage.jobs.claim(job_id, "cancel", utcnow() + timedelta(seconds=60))
         if job is None:
             return None
-        await self._fail(
-            job,
-            job_request(job),
-            self._reservation(job),
-            Cancelled("The job was cancelled with its batch.", {"cause": "cancelled"}),
-        )
-        await self._finished(job)
+        reservation = await self._reservation_of(job)
+        cancelled = Cancelled("The job was cancelled.", {"cause": "cancelled"})
+        if await self._fail(job, job_request(job), reservation, cancelled):
+            await self.after_end(job)
         return job.credits_refunded
 
     async def time_out_in_queue(self, job: Job) -> None:
         """A scrape that waited longer than the queue limit fails without being attempted."""
-        req = job_request(job)
-        reservation = self._reservation(job)
-        await self._fail(
-            job,
-            req,
-            reservation,
-            Timeout("The job waited in the queue longer than allowed.", {"cause": "queue_timeout"}),
+        lease = utcnow() + timedelta(seconds=60)
+        claimed = await self._storage.jobs.claim(job.id, "queue-timeout", lease)
+        if claimed is None:
+            return
+        reservation = await self._reservation_of(claimed)
+        late = Timeout(
+            "The job waited in the queue longer than allowed.", {"cause": "queue_timeout"}
         )
-        await self._finished(job)
+        if await self._fail(claimed, job_request(claimed), reservation, late):
+            await self.after_end(claimed)
 
     def _result_ttl(self, job: Job) -> int:
         meta = job_meta(job)
@@ -145,15 +148,27 @@ class JobRunner:
             held=job.credits_reserved,
         )
 
+    async def _reservation_of(self, job: Job) -> Reservation:
+        """The job's reservation; a re-run (its worker died) reads what the ledger holds,
+        since the dead worker may have held more than it recorded on the job."""
+        reservation = self._reservation(job)
+        if job.run_count > 1 and self._settings.billing_enabled:
+            entries = await self._storage.ledger.entries(job.org_id, job_id=job.id)
+            reservation.held = -sum(e.amount for e in entries if e.kind == "reserve")
+        return reservation
+
     async def _heartbeat(self, job: Job, owner: str) -> None:
         while True:
             await asyncio.sleep(self._settings.lease_s / 3)
             job.lease_until = utcnow() + timedelta(seconds=self._settings.lease_s)
-            await self._storage.jobs.save(job)
+            if not await self._storage.jobs.save_held(job, owner):
+                log.warning("job %s: lease lost to another worker", job.id)
+                return
 
-    async def _execute(self, job: Job) -> None:
+    async def _execute(self, job: Job) -> bool:
+        """True when this run wrote the job's terminal state."""
         req = job_request(job)
-        reservation = self._reservation(job)
+        reservation = await self._reservation_of(job)
         ctx = ScrapeContext(
             org_id=job.org_id,
             job_id=job.id,
@@ -163,23 +178,19 @@ class JobRunner:
         try:
             outcome = await asyncio.wait_for(self._engine.scrape(req, ctx), req.timeout + 2)
         except TimeoutError:
-            await self._fail(
-                job,
-                req,
-                reservation,
-                Timeout("The job deadline passed before a result.", {"cause": "deadline"}),
-            )
+            late = Timeout("The job deadline passed before a result.", {"cause": "deadline"})
+            return await self._fail(job, req, reservation, late)
         except ScrapegateError as exc:
-            await self._fail(job, req, reservation, exc)
+            return await self._fail(job, req, reservation, exc)
         except Exception:
             log.exception("scrape job %s crashed", job.id)
-            await self._fail(job, req, reservation, InternalError("Internal error"))
-        else:
-            await self._complete(job, req, reservation, outcome)
+            return await self._fail(job, req, reservation, InternalError("Internal error"))
+        return await self._complete(job, req, reservation, outcome)
 
     async def _complete(
         self, job: Job, req: ScrapeRequest, reservation: Reservation, outcome: ScrapeOutcome
-    ) -> None:
+    ) -> bool:
+        owner = job.lease_owner or ""
         refunded = await reservation.settle(outcome.credits)
         now = utcnow()
         job.status, job.completed_at, job.result = "completed", now, outcome.response
@@ -188,35 +199,25 @@ class JobRunner:
         job.current_tier = outcome.tier.value
         job.expires_at = now + timedelta(seconds=self._result_ttl(job))
         job.lease_owner = job.lease_until = None
-        await self._storage.jobs.save(job)
-        await self._cache.store(req, job.org_id, outcome.response)
-        await self._log(
-            job,
-            req,
-            outcome.response.get("status_code", 200),
-            None,
-            outcome.tier.value,
-            outcome.size_bytes,
-        )
-        await self._notify(
-            job,
-            "job.completed",
-            {
-                "job_id": job.id,
-                "job_type": job.type,
-                "url": req.url,
-                "status": "completed",
-                "status_code": outcome.response.get("status_code"),
-                "credits_used": outcome.credits,
-                "tier_used": outcome.tier.value,
-                "completed_at": iso(now),
-                "result": outcome.response,
-            },
-        )
+        job.effects_pending = True
+        job_meta(job)["size_bytes"] = outcome.size_bytes
+        if not await self._storage.jobs.save_held(job, owner):
+            return self._lost(job)
+        try:
+            await self._cache.store(req, job.org_id, outcome.response)
+        except Exception:  # the cache is an optimisation: a job never fails on it
+            log.warning("could not cache the result of job %s", job.id, exc_info=True)
+        return True
+
+    @staticmethod
+    def _lost(job: Job) -> bool:
+        log.warning("job %s ended elsewhere (its lease passed to another worker)", job.id)
+        return False
 
     async def _fail(
         self, job: Job, req: ScrapeRequest, reservation: Reservation, exc: ScrapegateError
-    ) -> None:
+    ) -> bool:
+        owner = job.lease_owner or ""
         refunded = await reservation.settle(0)
         now = utcnow()
         job.status, job.completed_at = "failed", now
@@ -224,65 +225,7 @@ class JobRunner:
         job.credits_used, job.credits_refunded, job.credits_reserved = 0, refunded, 0
         job.expires_at = now + timedelta(seconds=self._result_ttl(job))
         job.lease_owner = job.lease_until = None
-        await self._storage.jobs.save(job)
-        await self._log(job, req, 0, exc.code, None, 0)
-        await self._notify(
-            job,
-            "job.failed",
-            {
-                "job_id": job.id,
-                "job_type": job.type,
-                "url": req.url,
-                "status": "failed",
-                "error": exc.detail,
-                "error_code": exc.code,
-                "credits_refunded": refunded,
-                "failed_at": iso(now),
-            },
-        )
-
-    async def _log(
-        self,
-        job: Job,
-        req: ScrapeRequest,
-        status: int,
-        error_code: str | None,
-        tier: str | None,
-        size: int,
-    ) -> None:
-        started = job.started_at or job.created_at
-        latency = int(((job.completed_at or utcnow()) - started).total_seconds() * 1000)
-        await self._storage.usage.append(
-            UsageRow(
-                id=new_id(),
-                org_id=job.org_id,
-                key_id=job.key_id,
-                route="/api/v1/scrape",
-                method="POST",
-                status_code=status,
-                latency_ms=latency,
-                kind="scrape",
-                job_id=job.id,
-                url=req.url,
-                domain=registrable_domain(req.url),
-                mode=req.mode,
-                tier=tier,
-                credits=job.credits_used,
-                bytes=size,
-                cache_hit=False,
-                error_code=error_code,
-                source=job_meta(job).get("source"),
-            )
-        )
-
-    async def _notify(self, job: Job, event: str, data: dict[str, Any]) -> None:
-        if self._webhooks is None or not job.webhook_url:
-            return
-        await self._webhooks.enqueue(
-            org_id=job.org_id,
-            url=job.webhook_url,
-            secret=job.webhook_secret or "",
-            event=event,
-            data=data,
-            job_id=job.id,
-        )
+        job.effects_pending = True
+        if not await self._storage.jobs.save_held(job, owner):
+            return self._lost(job)
+        return True

@@ -17,8 +17,9 @@ from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.estimate import CostEstimator
 from scrapegate.errors import ConcurrencyLimited, JobExpired, NotFound, error_from_code
 from scrapegate.jobs.cache import ResponseCache
-from scrapegate.jobs.events import JobSignals
+from scrapegate.jobs.events import CompletionSignals
 from scrapegate.jobs.hot import HotCache
+from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
 from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.runner import META_KEY, job_meta
 from scrapegate.storage.protocols import Storage
@@ -49,12 +50,14 @@ class ScrapeService:
         self,
         storage: Storage,
         queue: JobQueue,
-        signals: JobSignals,
+        signals: CompletionSignals,
         cache: ResponseCache,
         estimator: CostEstimator,
         settings: ServiceSettings,
+        events: JobEventBus | None = None,
     ) -> None:
         self._storage = storage
+        self._events = JobEventPublisher(events)
         self.queue = queue
         self._signals = signals
         self._cache = cache
@@ -89,7 +92,7 @@ class ScrapeService:
     async def _accept(
         self, who: Principal, req: ScrapeRequest, job_id: str, source: str | None
     ) -> Job:
-        await self._check_queue_room(who.org_id)
+        waiting = await self._check_queue_room(who.org_id)
         minimum = await self.estimator.minimum_credits(req, who.org_id)
         reservation = Reservation(
             self._storage.ledger, who.org_id, job_id, enabled=self._settings.billing_enabled
@@ -110,11 +113,13 @@ class ScrapeService:
             webhook_secret=req.webhook_secret or self._settings.webhook_secret_for(who.org_id),
         )
         await self._storage.jobs.create(job)
+        await self._events.job_changed(job, queue_position=waiting + 1)
         await self.queue.put(job.id)
         return job
 
-    async def _check_queue_room(self, org_id: str) -> None:
-        """429 once 10 x the concurrency limit of individual jobs wait (spec core-api §21.2)."""
+    async def _check_queue_room(self, org_id: str) -> int:
+        """429 once 10 x the concurrency limit of individual jobs wait (spec core-api §21.2);
+        otherwise how many wait."""
         # A probe created now: its queue position counts every pending job of the organization.
         probe = Job(
             id=new_id(), org_id=org_id, key_id=None, type="scrape", request={}, request_hash=""
@@ -126,6 +131,7 @@ class ScrapeService:
                 2,
                 {"queued": waiting},
             )
+        return waiting
 
     def sync_budget(self, req: ScrapeRequest) -> float:
         budget = req.sync_wait_seconds or self._settings.sync_wait_budget_s
@@ -190,8 +196,14 @@ class ScrapeService:
                 tier=(hit.get("billing") or {}).get("tier_used"),
                 credits=0,
                 cache_hit=True,
-                source=source,
+                source="api",
+                source_client=source,
                 created_at=utcnow(),
+                user_id=who.key.user_id,
+                endpoint_type="scrape",
+                target_status_code=hit.get("status_code"),
+                proxy_country=req.country,
+                completed_at=utcnow(),
             )
         )
 

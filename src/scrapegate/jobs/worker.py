@@ -3,53 +3,49 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
 
-from scrapegate.domain.records import utcnow
-from scrapegate.jobs.queue import JobQueue
-from scrapegate.jobs.runner import JobRunner
+from scrapegate.jobs.dispatch import JobDispatcher
+from scrapegate.jobs.housekeeping import Housekeeping
+from scrapegate.jobs.queue import InMemoryJobQueue
 from scrapegate.storage.protocols import Storage
 
 log = logging.getLogger(__name__)
+STOP_TIMEOUT_S = 10.0
 
-ConcurrencyLimit = Callable[[str], int]
+
+def worker_identity(tag: object) -> str:
+    """Who holds a job's lease: host, process and the holder object."""
+    return f"{socket.gethostname()}:{os.getpid()}:{id(tag):x}"
 
 
 class WorkerPool:
+    """Embedded mode: ``size`` tasks take job ids from the in-process queue."""
+
     def __init__(
         self,
+        queue: InMemoryJobQueue,
+        dispatcher: JobDispatcher,
+        housekeeping: Housekeeping,
         storage: Storage,
-        queue: JobQueue,
-        runner: JobRunner,
         *,
         size: int,
-        org_limit: ConcurrencyLimit,
         purge_interval_s: float = 60.0,
-        tombstone_ttl_s: int = 7 * 86_400,
-        extra_purges: Sequence[Callable[[datetime], Awaitable[int]]] = (),
-        queue_timeout_s: float = 600.0,
     ) -> None:
-        self._storage = storage
         self._queue = queue
-        self._runner = runner
+        self._dispatcher = dispatcher
+        self._housekeeping = housekeeping
+        self._storage = storage
         self._size = size
-        self._org_limit = org_limit
         self._purge_interval_s = purge_interval_s
-        self._tombstone_ttl_s = tombstone_ttl_s
-        self._queue_timeout_s = queue_timeout_s
-        self._extra_purges = tuple(extra_purges)  # other stores with retention (artifacts)
-        self._running: dict[str, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._delayed: set[asyncio.Task[None]] = set()  # requeues waiting for their moment
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
-    def running_for(self, org_id: str) -> int:
-        return self._running.get(org_id, 0)
+    @property
+    def owner(self) -> str:
+        return self._dispatcher.owner
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self._work()) for _ in range(self._size)]
@@ -65,9 +61,12 @@ class WorkerPool:
         self._tasks.extend(self._delayed)
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # Bounded: on 3.11 a wait_for deep in a job can swallow the cancellation.
+        _, stuck = (
+            await asyncio.wait(self._tasks, timeout=STOP_TIMEOUT_S) if self._tasks else ((), ())
+        )
+        if stuck:
+            log.warning("%d worker task(s) did not stop in time", len(stuck))
         self._tasks = []
 
     async def _work(self) -> None:
@@ -79,25 +78,9 @@ class WorkerPool:
                 log.exception("worker failed on job %s", job_id)
 
     async def _run_one(self, job_id: str) -> None:
-        job = await self._storage.jobs.get(job_id)
-        if job is None or job.terminal:
-            return
-        waited = (utcnow() - job.created_at).total_seconds()
-        if job.status == "pending" and waited > self._queue_timeout_s:
-            await self._runner.time_out_in_queue(job)
-            return
-        if job.status == "running" and job.lease_until and job.lease_until > utcnow():
-            # Held by a lease, perhaps of a process that died: look again when it lapses.
-            self._requeue_later(job_id, (job.lease_until - utcnow()).total_seconds() + 0.1)
-            return
-        if self.running_for(job.org_id) >= self._org_limit(job.org_id):
-            self._requeue_later(job_id, 0.05)
-            return
-        self._running[job.org_id] = self.running_for(job.org_id) + 1
-        try:
-            await self._runner.run(job_id, self.owner)
-        finally:
-            self._running[job.org_id] -= 1
+        wait = await self._dispatcher.dispatch(job_id)
+        if wait is not None:
+            self._requeue_later(job_id, wait)
 
     def _requeue_later(self, job_id: str, delay: float) -> None:
         async def later() -> None:
@@ -110,12 +93,5 @@ class WorkerPool:
 
     async def _purge_loop(self) -> None:
         while True:
-            try:
-                now = utcnow()
-                await self._storage.jobs.expire(now, self._tombstone_ttl_s)
-                await self._storage.cache.purge(now)
-                for purge in self._extra_purges:
-                    await purge(now)
-            except Exception:
-                log.exception("purge failed")
+            await self._housekeeping.run_once()
             await asyncio.sleep(self._purge_interval_s)

@@ -14,6 +14,7 @@ import logging
 import random
 import ssl
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from scrapegate.config import WebhookSettings
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.records import WebhookDelivery, new_id
 from scrapegate.domain.timefmt import iso
-from scrapegate.errors import InvalidURL, URLNotAllowed
+from scrapegate.errors import Conflict, InvalidURL, URLNotAllowed
 from scrapegate.platform.webhook_signing import sign_v1, sign_v2
 from scrapegate.platform.webhook_target import (
     CheckedTarget,
@@ -145,6 +146,16 @@ async def _read_prefix(response: httpx.Response, limit: int) -> str:
     return bytes(collected[:limit]).decode("utf-8", errors="replace")
 
 
+DELIVERY_NAMESPACE = uuid.UUID("0c9e7f3a-2b1d-4e55-8a6f-9d3c2b1a0e77")
+
+
+def delivery_id(job_id: str | None, event: str) -> str:
+    """One delivery per job and event (replays find it); otherwise a fresh id."""
+    if job_id is None:
+        return new_id()
+    return str(uuid.uuid5(DELIVERY_NAMESPACE, f"{job_id}:{event}"))
+
+
 class WebhookDispatcher:
     def __init__(
         self,
@@ -195,7 +206,7 @@ class WebhookDispatcher:
         now = datetime.fromtimestamp(self._clock(), UTC)
         body = build_body(event=event, org_id=org_id, data=data, created_at=now, job_id=job_id)
         delivery = WebhookDelivery(
-            id=new_id(),
+            id=delivery_id(job_id, event),
             org_id=org_id,
             event=event,
             url=url,
@@ -205,7 +216,11 @@ class WebhookDispatcher:
             updated_at=now,
             next_attempt_at=now,
         )
-        delivery = await self._deliveries.create(delivery)
+        try:
+            delivery = await self._deliveries.create(delivery)
+        except Conflict:
+            # This job's event was enqueued before (its effects are being replayed).
+            return await self._deliveries.get(delivery.id) or delivery
         self._secrets[delivery.id] = secret
         # The background task updates its own copy; the caller keeps a snapshot.
         self._schedule(dataclasses.replace(delivery))

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from scrapegate.domain.records import (
     ApiKey,
     Batch,
     CacheEntry,
     Crawl,
+    CrawlEvent,
     CrawlPage,
     DomainAttempt,
     Job,
@@ -23,11 +24,13 @@ from scrapegate.domain.records import (
     LedgerEntry,
     LedgerKind,
     Organization,
+    Report,
     UsageRow,
     UsageSummary,
     User,
     WebhookDelivery,
 )
+from scrapegate.storage.analytics_protocol import RequestLogQueries
 
 
 class OrganizationRepository(Protocol):
@@ -98,6 +101,12 @@ class JobRepository(Protocol):
         """Write every field of an existing job."""
         ...
 
+    async def save_held(self, job: Job, owner: str) -> bool:
+        """Write every field of the job only while ``owner`` holds it (running, its lease
+        owner); False otherwise. Terminal states go through here, so a job that ran twice
+        (its first worker presumed dead) ends once."""
+        ...
+
     async def claim(self, job_id: str, owner: str, lease_until: datetime) -> Job | None:
         """Atomically move a pending job (or a running one whose lease expired) to running for
         ``owner``; increments ``run_count``. None when another owner holds it or it is terminal."""
@@ -109,6 +118,14 @@ class JobRepository(Protocol):
 
     async def list_unfinished(self) -> list[Job]:
         """Pending and running jobs, oldest first: what a restarted worker pool resumes."""
+        ...
+
+    async def list_effects_pending(self, ended_before: datetime, *, limit: int) -> list[Job]:
+        """Ended jobs still marked ``effects_pending`` that ended before ``ended_before``."""
+        ...
+
+    async def effects_done(self, job_id: str) -> None:
+        """Clear ``effects_pending`` (the job's after-effects all ran)."""
         ...
 
     async def queue_position(self, job: Job) -> int:
@@ -140,6 +157,10 @@ class CacheRepository(Protocol):
 
 class UsageRepository(Protocol):
     async def append(self, row: UsageRow) -> None: ...
+    async def append_once(self, row: UsageRow) -> None:
+        """Insert unless a row with this id exists (a replayed job logs its scrape once)."""
+        ...
+
     async def append_many(self, rows: Sequence[UsageRow]) -> None:
         """Insert every row in one transaction (the request log is written in batches)."""
         ...
@@ -207,9 +228,10 @@ class CrawlRepository(Protocol):
         """
         ...
 
-    async def mark_page(self, crawl_id: str, job_id: str, status: str, at: datetime) -> None:
+    async def mark_page(self, crawl_id: str, job_id: str, status: str, at: datetime) -> bool:
         """Set the status of the crawl's page fetched by ``job_id`` (no page: nothing changes);
-        ``completed_at`` becomes ``at`` for a terminal status, None for "queued"."""
+        ``completed_at`` becomes ``at`` for a terminal status, None for "queued". True when the
+        status changed (a replayed hook finds it already set)."""
         ...
 
     async def page_counts(self, crawl_id: str) -> dict[str, int]:
@@ -232,8 +254,34 @@ class CrawlRepository(Protocol):
         """Crawls without ``completed_at``, oldest first (resumed after a restart)."""
         ...
 
+    async def list_for_org(
+        self, org_id: str, *, statuses: Sequence[str] | None, offset: int, limit: int
+    ) -> tuple[list[Crawl], int]:
+        """The organization's crawls, newest first, optionally only those in ``statuses``;
+        with the total count of matching crawls."""
+        ...
+
+    async def add_event(self, crawl_id: str, event: str, data: dict[str, Any]) -> CrawlEvent:
+        """Append to the crawl's event log; ids grow monotonically (across all crawls)."""
+        ...
+
+    async def events_since(self, crawl_id: str, last_id: int, *, limit: int) -> list[CrawlEvent]:
+        """Events of the crawl with ``id > last_id``, oldest first."""
+        ...
+
     async def purge(self, now: datetime) -> int:
         """Delete crawls whose ``expires_at`` passed, with their pages; returns the crawl count."""
+        ...
+
+
+class ReportRepository(Protocol):
+    async def create(self, report: Report) -> Report:
+        """Insert; ``Conflict`` for a duplicate id."""
+        ...
+
+    async def get(self, report_id: str) -> Report | None: ...
+    async def purge(self, older_than: datetime) -> int:
+        """Delete reports created before ``older_than``; returns how many."""
         ...
 
 
@@ -252,6 +300,8 @@ class Storage:
     webhooks: WebhookDeliveryRepository
     batches: BatchRepository
     crawls: CrawlRepository
+    reports: ReportRepository
+    analytics: RequestLogQueries
     backend: str  # "memory", "sqlite" or "postgresql"
     closer: Callable[[], Awaitable[None]] | None = None
     pinger: Callable[[], Awaitable[bool]] | None = None

@@ -10,12 +10,14 @@ from scrapegate.storage.memory.accounts import (
     MemoryOrganizationRepository,
     MemoryUserRepository,
 )
+from scrapegate.storage.memory.analytics import MemoryRequestLogQueries
 from scrapegate.storage.memory.batches import MemoryBatchRepository
 from scrapegate.storage.memory.cache import MemoryCacheRepository
 from scrapegate.storage.memory.crawls import MemoryCrawlRepository
 from scrapegate.storage.memory.history import MemoryPlaybookRepository, MemoryUsageRepository
 from scrapegate.storage.memory.jobs import MemoryJobRepository
 from scrapegate.storage.memory.ledger import MemoryLedgerRepository
+from scrapegate.storage.memory.reports import MemoryReportRepository
 from scrapegate.storage.memory.state import MemoryState
 from scrapegate.storage.memory.webhooks import MemoryWebhookDeliveryRepository
 from scrapegate.storage.protocols import Storage
@@ -37,5 +39,7 @@ def create_memory_storage() -> Storage:
         webhooks=MemoryWebhookDeliveryRepository(state),
         batches=MemoryBatchRepository(state),
         crawls=MemoryCrawlRepository(state),
+        reports=MemoryReportRepository(),
+        analytics=MemoryRequestLogQueries(state),
         backend="memory",
     )

@@ -16,6 +16,10 @@ class MemoryUsageRepository:
     async def append(self, row: UsageRow) -> None:
         self._state.usage.append(detached(row))
 
+    async def append_once(self, row: UsageRow) -> None:
+        if not any(r.id == row.id for r in reversed(self._state.usage)):
+            self._state.usage.append(detached(row))
+
     async def append_many(self, rows: Sequence[UsageRow]) -> None:
         self._state.usage.extend(detached(row) for row in rows)
 

@@ -40,6 +40,13 @@ class MemoryJobRepository:
             raise NotFound(f"job {job.id} does not exist")
         self._state.jobs[job.id] = detached(job)
 
+    async def save_held(self, job: Job, owner: str) -> bool:
+        stored = self._state.jobs.get(job.id)
+        if stored is None or stored.status != "running" or stored.lease_owner != owner:
+            return False
+        self._state.jobs[job.id] = detached(job)
+        return True
+
     async def claim(self, job_id: str, owner: str, lease_until: datetime) -> Job | None:
         async with self._state.jobs_lock:
             job = self._state.jobs.get(job_id)
@@ -66,6 +73,20 @@ class MemoryJobRepository:
         found = [j for j in self._state.jobs.values() if j.status in UNFINISHED]
         found.sort(key=lambda j: (j.created_at, j.id))
         return detached(found)
+
+    async def list_effects_pending(self, ended_before: datetime, *, limit: int) -> list[Job]:
+        found = [
+            j
+            for j in self._state.jobs.values()
+            if j.effects_pending and j.completed_at is not None and j.completed_at < ended_before
+        ]
+        found.sort(key=lambda j: j.completed_at or ended_before)
+        return detached(found[:limit])
+
+    async def effects_done(self, job_id: str) -> None:
+        job = self._state.jobs.get(job_id)
+        if job is not None:
+            job.effects_pending = False
 
     async def queue_position(self, job: Job) -> int:
         ahead = sum(

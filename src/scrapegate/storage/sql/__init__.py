@@ -8,6 +8,7 @@ from scrapegate.storage.sql.accounts import (
     SqlOrganizationRepository,
     SqlUserRepository,
 )
+from scrapegate.storage.sql.analytics import SqlRequestLogQueries
 from scrapegate.storage.sql.batches import SqlBatchRepository
 from scrapegate.storage.sql.cache import SqlCacheRepository
 from scrapegate.storage.sql.crawls import SqlCrawlRepository
@@ -16,6 +17,7 @@ from scrapegate.storage.sql.jobs import SqlJobRepository
 from scrapegate.storage.sql.ledger import SqlLedgerRepository
 from scrapegate.storage.sql.migrate import upgrade_database
 from scrapegate.storage.sql.playbook import SqlPlaybookRepository
+from scrapegate.storage.sql.reports import SqlReportRepository
 from scrapegate.storage.sql.usage import SqlUsageRepository
 from scrapegate.storage.sql.webhooks import SqlWebhookDeliveryRepository
 
@@ -41,6 +43,8 @@ async def open_sql_storage(url: str) -> Storage:
         webhooks=SqlWebhookDeliveryRepository(db),
         batches=SqlBatchRepository(db),
         crawls=SqlCrawlRepository(db),
+        reports=SqlReportRepository(db),
+        analytics=SqlRequestLogQueries(db),
         backend=db.backend,
         closer=db.close,
         pinger=db.ping,

@@ -84,6 +84,20 @@ class SqlJobRepository:
         if await self._db.write(work) == 0:
             raise NotFound(f"job {job.id} does not exist")
 
+    async def save_held(self, job: Job, owner: str) -> bool:
+        values = asdict(job)
+        del values["id"]
+        statement = (
+            update(JOBS)
+            .where(JOBS.c.id == job.id, JOBS.c.status == "running", JOBS.c.lease_owner == owner)
+            .values(values)
+        )
+
+        async def work(conn: AsyncConnection) -> int:
+            return (await conn.execute(statement)).rowcount
+
+        return bool(await self._db.write(work))
+
     async def claim(self, job_id: str, owner: str, lease_until: datetime) -> Job | None:
         now = utcnow()
         # One conditional UPDATE: the database lets exactly one concurrent claimer match.
@@ -128,6 +142,27 @@ class SqlJobRepository:
             return [_job(row._mapping) for row in await conn.execute(query)]
 
         return await self._db.read(work)
+
+    async def list_effects_pending(self, ended_before: datetime, *, limit: int) -> list[Job]:
+        query = (
+            select(JOBS)
+            .where(JOBS.c.effects_pending.is_(True), JOBS.c.completed_at < ended_before)
+            .order_by(JOBS.c.completed_at)
+            .limit(limit)
+        )
+
+        async def work(conn: AsyncConnection) -> list[Job]:
+            return [_job(row._mapping) for row in await conn.execute(query)]
+
+        return await self._db.read(work)
+
+    async def effects_done(self, job_id: str) -> None:
+        statement = update(JOBS).where(JOBS.c.id == job_id).values(effects_pending=False)
+
+        async def work(conn: AsyncConnection) -> None:
+            await conn.execute(statement)
+
+        await self._db.write(work)
 
     async def queue_position(self, job: Job) -> int:
         query = select(func.count()).where(

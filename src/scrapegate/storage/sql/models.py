@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -121,6 +122,7 @@ class JobRow(Base):
         Index("ix_jobs_status_created_at", "status", "created_at"),
         Index("ix_jobs_org_id_status_created_at", "org_id", "status", "created_at"),
         Index("ix_jobs_expires_at", "expires_at"),
+        Index("ix_jobs_effects_pending_completed_at", "effects_pending", "completed_at"),
     )
 
     id: Mapped[str] = mapped_column(primary_key=True)
@@ -144,6 +146,7 @@ class JobRow(Base):
     current_tier: Mapped[str | None]
     attempt: Mapped[int]
     run_count: Mapped[int]
+    effects_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     lease_owner: Mapped[str | None]
     lease_until: Mapped[datetime | None]
     webhook_url: Mapped[str | None] = mapped_column(Text)
@@ -171,7 +174,21 @@ class CacheEntryRow(Base):
 
 class UsageLogRow(Base):
     __tablename__ = "usage_log"
-    __table_args__ = (Index("ix_usage_log_org_id_created_at", "org_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_usage_log_org_id_created_at", "org_id", "created_at"),
+        # Every dashboard query filters on organization, kind and a time window; crawl_id rides
+        # along so that splitting crawl rows from the others needs no table lookups.
+        Index(
+            "ix_usage_log_org_id_kind_created_at_crawl_id",
+            "org_id",
+            "kind",
+            "created_at",
+            "crawl_id",
+        ),
+        Index("ix_usage_log_org_id_domain_created_at", "org_id", "domain", "created_at"),
+        Index("ix_usage_log_org_id_job_id", "org_id", "job_id"),
+        Index("ix_usage_log_org_id_crawl_id", "org_id", "crawl_id"),
+    )
 
     id: Mapped[str] = mapped_column(primary_key=True)
     org_id: Mapped[str | None]
@@ -192,6 +209,18 @@ class UsageLogRow(Base):
     cache_hit: Mapped[bool]
     error_code: Mapped[str | None]
     source: Mapped[str | None]
+    user_id: Mapped[str | None]
+    endpoint_type: Mapped[str | None]
+    status: Mapped[str]
+    target_status_code: Mapped[int | None]
+    tiers_attempted: Mapped[list[str]] = mapped_column(JSON)
+    proxy_country: Mapped[str | None]
+    crawl_id: Mapped[str | None]
+    batch_id: Mapped[str | None]
+    schedule_id: Mapped[str | None]
+    monitor_id: Mapped[str | None]
+    source_client: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None]
 
 
 class DomainAttemptRow(Base):
@@ -287,6 +316,18 @@ class CrawlRow(Base):
     started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
+    robots: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
+
+
+class CrawlEventRow(Base):
+    __tablename__ = "crawl_events"
+    __table_args__ = (Index("ix_crawl_events_crawl_id_id", "crawl_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    crawl_id: Mapped[str] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"))
+    event: Mapped[str]
+    data: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
 
 
 class CrawlPageRow(Base):
@@ -331,3 +372,32 @@ WEBHOOK_DELIVERIES = table_of(WebhookDeliveryRow)
 BATCHES = table_of(BatchRow)
 CRAWLS = table_of(CrawlRow)
 CRAWL_PAGES = table_of(CrawlPageRow)
+CRAWL_EVENTS = table_of(CrawlEventRow)
+
+
+class ReportRow(Base):
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_created_at", "created_at"),)
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    source: Mapped[str]
+    domain: Mapped[str]
+    url: Mapped[str] = mapped_column(Text)
+    score: Mapped[int]
+    grade: Mapped[str]
+    title: Mapped[str | None] = mapped_column(Text)
+    signals: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    anti_bot_stack: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    tech_stack: Mapped[dict[str, Any]]
+    pagination: Mapped[dict[str, Any]]
+    api_endpoints: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    meta: Mapped[dict[str, Any]]
+    cookie_count: Mapped[int]
+    has_login_wall: Mapped[bool]
+    has_cookie_gate: Mapped[bool]
+    estimated_credits: Mapped[dict[str, Any]]
+    org_id: Mapped[str | None]
+    created_at: Mapped[datetime]
+
+
+REPORTS = table_of(ReportRow)

@@ -7,6 +7,8 @@ from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from scrapegate.domain.records import UsageRow, UsageSummary
@@ -20,6 +22,15 @@ class SqlUsageRepository:
 
     async def append(self, row: UsageRow) -> None:
         statement = insert(USAGE_LOG).values(asdict(row))
+
+        async def work(conn: AsyncConnection) -> None:
+            await conn.execute(statement)
+
+        await self._db.write(work)
+
+    async def append_once(self, row: UsageRow) -> None:
+        dialect_insert = pg_insert if self._db.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = dialect_insert(USAGE_LOG).values(asdict(row)).on_conflict_do_nothing()
 
         async def work(conn: AsyncConnection) -> None:
             await conn.execute(statement)
