@@ -6,7 +6,6 @@ repeating-path trap.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from typing import Any
@@ -15,6 +14,7 @@ import httpx
 
 from tests.api.conftest import ADMIN_KEY, new_key
 from tests.live_server import LiveServer
+from tests.sse import read_events
 
 TREE = {"sitemap": "skip", "include_patterns": ["/tree*"], "max_pages": 100}
 
@@ -118,23 +118,15 @@ def test_event_stream_ends_with_completion(
     accepted = api.post(
         "/api/v1/crawl", json={"url": fixture_site.url("/tree"), **TREE, "max_depth": 1}
     ).json()
-    events: list[tuple[int, str, dict[str, Any]]] = []
     url = f"{server.url}{accepted['stream_url']}?api_key={ADMIN_KEY}"
-    with httpx.stream("GET", url, timeout=60) as stream:
-        assert stream.headers["content-type"].startswith("text/event-stream")
-        block: dict[str, str] = {}
-        for line in stream.iter_lines():
-            if line.startswith(("id:", "event:", "data:")):
-                name, _, value = line.partition(": ")
-                block[name] = value
-            elif not line and "event" in block:
-                events.append((int(block["id"]), block["event"], json.loads(block["data"])))
-                block = {}
+    events = read_events(url)
     names = [name for _, name, _ in events]
     assert names[-1] == "crawl.completed"
     assert names.count("page.completed") == 3
     assert [i for i, _, _ in events] == sorted(i for i, _, _ in events)
-    finished = httpx.get(url, timeout=30).text  # a finished crawl: one crawl.completed, then close
+    again = httpx.get(url, timeout=30)  # a finished crawl: one crawl.completed, then close
+    assert again.headers["content-type"].startswith("text/event-stream")
+    finished = again.text
     assert finished.count("event: crawl.completed") == 1
     assert "page.completed" not in finished
 

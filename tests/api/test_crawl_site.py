@@ -3,7 +3,6 @@ traps, per-crawl concurrency, progress events, the crawl list and a persistent e
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
@@ -12,6 +11,7 @@ from tests.api.conftest import ADMIN_KEY
 from tests.api.test_crawl_route import wait_crawl
 from tests.live_server import LiveServer
 from tests.site.generated_site import GEN_PAGES, ORPHANS
+from tests.sse import read_events
 
 CALENDAR_MONTHS = 13  # this month and twelve ahead; further months look like a trap
 GEN_CRAWL = {
@@ -20,20 +20,6 @@ GEN_CRAWL = {
     "sitemap_path": "/gen/sitemap-index.xml",
     "max_concurrency": 20,
 }
-
-
-def read_events(url: str, headers: dict[str, str] | None = None) -> list[tuple[int, str, Any]]:
-    events: list[tuple[int, str, Any]] = []
-    with httpx.stream("GET", url, headers=headers or {}, timeout=120) as stream:
-        block: dict[str, str] = {}
-        for line in stream.iter_lines():
-            if line.startswith(("id:", "event:", "data:")):
-                name, _, value = line.partition(": ")
-                block[name] = value
-            elif not line and "event" in block:
-                events.append((int(block["id"]), block["event"], json.loads(block["data"])))
-                block = {}
-    return events
 
 
 def test_generated_site_is_crawled_exactly(api: httpx.Client, fixture_site: Any) -> None:

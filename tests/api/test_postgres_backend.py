@@ -12,7 +12,6 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 
-import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -34,6 +33,7 @@ from tests.api.test_scrape_route import (  # noqa: F401
     test_sync_false_returns_202_and_job_completes,
 )
 from tests.live_server import LiveServer
+from tests.pg_admin import pg_admin
 
 PG_URL = os.environ.get("SCRAPEGATE_TEST_PG_URL")
 pytestmark = [
@@ -44,14 +44,7 @@ pytestmark = [
 
 async def _admin(sql: str) -> None:
     assert PG_URL is not None
-    url = make_url(PG_URL)
-    conn = await asyncpg.connect(
-        host=url.host, port=url.port, user=url.username, database="postgres"
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+    await pg_admin(PG_URL, sql)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from scrapegate.accounts.keys import KeyService
 from scrapegate.storage.sql import open_sql_storage
 from tests.distributed.topology import ADMIN_KEY, Topology, running_topology
 from tests.redis_fixtures import require_redis_url
+from tests.sse import read_events
 
 PG_URL = os.environ.get("SCRAPEGATE_TEST_PG_URL")
 pytestmark = pytest.mark.timeout(600)  # whole topologies, faults and recoveries
@@ -172,26 +173,6 @@ def test_rate_limits_hold_across_api_processes(topology: Topology) -> None:
     assert 60 <= allowed <= 60 + int(elapsed) + 1
 
 
-def read_events(url: str, until: int, headers: dict[str, str]) -> list[tuple[int, str]]:
-    """(id, event) pairs until ``until`` events arrived or the stream ended."""
-    events: list[tuple[int, str]] = []
-    block: dict[str, str] = {}
-    try:
-        with httpx.stream("GET", url, headers=headers, timeout=60) as stream:
-            for line in stream.iter_lines():
-                if line.startswith(("id:", "event:")):
-                    name, _, value = line.partition(": ")
-                    block[name] = value
-                elif not line and "event" in block:
-                    events.append((int(block["id"]), block["event"]))
-                    block = {}
-                    if len(events) >= until:
-                        break
-    except httpx.HTTPError:
-        pass  # the process went away mid-stream
-    return events
-
-
 def test_event_stream_resumes_on_another_api_process(topology: Topology, fixture_site: Any) -> None:
     body = {
         "url": fixture_site.url("/gen/slow/"),
@@ -202,12 +183,12 @@ def test_event_stream_resumes_on_another_api_process(topology: Topology, fixture
     with topology.client(1) as api:
         accepted = api.post("/api/v1/crawl", json=body).json()
     path = f"{accepted['stream_url']}?api_key={ADMIN_KEY}"
-    first = read_events(topology.url(1) + path, 3, {})
+    first = read_events(topology.url(1) + path, until=3)
     assert len(first) == 3
     topology.kill_api(1)
-    rest = read_events(topology.url(0) + path, 1_000, {"Last-Event-ID": str(first[-1][0])})
+    rest = read_events(topology.url(0) + path, {"Last-Event-ID": str(first[-1][0])})
     events = first + rest
-    ids = [i for i, _ in events]
+    ids = [i for i, _, _ in events]
     assert ids == sorted(set(ids)), "no event twice, none out of order"
     assert events[-1][1] == "crawl.completed"
-    assert [name for _, name in events].count("page.completed") == 9
+    assert [name for _, name, _ in events].count("page.completed") == 9

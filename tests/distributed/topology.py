@@ -17,28 +17,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
 from tests.live_server import free_port
+from tests.pg_admin import pg_admin
 from tests.redis_fixtures import PrivateRedisServer
 
 REPO = Path(__file__).resolve().parents[2]
 SCRAPEGATE = str(REPO / ".venv" / "bin" / "scrapegate")
 ADMIN_KEY = "sk_test_distributed0123456789abcdefghij"
 START_TIMEOUT_S = 240.0  # a loaded 2-core machine starts Chromium-capable processes slowly
-
-
-async def _admin(pg_url: str, sql: str) -> None:
-    url = make_url(pg_url)
-    conn = await asyncpg.connect(
-        host=url.host, port=url.port, user=url.username, database="postgres"
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 class Topology:
@@ -68,7 +57,7 @@ class Topology:
 
     def start(self, api_processes: int = 2, workers: int = 2) -> Topology:
         (self.workdir / "redis").mkdir(parents=True, exist_ok=True)
-        asyncio.run(_admin(self._pg_url, f'CREATE DATABASE "{self.db_name}"'))
+        asyncio.run(pg_admin(self._pg_url, f'CREATE DATABASE "{self.db_name}"'))
         self.redis.start()
         subprocess.run([SCRAPEGATE, "migrate"], env=self.env(), check=True, capture_output=True)
         # The first API server is itself two processes (serve --workers 2); the others are one.
@@ -144,7 +133,9 @@ class Topology:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.redis.stop()
-        asyncio.run(_admin(self._pg_url, f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)'))
+        asyncio.run(
+            pg_admin(self._pg_url, f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+        )
 
 
 @contextmanager

@@ -129,20 +129,27 @@ class InMemoryRateLimiter:
             del self._buckets[key]
 
     def _decision(self, tokens: float, rpm: int, now: float, allowed: bool) -> RateDecision:
-        per_second = rpm / self._window_s
-        reset_at = math.ceil(now + (rpm - tokens) / per_second)
-        retry_after = 0
-        if not allowed:
-            wanted = min(RETRY_AFTER_TOKENS, rpm)
-            seconds = math.ceil((wanted - tokens) / per_second)
-            retry_after = max(RETRY_AFTER_MIN_S, min(RETRY_AFTER_MAX_S, seconds))
-        return RateDecision(
-            allowed=allowed,
-            limit=rpm,
-            remaining=max(0, math.floor(tokens)),
-            reset_at=reset_at,
-            retry_after=retry_after,
-        )
+        return bucket_decision(tokens, rpm, now, allowed, self._window_s)
+
+
+def bucket_decision(
+    tokens: float, rpm: int, now: float, allowed: bool, window_s: float
+) -> RateDecision:
+    """What a token bucket's state means for the caller (shared by every limiter backend)."""
+    per_second = rpm / window_s
+    reset_at = math.ceil(now + (rpm - tokens) / per_second)
+    retry_after = 0
+    if not allowed:
+        wanted = min(RETRY_AFTER_TOKENS, rpm)
+        seconds = math.ceil((wanted - tokens) / per_second)
+        retry_after = max(RETRY_AFTER_MIN_S, min(RETRY_AFTER_MAX_S, seconds))
+    return RateDecision(
+        allowed=allowed,
+        limit=rpm,
+        remaining=max(0, math.floor(tokens)),
+        reset_at=reset_at,
+        retry_after=retry_after,
+    )
 
 
 class InMemoryConcurrencyTracker:

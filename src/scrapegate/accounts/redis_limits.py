@@ -12,14 +12,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from scrapegate.accounts.ratelimit import (
-    READ_COST,
-    RETRY_AFTER_MAX_S,
-    RETRY_AFTER_MIN_S,
-    RETRY_AFTER_TOKENS,
-    Clock,
-    RateDecision,
-)
+from scrapegate.accounts.ratelimit import READ_COST, Clock, RateDecision, bucket_decision
 from scrapegate.storage.redis_client import DEFAULT_PREFIX
 
 DEFAULT_SLOT_TTL_S = 900.0
@@ -137,21 +130,7 @@ class RedisRateLimiter:
         return bool(int(allowed)), float(tokens), float(now)
 
     def _decision(self, tokens: float, rpm: int, now: float, allowed: bool) -> RateDecision:
-        # Same arithmetic as InMemoryRateLimiter._decision, so both backends answer identically.
-        per_second = rpm / self._window_s
-        reset_at = math.ceil(now + (rpm - tokens) / per_second)
-        retry_after = 0
-        if not allowed:
-            wanted = min(RETRY_AFTER_TOKENS, rpm)
-            seconds = math.ceil((wanted - tokens) / per_second)
-            retry_after = max(RETRY_AFTER_MIN_S, min(RETRY_AFTER_MAX_S, seconds))
-        return RateDecision(
-            allowed=allowed,
-            limit=rpm,
-            remaining=max(0, math.floor(tokens)),
-            reset_at=reset_at,
-            retry_after=retry_after,
-        )
+        return bucket_decision(tokens, rpm, now, allowed, self._window_s)
 
 
 class RedisConcurrencyTracker:

@@ -18,7 +18,7 @@ from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.events import CompletionSignals
 from scrapegate.jobs.job_effects import JobEffects, WebhookSink
 from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
-from scrapegate.jobs.job_meta import META_KEY, job_meta, job_request
+from scrapegate.domain.job_meta import META_KEY, job_meta, job_request
 
 __all__ = ["META_KEY", "JobRunner", "RunnerSettings", "WebhookSink", "job_meta", "job_request"]
 from scrapegate.storage.protocols import Storage

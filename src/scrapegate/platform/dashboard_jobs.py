@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from scrapegate.domain.job_meta import META_KEY, job_source
 from scrapegate.domain.records import Job, UsageRow
 from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest, NotFound
@@ -21,7 +22,6 @@ STATUSES = ("pending", "running", "completed", "failed")
 MODES = ("auto", "html", "light", "js", "pdf", "ocr")
 MAX_SEARCH = 200
 # The job row keeps bookkeeping (source client, crawl/batch ids) under this request key.
-META_KEY = "_meta"
 MASK = "***"
 MASKED_KEYS = ("headers", "cookies", "body")
 SECRET_WORDS = ("secret", "password", "token", "api_key", "apikey", "authorization", "cookie")
@@ -47,12 +47,6 @@ class JobFilter:
         if search is not None and len(search) > MAX_SEARCH:
             raise InvalidRequest(f"search must be at most {MAX_SEARCH} characters", "search")
         return cls(status, mode, search or None, source)
-
-
-def job_source(job: Job) -> str:
-    meta = job.request.get(META_KEY)
-    meta = meta if isinstance(meta, dict) else {}
-    return "crawl" if meta.get("crawl_id") else "batch" if meta.get("batch_id") else "api"
 
 
 def _unfinished_summary(job: Job) -> dict[str, Any]:

@@ -29,7 +29,9 @@ class SqlUsageRepository:
         await self._db.write(work)
 
     async def append_once(self, row: UsageRow) -> None:
-        dialect_insert = pg_insert if self._db.engine.dialect.name == "postgresql" else sqlite_insert
+        dialect_insert = (
+            pg_insert if self._db.engine.dialect.name == "postgresql" else sqlite_insert
+        )
         statement = dialect_insert(USAGE_LOG).values(asdict(row)).on_conflict_do_nothing()
 
         async def work(conn: AsyncConnection) -> None:

@@ -20,11 +20,17 @@ def job_request(job: Job) -> ScrapeRequest:
     return ScrapeRequest.from_json({k: v for k, v in job.request.items() if k != META_KEY})
 
 
+def job_source(job: Job) -> str:
+    """Where a job came from: ``crawl``, ``batch`` or ``api``."""
+    meta = job_meta(job)
+    return "crawl" if meta.get("crawl_id") else "batch" if meta.get("batch_id") else "api"
+
+
 def log_origin(job: Job) -> dict[str, Any]:
     """Request-log columns saying where a job came from (spec platform-api A.0 ``source``)."""
     meta = job_meta(job)
     crawl_id, batch_id = meta.get("crawl_id"), meta.get("batch_id")
-    source = "crawl" if crawl_id else "batch" if batch_id else "api"
+    source = job_source(job)
     return {
         "source": source,
         "endpoint_type": "scrape" if source == "api" else source,
