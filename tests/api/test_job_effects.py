@@ -69,3 +69,26 @@ def test_replaying_effects_writes_each_once(server: LiveServer, fixture_site: An
     assert server.call(effects_of(server, job_id, org_id)) == (1, 1, False)
     assert server.call(effects_of(server, lost.id, org_id)) == (1, 1, False)
     assert server.call(services.jobs.runner.replay_effects(later)) == 0
+
+
+def test_a_job_that_keeps_losing_its_worker_fails(server: LiveServer, fixture_site: Any) -> None:
+    services = server.services
+    org = server.call(services.storage.organizations.get_by_slug("bootstrap"))
+    assert org is not None
+    stalled = Job(
+        id=new_id(),
+        org_id=org.id,  # type: ignore[attr-defined]
+        key_id=None,
+        type="scrape",
+        request={"url": fixture_site.url("/article"), "formats": ["markdown"]},
+        request_hash=new_id(),
+        status="running",
+        run_count=5,
+        lease_owner="a-worker-that-died",
+        lease_until=utcnow() - timedelta(seconds=1),
+    )
+    server.call(services.storage.jobs.create(stalled))
+    assert server.call(services.jobs.dispatcher.dispatch(stalled.id)) is None
+    failed: Job = server.call(services.storage.jobs.get(stalled.id))  # type: ignore[assignment]
+    assert (failed.status, failed.error_code) == ("failed", "INTERNAL_ERROR")
+    assert failed.error_details == {"cause": "worker_lost", "runs": 5}

@@ -18,6 +18,8 @@ from scrapegate.jobs.runner import JobRunner
 from scrapegate.storage.protocols import Storage
 
 ORG_RETRY_S = 0.05
+# Runs a job may start; a job still unfinished after that many lost its worker each time.
+MAX_RUNS = 5
 LEASE_MARGIN_S = 0.1
 
 ConcurrencyLimit = Callable[[str], int]
@@ -35,6 +37,7 @@ class JobDispatcher:
         queue_timeout_s: float,
         owner: str,
         slot_refresh_s: float = 10.0,
+        max_runs: int = MAX_RUNS,
     ) -> None:
         self._storage = storage
         self._runner = runner
@@ -44,6 +47,7 @@ class JobDispatcher:
         self._queue_timeout_s = queue_timeout_s
         self.owner = owner
         self._refresh_s = slot_refresh_s
+        self._max_runs = max_runs
 
     async def dispatch(self, job_id: str) -> float | None:
         """Run the job if it may run now; else seconds until it should be tried again.
@@ -58,6 +62,9 @@ class JobDispatcher:
         if job.status == "running" and job.lease_until and job.lease_until > utcnow():
             # Held by a lease, perhaps of a worker that died: look again when it lapses.
             return (job.lease_until - utcnow()).total_seconds() + LEASE_MARGIN_S
+        if job.run_count >= self._max_runs:
+            await self._runner.give_up(job)  # every earlier run lost its worker
+            return None
         if not await self.slots.try_acquire(job.org_id, job.id, self._org_limit(job.org_id)):
             return ORG_RETRY_S
         try:

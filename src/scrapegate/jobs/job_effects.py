@@ -9,10 +9,10 @@ from __future__ import annotations
 import uuid
 from typing import Any, Protocol
 
+from scrapegate.domain.job_meta import job_meta, job_request, log_origin, tiers_attempted
 from scrapegate.domain.records import Job, UsageRow, utcnow
 from scrapegate.domain.timefmt import iso
 from scrapegate.engine.domains import registrable_domain
-from scrapegate.domain.job_meta import job_meta, job_request, log_origin, tiers_attempted
 from scrapegate.storage.protocols import Storage
 
 EFFECTS_NAMESPACE = uuid.UUID("5b8f0c1e-6a57-4f0e-9a43-2d7f3f0e9c11")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scrapegate.accounts.billing import Reservation
+from scrapegate.domain.job_meta import META_KEY, job_meta, job_request
 from scrapegate.domain.records import Job, utcnow
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.engine.engine import ScrapeContext, ScrapeEngine, ScrapeOutcome
@@ -18,7 +19,6 @@ from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.events import CompletionSignals
 from scrapegate.jobs.job_effects import JobEffects, WebhookSink
 from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
-from scrapegate.domain.job_meta import META_KEY, job_meta, job_request
 
 __all__ = ["META_KEY", "JobRunner", "RunnerSettings", "WebhookSink", "job_meta", "job_request"]
 from scrapegate.storage.protocols import Storage
@@ -122,15 +122,26 @@ class JobRunner:
 
     async def time_out_in_queue(self, job: Job) -> None:
         """A scrape that waited longer than the queue limit fails without being attempted."""
-        lease = utcnow() + timedelta(seconds=60)
-        claimed = await self._storage.jobs.claim(job.id, "queue-timeout", lease)
-        if claimed is None:
-            return
-        reservation = await self._reservation_of(claimed)
         late = Timeout(
             "The job waited in the queue longer than allowed.", {"cause": "queue_timeout"}
         )
-        if await self._fail(claimed, job_request(claimed), reservation, late):
+        await self._fail_unrun(job, "queue-timeout", late)
+
+    async def give_up(self, job: Job) -> None:
+        """A job whose workers kept vanishing (each run ended by a crash or kill) fails instead
+        of being tried forever."""
+        lost = InternalError(
+            f"The job's worker was lost {job.run_count} times; giving up.",
+            {"cause": "worker_lost", "runs": job.run_count},
+        )
+        await self._fail_unrun(job, "give-up", lost)
+
+    async def _fail_unrun(self, job: Job, owner: str, exc: ScrapegateError) -> None:
+        claimed = await self._storage.jobs.claim(job.id, owner, utcnow() + timedelta(seconds=60))
+        if claimed is None:
+            return
+        reservation = await self._reservation_of(claimed)
+        if await self._fail(claimed, job_request(claimed), reservation, exc):
             await self.after_end(claimed)
 
     def _result_ttl(self, job: Job) -> int:
