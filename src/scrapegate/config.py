@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -129,6 +129,52 @@ class EscalationSettings(BaseModel):
     allow_stealth_tiers: bool = True
 
 
+# Beacon event names (spec platform-api A.1); funnel names follow the same rule.
+EVENT_NAME_PATTERN = r"^[a-z0-9_.:-]{1,64}$"
+
+
+class FunnelConfig(BaseModel):
+    """A conversion funnel over beacon events (spec platform-api A.1)."""
+
+    name: str = Field(pattern=EVENT_NAME_PATTERN)
+    steps: list[Annotated[str, Field(pattern=EVENT_NAME_PATTERN)]] = Field(
+        min_length=1, max_length=20
+    )
+    window_hours: int = Field(default=72, ge=1, le=24 * 365)
+
+
+def _default_funnels() -> list[FunnelConfig]:
+    return [
+        FunnelConfig(
+            name="onboarding",
+            steps=["signup_started", "signup_completed", "first_scrape"],
+            window_hours=72,
+        )
+    ]
+
+
+class AnalyticsSettings(BaseModel):
+    funnels: list[FunnelConfig] = Field(default_factory=_default_funnels)
+
+    @field_validator("funnels")
+    @classmethod
+    def _unique_names(cls, value: list[FunnelConfig]) -> list[FunnelConfig]:
+        names = [funnel.name for funnel in value]
+        if len(names) != len(set(names)):
+            raise ValueError("analytics.funnels names must be unique")
+        return value
+
+
+class HealthSettings(BaseModel):
+    # True: /health/jobs and /health/ready show only their status field to non-admin callers.
+    detail_requires_admin: bool = False
+
+
+class StatusSettings(BaseModel):
+    # How often the public status page's prober samples every service (platform-api A.11).
+    probe_interval_s: float = Field(default=60.0, ge=1.0, le=3_600.0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SCRAPEGATE_", env_nested_delimiter="__", extra="ignore"
@@ -161,6 +207,9 @@ class Settings(BaseSettings):
     crawl: CrawlLimits = Field(default_factory=CrawlLimits)
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
+    status: StatusSettings = Field(default_factory=StatusSettings)
+    health: HealthSettings = Field(default_factory=HealthSettings)
+    analytics: AnalyticsSettings = Field(default_factory=AnalyticsSettings)
 
     @property
     def public_base_url(self) -> str:

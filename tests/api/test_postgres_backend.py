@@ -7,13 +7,10 @@ again and use this module's ``server`` fixture.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from tests.api.test_billing import (  # noqa: F401
     billed,
@@ -33,7 +30,7 @@ from tests.api.test_scrape_route import (  # noqa: F401
     test_sync_false_returns_202_and_job_completes,
 )
 from tests.live_server import LiveServer
-from tests.pg_admin import pg_admin
+from tests.pg_admin import temporary_database
 
 PG_URL = os.environ.get("SCRAPEGATE_TEST_PG_URL")
 pytestmark = [
@@ -42,18 +39,11 @@ pytestmark = [
 ]
 
 
-async def _admin(sql: str) -> None:
-    assert PG_URL is not None
-    await pg_admin(PG_URL, sql)
-
-
 @pytest.fixture(scope="module")
 def pg_database() -> Iterator[str]:
     assert PG_URL is not None
-    name = f"scrapegate_api_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with temporary_database(PG_URL, "scrapegate_api") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

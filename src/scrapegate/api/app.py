@@ -13,14 +13,18 @@ from fastapi.middleware.cors import CORSMiddleware
 from scrapegate import __version__
 from scrapegate.accounts.keys import KeyService, hash_key
 from scrapegate.accounts.secrets import derive_key, master_secret
+from scrapegate.api import announcements as announcement_routes
 from scrapegate.api import artifacts as artifact_routes
 from scrapegate.api import batch as batch_routes
+from scrapegate.api import beacons as beacon_routes
 from scrapegate.api import crawl as crawl_routes
 from scrapegate.api import dashboard, health, jobs, scrape, usage, usage_analytics, ws
 from scrapegate.api import favicon as favicon_routes
 from scrapegate.api import map as map_routes
 from scrapegate.api import reports as report_routes
 from scrapegate.api import search as search_routes
+from scrapegate.api import status as status_routes
+from scrapegate.api import unsubscribe as unsubscribe_routes
 from scrapegate.api.composition import build_jobs, build_search
 from scrapegate.api.coordination import build_coordination
 from scrapegate.api.errors import install_error_handlers
@@ -43,8 +47,12 @@ from scrapegate.fetchers.browser import (
     browser_available,
 )
 from scrapegate.jobs.map_service import MapService, MapSettings
+from scrapegate.platform.announcements import AnnouncementService
 from scrapegate.platform.artifacts import ArtifactLinks
+from scrapegate.platform.beacons import BeaconService
 from scrapegate.platform.favicon import FaviconService
+from scrapegate.platform.unsubscribe import KEY_LABEL as UNSUBSCRIBE_KEY_LABEL
+from scrapegate.platform.unsubscribe import UnsubscribeService
 from scrapegate.platform.usage_log import UsageLog
 from scrapegate.platform.webhooks import WebhookDispatcher
 from scrapegate.storage.artifacts import LocalArtifactStore
@@ -195,6 +203,11 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         search=build_search(settings, storage, jobs, validation, webhooks),
         events=jobs.events,
         favicons=FaviconService(engine.fetchers[Tier.HTTP], engine.policy, storage.cache),
+        beacons=BeaconService(storage.analytics_events, settings.analytics.funnels),
+        announcements=AnnouncementService(storage.announcements),
+        unsubscribes=UnsubscribeService(
+            storage.unsubscribes, derive_key(master_secret(settings), UNSUBSCRIBE_KEY_LABEL)
+        ),
         maps=MapService(
             storage,
             engine.fetchers[Tier.HTTP],
@@ -220,6 +233,7 @@ ROUTERS = (
     usage,
     dashboard,
     health,
+    status_routes,
     artifact_routes,
     batch_routes,
     map_routes,
@@ -228,6 +242,9 @@ ROUTERS = (
     report_routes,
     ws,
     favicon_routes,
+    beacon_routes,
+    announcement_routes,
+    unsubscribe_routes,
 )
 
 
@@ -241,9 +258,13 @@ async def start_services(services: Services) -> None:
     if services.pool is not None:
         await services.pool.start()
     await services.crawls.resume()
+    services.status = status_routes.build_status_board(services)
+    await services.status.prober.start()
 
 
 async def stop_services(services: Services) -> None:
+    if services.status is not None:
+        await services.status.prober.stop()
     await services.search.aclose()
     if services.pool is not None:
         await services.pool.stop()

@@ -4,6 +4,7 @@ workers, runner hooks and the services built on them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from scrapegate.accounts.ratelimit import ConcurrencyTracker
 from scrapegate.accounts.secrets import master_secret, webhook_secret_for
@@ -23,7 +24,7 @@ from scrapegate.jobs.crawl_gate import CrawlGate
 from scrapegate.jobs.crawl_service import CrawlParts, CrawlService, CrawlSettings
 from scrapegate.jobs.dispatch import JobDispatcher
 from scrapegate.jobs.events import CompletionSignals
-from scrapegate.jobs.housekeeping import Housekeeping
+from scrapegate.jobs.housekeeping import Housekeeping, keep_for
 from scrapegate.jobs.job_events import JobEventBus
 from scrapegate.jobs.queue import InMemoryJobQueue, JobQueue
 from scrapegate.jobs.runner import JobRunner, RunnerSettings
@@ -32,9 +33,12 @@ from scrapegate.jobs.search_service import SearchService, SearchSettings
 from scrapegate.jobs.worker import WorkerPool, worker_identity
 from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.search_provider import SearxngProvider
+from scrapegate.platform.status import sample_purger
 from scrapegate.platform.usage_log import UsageLog
 from scrapegate.platform.webhooks import WebhookDispatcher
 from scrapegate.storage.protocols import Storage
+
+BEACON_RETENTION = timedelta(days=400)  # like the request log (platform-api A.0)
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,13 @@ def build_housekeeping(
     return Housekeeping(
         storage,
         tombstone_ttl_s=settings.jobs.tombstone_ttl_s,
-        purges=(artifacts.store.purge, storage.batches.purge, report_purger(storage.reports)),
+        purges=(
+            artifacts.store.purge,
+            storage.batches.purge,
+            report_purger(storage.reports),
+            sample_purger(storage.health),
+            keep_for(storage.analytics_events.purge, BEACON_RETENTION),
+        ),
         requeue=requeue,
         stale_pending_s=settings.jobs.stale_pending_s,
         replay=runner.replay_effects,

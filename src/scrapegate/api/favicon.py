@@ -7,8 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from scrapegate.api.auth import authenticate, client_ip, credential_from, services_of
-from scrapegate.errors import RateLimited, ScrapegateError
+from scrapegate.api.auth import services_of
+from scrapegate.api.public_rate import per_ip_public_access
+from scrapegate.errors import ScrapegateError
 from scrapegate.platform.favicon import DEFAULT_SIZE, FaviconResult, check_size, split_domains
 
 router = APIRouter(prefix="/api/v1", tags=["favicon"])
@@ -17,23 +18,7 @@ FAVICON_RPM = 120
 CACHE_CONTROL = "public, max-age=86400"
 
 
-async def public_access(request: Request) -> None:
-    """Credentials are optional but checked when sent (README §2.1 rule 5); the rate is per IP."""
-    if credential_from(request) is not None:
-        await authenticate(request)
-    services = services_of(request)
-    decision = await services.rate_limiter.hit(f"ip:{client_ip(request)}:favicon", FAVICON_RPM, 1)
-    request.state.extra_headers = {
-        "X-RateLimit-Limit": str(decision.limit),
-        "X-RateLimit-Remaining": str(decision.remaining),
-        "X-RateLimit-Reset": str(decision.reset_at),
-    }
-    if not decision.allowed:
-        raise RateLimited(
-            "Rate limit exceeded; slow down.",
-            decision.retry_after,
-            {"retry_after": decision.retry_after, "limit": decision.limit},
-        )
+public_access = per_ip_public_access("favicon", FAVICON_RPM)
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:

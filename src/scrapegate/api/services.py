@@ -21,8 +21,12 @@ from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.scrape_service import ScrapeService
 from scrapegate.jobs.search_service import SearchService
 from scrapegate.jobs.worker import WorkerPool
+from scrapegate.platform.announcements import AnnouncementService
 from scrapegate.platform.artifacts import ArtifactLinks
+from scrapegate.platform.beacons import BeaconService
 from scrapegate.platform.favicon import FaviconService
+from scrapegate.platform.status import StatusBoard
+from scrapegate.platform.unsubscribe import UnsubscribeService
 from scrapegate.platform.usage_log import UsageLog
 from scrapegate.platform.webhooks import WebhookDispatcher
 from scrapegate.storage.protocols import Storage
@@ -85,4 +89,8 @@ class Services:
     search: SearchService
     events: JobEventBus
     favicons: FaviconService
+    beacons: BeaconService
+    announcements: AnnouncementService
+    unsubscribes: UnsubscribeService
     socket_slots: SocketSlots = field(default_factory=SocketSlots)
+    status: StatusBoard | None = None  # the public status page, built by start_services

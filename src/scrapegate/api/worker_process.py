@@ -10,13 +10,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from datetime import timedelta
 
 from arq.connections import ArqRedis
 
 from scrapegate.api.app import build_services, open_storage
 from scrapegate.api.services import Services
 from scrapegate.config import ConfigError, Settings
+from scrapegate.domain.records import utcnow
 from scrapegate.jobs.arq_worker import WorkerOptions, build_worker
+from scrapegate.platform.worker_heartbeats import HeartbeatLoop, WorkerBeat, WorkerHeartbeats
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,23 @@ def worker_options(settings: Settings, concurrency: int | None) -> WorkerOptions
         shutdown_wait_s=jobs.shutdown_wait_s,
         housekeeping_every_s=max(int(jobs.purge_interval_s), 1),
     )
+
+
+def heartbeat_loop(services: Services, options: WorkerOptions) -> HeartbeatLoop:
+    """This process's heartbeat, read by the API's job health and status page."""
+    redis = services.coordination.redis
+    assert redis is not None  # only the Redis topology runs separate workers
+    housekeeping = services.jobs.housekeeping
+
+    def beat() -> WorkerBeat:
+        return WorkerBeat(
+            owner=services.jobs.dispatcher.owner,
+            at=time.time(),
+            concurrency=options.concurrency,
+            reaped_last_hour=housekeeping.reaped_since(utcnow() - timedelta(hours=1)),
+        )
+
+    return HeartbeatLoop(WorkerHeartbeats(redis), beat)
 
 
 async def _stop(services: Services) -> None:
@@ -49,17 +70,21 @@ async def run_worker(settings: Settings, concurrency: int | None = None) -> None
     assert redis is not None  # a Redis URL was given
     await services.usage_log.start()
     await services.webhooks.start()
+    options = worker_options(settings, concurrency)
     worker = build_worker(
         ArqRedis(connection_pool=redis.connection_pool),
         services.jobs.dispatcher,
         services.jobs.housekeeping,
-        worker_options(settings, concurrency),
+        options,
     )
+    heartbeat = heartbeat_loop(services, options)
     log.info("worker %s taking jobs", services.jobs.dispatcher.owner)
     try:
+        await heartbeat.start()
         with contextlib.suppress(asyncio.CancelledError):
             await worker.async_run()
     finally:
+        await heartbeat.stop()
         await worker.close()
         await _stop(services)
         await storage.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -301,4 +302,76 @@ class Report:
     has_cookie_gate: bool = False
     estimated_credits: dict[str, Any] = field(default_factory=dict)
     org_id: str | None = None  # who paid for a server analysis; None for submissions
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True)
+class JobCounts:
+    """What the job queue holds right now (``GET /api/v1/health/jobs``)."""
+
+    pending: int
+    running: int
+    stalled: int  # running, but the lease lapsed: the worker holding it is presumed dead
+    oldest_pending_at: datetime | None
+    completed_recently: int = 0  # ended since the ``ended_since`` given to ``counts``
+    failed_recently: int = 0
+    avg_duration_ms: float | None = None  # started_at to completed_at of those, on average
+
+
+def average_duration_ms(spans: Sequence[tuple[datetime | None, datetime | None]]) -> float | None:
+    """Mean of ``end - start`` in milliseconds over the spans with both ends; None without any."""
+    durations = [(end - start).total_seconds() * 1000 for start, end in spans if start and end]
+    return sum(durations) / len(durations) if durations else None
+
+
+@dataclass
+class HealthSample:
+    """One probe of every service, kept 31 days for the public status page's uptime."""
+
+    id: str
+    taken_at: datetime
+    overall_status: str
+    core_operational: bool  # api and scraper both operational: what uptime counts
+    services: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class AnalyticsEvent:
+    """One beacon event of the dashboard UI (spec platform-api A.1)."""
+
+    id: str
+    name: str
+    ts: datetime
+    visitor_id: str | None = None
+    user_id: str | None = None
+    path: str | None = None
+    props: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+AnnouncementStyle = Literal["info", "success", "warning", "critical"]
+
+
+@dataclass
+class Announcement:
+    """One version of the site-wide announcement (A.2); the highest version is the current one."""
+
+    id: str
+    version: int
+    enabled: bool
+    text: str | None = None
+    cta: str | None = None
+    cta_url: str | None = None
+    style: AnnouncementStyle = "info"
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    updated_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class EmailUnsubscribe:
+    """A user's opt-out of one e-mail type (A.13); type ``all`` covers every type."""
+
+    user_id: str
+    type: str
     created_at: datetime = field(default_factory=utcnow)

@@ -7,6 +7,7 @@ once per tick across all worker processes.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -18,6 +19,15 @@ log = logging.getLogger(__name__)
 Purge = Callable[[datetime], Awaitable[int]]
 Requeue = Callable[[str], Awaitable[None]]
 Replay = Callable[[datetime], Awaitable[int]]
+
+
+def keep_for(purge: Purge, keep: timedelta) -> Purge:
+    """A retention purge: ``purge(older_than)`` run with ``now - keep``."""
+
+    async def run(now: datetime) -> int:
+        return await purge(now - keep)
+
+    return run
 
 
 class Housekeeping:
@@ -39,6 +49,8 @@ class Housekeeping:
         self._stale_pending = timedelta(seconds=stale_pending_s)
         self._replay = replay
         self._replay_after = timedelta(seconds=replay_after_s)
+        # When each reaped job was queued again; an hour of them feeds GET /api/v1/health/jobs.
+        self._reaped_at: deque[datetime] = deque()
 
     async def run_once(self) -> None:
         now = utcnow()
@@ -65,7 +77,9 @@ class Housekeeping:
         for job in await self._storage.jobs.list_unfinished():
             if self.is_stalled(job, now):
                 await self._requeue(job.id)
+                self._reaped_at.append(now)
                 reaped += 1
+        self._forget_reaped_before(now - timedelta(hours=1))
         if reaped:
             log.info("stall reaper queued %d job(s) again", reaped)
 
@@ -75,6 +89,14 @@ class Housekeeping:
             replayed = await self._replay(now - self._replay_after)
             if replayed:
                 log.info("replayed the effects of %d ended job(s)", replayed)
+
+    def reaped_since(self, since: datetime) -> int:
+        """How many stalled jobs this process queued again since ``since`` (within the hour)."""
+        return sum(1 for moment in self._reaped_at if moment >= since)
+
+    def _forget_reaped_before(self, cutoff: datetime) -> None:
+        while self._reaped_at and self._reaped_at[0] < cutoff:
+            self._reaped_at.popleft()
 
     def is_stalled(self, job: Job, now: datetime) -> bool:
         if job.status == "running":

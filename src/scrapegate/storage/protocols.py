@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from scrapegate.domain.records import (
+    AnalyticsEvent,
+    Announcement,
     ApiKey,
     Batch,
     CacheEntry,
@@ -19,7 +21,10 @@ from scrapegate.domain.records import (
     CrawlEvent,
     CrawlPage,
     DomainAttempt,
+    EmailUnsubscribe,
+    HealthSample,
     Job,
+    JobCounts,
     JobTombstone,
     LedgerEntry,
     LedgerKind,
@@ -138,6 +143,12 @@ class JobRepository(Protocol):
         ...
 
     async def tombstone(self, job_id: str) -> JobTombstone | None: ...
+    async def counts(self, now: datetime, ended_since: datetime) -> JobCounts:
+        """Pending and running jobs, running ones whose lease lapsed before ``now``, the
+        creation time of the oldest pending job, and the jobs completed or failed at or after
+        ``ended_since`` with their average run time."""
+        ...
+
     async def get_many(self, job_ids: Sequence[str]) -> list[Job]:
         """The jobs that exist among ``job_ids``, in the order given."""
         ...
@@ -285,6 +296,62 @@ class ReportRepository(Protocol):
         ...
 
 
+class HealthSampleRepository(Protocol):
+    async def add(self, sample: HealthSample) -> None: ...
+    async def latest(self) -> HealthSample | None:
+        """The most recent sample by ``taken_at``."""
+        ...
+
+    async def uptime(self, since: datetime) -> tuple[int, int]:
+        """Samples taken at or after ``since``: (all of them, those with ``core_operational``)."""
+        ...
+
+    async def purge(self, older_than: datetime) -> int:
+        """Delete samples taken before ``older_than``; returns how many."""
+        ...
+
+
+class AnalyticsEventRepository(Protocol):
+    async def add_many(self, events: Sequence[AnalyticsEvent]) -> int:
+        """Insert every event in one transaction; returns how many."""
+        ...
+
+    async def in_period(
+        self, names: Sequence[str], since: datetime, until: datetime
+    ) -> list[AnalyticsEvent]:
+        """Events named in ``names`` with ``since <= ts < until``, oldest first."""
+        ...
+
+    async def purge(self, older_than: datetime) -> int:
+        """Delete events whose ``ts`` is before ``older_than``; returns how many."""
+        ...
+
+
+class AnnouncementRepository(Protocol):
+    async def current(self) -> Announcement | None:
+        """The highest version, or None before the first publication."""
+        ...
+
+    async def publish(self, announcement: Announcement) -> Announcement:
+        """Store as the next version (last + 1, atomic under concurrent writers); the stored
+        record with its version is returned (the given ``version`` is ignored)."""
+        ...
+
+    async def history(self, limit: int) -> list[Announcement]:
+        """The newest ``limit`` versions, newest first."""
+        ...
+
+
+class UnsubscribeRepository(Protocol):
+    async def add(self, entry: EmailUnsubscribe) -> bool:
+        """Record the opt-out; False when (user_id, type) was already recorded."""
+        ...
+
+    async def types_for(self, user_id: str) -> list[str]:
+        """The e-mail types the user opted out of, sorted."""
+        ...
+
+
 @dataclass
 class Storage:
     """Every repository of one backend, plus its lifecycle."""
@@ -302,6 +369,10 @@ class Storage:
     crawls: CrawlRepository
     reports: ReportRepository
     analytics: RequestLogQueries
+    analytics_events: AnalyticsEventRepository
+    announcements: AnnouncementRepository
+    unsubscribes: UnsubscribeRepository
+    health: HealthSampleRepository
     backend: str  # "memory", "sqlite" or "postgresql"
     closer: Callable[[], Awaitable[None]] | None = None
     pinger: Callable[[], Awaitable[bool]] | None = None

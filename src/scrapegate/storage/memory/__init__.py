@@ -14,9 +14,15 @@ from scrapegate.storage.memory.analytics import MemoryRequestLogQueries
 from scrapegate.storage.memory.batches import MemoryBatchRepository
 from scrapegate.storage.memory.cache import MemoryCacheRepository
 from scrapegate.storage.memory.crawls import MemoryCrawlRepository
+from scrapegate.storage.memory.health import MemoryHealthSampleRepository
 from scrapegate.storage.memory.history import MemoryPlaybookRepository, MemoryUsageRepository
 from scrapegate.storage.memory.jobs import MemoryJobRepository
 from scrapegate.storage.memory.ledger import MemoryLedgerRepository
+from scrapegate.storage.memory.platform_events import (
+    MemoryAnalyticsEventRepository,
+    MemoryAnnouncementRepository,
+    MemoryUnsubscribeRepository,
+)
 from scrapegate.storage.memory.reports import MemoryReportRepository
 from scrapegate.storage.memory.state import MemoryState
 from scrapegate.storage.memory.webhooks import MemoryWebhookDeliveryRepository
@@ -41,5 +47,9 @@ def create_memory_storage() -> Storage:
         crawls=MemoryCrawlRepository(state),
         reports=MemoryReportRepository(),
         analytics=MemoryRequestLogQueries(state),
+        analytics_events=MemoryAnalyticsEventRepository(),
+        announcements=MemoryAnnouncementRepository(),
+        unsubscribes=MemoryUnsubscribeRepository(),
+        health=MemoryHealthSampleRepository(),
         backend="memory",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from scrapegate.domain.records import Job, JobTombstone, utcnow
+from scrapegate.domain.records import Job, JobCounts, JobTombstone, average_duration_ms, utcnow
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.storage.memory.state import MemoryState, detached
 
@@ -117,3 +117,24 @@ class MemoryJobRepository:
 
     async def tombstone(self, job_id: str) -> JobTombstone | None:
         return detached(self._state.tombstones.get(job_id))
+
+    async def counts(self, now: datetime, ended_since: datetime) -> JobCounts:
+        jobs = list(self._state.jobs.values())
+        pending = [job.created_at for job in jobs if job.status == "pending"]
+        running = [job for job in jobs if job.status == "running"]
+        ended = [
+            job
+            for job in jobs
+            if job.terminal and job.completed_at is not None and job.completed_at >= ended_since
+        ]
+        return JobCounts(
+            pending=len(pending),
+            running=len(running),
+            stalled=sum(1 for job in running if job.lease_until is None or job.lease_until < now),
+            oldest_pending_at=min(pending, default=None),
+            completed_recently=sum(1 for job in ended if job.status == "completed"),
+            failed_recently=sum(1 for job in ended if job.status == "failed"),
+            avg_duration_ms=average_duration_ms(
+                [(job.started_at, job.completed_at) for job in ended]
+            ),
+        )

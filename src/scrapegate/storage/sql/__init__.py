@@ -13,9 +13,15 @@ from scrapegate.storage.sql.batches import SqlBatchRepository
 from scrapegate.storage.sql.cache import SqlCacheRepository
 from scrapegate.storage.sql.crawls import SqlCrawlRepository
 from scrapegate.storage.sql.database import Database, create_engine_for, normalize_url
+from scrapegate.storage.sql.health import SqlHealthSampleRepository
 from scrapegate.storage.sql.jobs import SqlJobRepository
 from scrapegate.storage.sql.ledger import SqlLedgerRepository
 from scrapegate.storage.sql.migrate import upgrade_database
+from scrapegate.storage.sql.platform_events import (
+    SqlAnalyticsEventRepository,
+    SqlAnnouncementRepository,
+    SqlUnsubscribeRepository,
+)
 from scrapegate.storage.sql.playbook import SqlPlaybookRepository
 from scrapegate.storage.sql.reports import SqlReportRepository
 from scrapegate.storage.sql.usage import SqlUsageRepository
@@ -45,6 +51,10 @@ async def open_sql_storage(url: str) -> Storage:
         crawls=SqlCrawlRepository(db),
         reports=SqlReportRepository(db),
         analytics=SqlRequestLogQueries(db),
+        analytics_events=SqlAnalyticsEventRepository(db),
+        announcements=SqlAnnouncementRepository(db),
+        unsubscribes=SqlUnsubscribeRepository(db),
+        health=SqlHealthSampleRepository(db),
         backend=db.backend,
         closer=db.close,
         pinger=db.ping,

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from scrapegate.domain.records import Job, JobTombstone, utcnow
+from scrapegate.domain.records import Job, JobCounts, JobTombstone, average_duration_ms, utcnow
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.storage.sql.database import Database, insert_ignoring_conflict
 from scrapegate.storage.sql.models import JOB_TOMBSTONES, JOBS
@@ -216,6 +216,34 @@ class SqlJobRepository:
         async def work(conn: AsyncConnection) -> JobTombstone | None:
             row = (await conn.execute(query)).first()
             return None if row is None else JobTombstone(**row._mapping)
+
+        return await self._db.read(work)
+
+    async def counts(self, now: datetime, ended_since: datetime) -> JobCounts:
+        pending = select(func.count(), func.min(JOBS.c.created_at)).where(
+            JOBS.c.status == "pending"
+        )
+        running = select(func.count()).where(JOBS.c.status == "running")
+        lapsed = or_(JOBS.c.lease_until.is_(None), JOBS.c.lease_until < now)
+        stalled = select(func.count()).where(JOBS.c.status == "running", lapsed)
+        ended = select(JOBS.c.status, JOBS.c.started_at, JOBS.c.completed_at).where(
+            JOBS.c.status.in_(("completed", "failed")), JOBS.c.completed_at >= ended_since
+        )
+
+        async def work(conn: AsyncConnection) -> JobCounts:
+            pending_count, oldest = (await conn.execute(pending)).one()
+            outcomes = (await conn.execute(ended)).all()
+            return JobCounts(
+                pending=int(pending_count),
+                running=int(await conn.scalar(running) or 0),
+                stalled=int(await conn.scalar(stalled) or 0),
+                oldest_pending_at=oldest,
+                completed_recently=sum(1 for row in outcomes if row.status == "completed"),
+                failed_recently=sum(1 for row in outcomes if row.status == "failed"),
+                avg_duration_ms=average_duration_ms(
+                    [(row.started_at, row.completed_at) for row in outcomes]
+                ),
+            )
 
         return await self._db.read(work)
 
