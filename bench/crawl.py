@@ -241,6 +241,10 @@ def start_ours(data_dir: Path, concurrency: int) -> tuple[subprocess.Popen[bytes
     raise SystemExit("scrapegate serve did not start")
 
 
+def parse_time(value: str) -> float:
+    return datetime.fromisoformat(value).timestamp()
+
+
 def our_results(client: httpx.Client, crawl_id: str) -> tuple[int, Counter[str]]:
     """Pages with non-empty markdown, and how many pages each tier served."""
     nonempty, tiers, offset = 0, Counter[str](), 0
@@ -276,14 +280,16 @@ def run_ours(site: Site, url: str, concurrency: int, work: Path, timeout_s: floa
                     time.sleep(POLL_S)
                     view = client.get(f"/api/v1/crawl/{crawl_id}").json()
                 stopped = view["status"] not in TERMINAL
-                if stopped:
-                    client.delete(f"/api/v1/crawl/{crawl_id}")
-                    view = client.get(f"/api/v1/crawl/{crawl_id}").json()
-            nonempty, tiers = our_results(client, crawl_id)
+            # A stopped crawl is not cancelled: DELETE walks every queued page (minutes at 5k).
+            ended = time.time() if stopped else parse_time(view["completed_at"])
+            nonempty, tiers = (0, Counter[str]()) if stopped else our_results(client, crawl_id)
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl-C: cProfile still writes its dump
-        server.wait(timeout=60)
-    ended = datetime.fromisoformat(view["completed_at"]).timestamp()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     row = Row("ours", view["completed"], nonempty, view["failed"], max(ended - started, 0.0))
     row.peak_bytes, row.trend_bytes = sampler.peak(), sampler.trend(started, ended)
     row.note = f"status {view['status']}, tiers " + ",".join(f"{t}:{n}" for t, n in tiers.items())

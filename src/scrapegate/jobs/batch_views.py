@@ -11,7 +11,8 @@ from scrapegate.domain.timefmt import iso
 def batch_status(batch: Batch, jobs: list[Job]) -> str:
     if batch.cancelled:
         return "cancelled"
-    if jobs and all(j.terminal for j in jobs):
+    # Done once its last item's bookkeeping closed it (completed_at, expires_at), not before.
+    if batch.completed_at is not None and jobs and all(j.terminal for j in jobs):
         return "completed" if any(j.status == "completed" for j in jobs) else "failed"
     if all(j.status == "pending" for j in jobs):
         return "pending"
