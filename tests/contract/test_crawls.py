@@ -10,7 +10,7 @@ import pytest
 from scrapegate.domain.records import Crawl, CrawlPage, new_id
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.storage.protocols import Storage
-from tests.contract.factories import add_org, at
+from tests.contract.factories import add_org, at, make_job
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -261,3 +261,21 @@ async def test_event_log_is_ordered_per_crawl_and_purged_with_it(storage: Storag
     await storage.crawls.purge(at(10))
     assert await storage.crawls.events_since(one.id, 0, limit=10) == []
     assert len(await storage.crawls.events_since(two.id, 0, limit=10)) == 1
+
+
+async def test_job_totals_sum_the_page_jobs(storage: Storage) -> None:
+    org = await add_org(storage)
+    crawl = await storage.crawls.create(make_crawl(org.id))
+    other = await storage.crawls.create(make_crawl(org.id))
+    jobs = [
+        make_job(org.id, id=new_id(), status="completed", credits_used=200, credits_refunded=50),
+        make_job(org.id, id=new_id(), status="running", credits_used=0, credits_reserved=300),
+        make_job(org.id, id=new_id(), status="failed", credits_refunded=300),
+    ]
+    for n, job in enumerate(jobs):
+        await storage.jobs.create(job)
+        await storage.crawls.add_pages([make_page(crawl.id, f"p{n}", job_id=job.id)], max_pages=9)
+    stranger = await storage.jobs.create(make_job(org.id, id=new_id(), credits_used=999))
+    await storage.crawls.add_pages([make_page(other.id, "x", job_id=stranger.id)], max_pages=9)
+    assert await storage.crawls.job_totals(crawl.id) == (200, 350, 1)
+    assert await storage.crawls.job_totals("missing") == (0, 0, 0)

@@ -94,3 +94,12 @@ def test_frontier_is_rebuilt_from_the_stored_robots_txt() -> None:
     assert frontier.accepts("http://site.test/public")
     assert RobotsRules.from_record({"status": "unreachable"}).allowed("http://site.test/") is False
     assert RobotsRules.from_record({"status": "missing"}).allowed("http://site.test/") is True
+
+
+def test_trap_limit_counts_distinct_urls_not_sightings() -> None:
+    """Numbered pages linked from many pages: each distinct URL counts once towards its shape."""
+    req = parse_crawl_request({"url": "http://site.test/", "max_pages": 1_000}, make_ctx())
+    frontier = frontier_of(Crawl(id="c", org_id="o", key_id=None, url=req.url, options={}), req)
+    links = [(f"http://site.test/p/page-{n:05d}.html", 1) for n in range(400)]
+    accepted = [frontier.candidates("c", links) for _ in range(3)]  # three pages link them all
+    assert len(accepted[0]) == 400 and accepted[1] == [] == accepted[2]

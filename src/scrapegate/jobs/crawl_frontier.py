@@ -27,6 +27,9 @@ class CrawlFrontier:
     filter: UrlFilter = field(init=False)
     shapes: dict[str, int] = field(default_factory=dict)
     robots_blocked: list[str] = field(default_factory=list)
+    # URL keys this process already judged: a link seen again is neither re-checked nor
+    # counted again towards its shape's trap limit (which is about distinct URLs).
+    judged: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         req = self.req
@@ -63,11 +66,14 @@ class CrawlFrontier:
     def candidates(self, crawl_id: str, urls: list[tuple[str, int]]) -> list[CrawlPage]:
         pages: list[CrawlPage] = []
         for url, depth in urls:
+            try:
+                key = self.key(url)
+            except ValueError:
+                continue
+            if key in self.judged:
+                continue
+            self.judged.add(key)
             if depth == 0 or self.accepts(url):  # the start URL is always scraped
-                try:
-                    key = self.key(url)
-                except ValueError:
-                    continue
                 pages.append(
                     CrawlPage(crawl_id=crawl_id, url_key=key, url=url, depth=depth, job_id=new_id())
                 )

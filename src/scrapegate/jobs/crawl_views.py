@@ -27,19 +27,11 @@ def _page_view(page: CrawlPage, job: Job | None, include_results: bool) -> dict[
     return view
 
 
-async def _job_totals(storage: Storage, crawl: Crawl) -> tuple[int, int, int]:
-    """Credits used and refunded over the crawl's page jobs, and how many are running."""
-    pages = await storage.crawls.list_pages(crawl.id, offset=0, limit=10**6)
-    jobs = await storage.jobs.get_many([p.job_id for p in pages])
-    running = sum(1 for j in jobs if j.status == "running")
-    return sum(j.credits_used for j in jobs), sum(j.credits_refunded for j in jobs), running
-
-
 async def crawl_view(
     storage: Storage, crawl: Crawl, *, include_results: bool, offset: int, limit: int
 ) -> dict[str, Any]:
     counts = await storage.crawls.page_counts(crawl.id)
-    used, _, running = await _job_totals(storage, crawl)
+    used, _, running = await storage.crawls.job_totals(crawl.id)
     view: dict[str, Any] = {
         "crawl_id": crawl.id,
         "url": crawl.url,
@@ -108,7 +100,7 @@ def page_event(
 
 async def completed_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
     counts = await storage.crawls.page_counts(crawl.id)
-    used, refunded, _ = await _job_totals(storage, crawl)
+    used, refunded, _ = await storage.crawls.job_totals(crawl.id)
     started = crawl.started_at or crawl.created_at
     ended = crawl.completed_at or utcnow()
     return {
@@ -130,7 +122,7 @@ async def completed_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
 async def progress_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
     """The ``crawl.progress`` event (spec core-api §13.4), with a rate and a naive ETA."""
     counts = await storage.crawls.page_counts(crawl.id)
-    used, _, running = await _job_totals(storage, crawl)
+    used, _, running = await storage.crawls.job_totals(crawl.id)
     elapsed_s = max((utcnow() - (crawl.started_at or crawl.created_at)).total_seconds(), 0.001)
     done = counts["completed"] + counts["failed"]
     per_minute = done * 60.0 / elapsed_s

@@ -272,6 +272,10 @@ class CrawlRepository(Protocol):
         with the total count of matching crawls."""
         ...
 
+    async def job_totals(self, crawl_id: str) -> tuple[int, int, int]:
+        """Over the crawl's page jobs: credits used, credits refunded, jobs running now."""
+        ...
+
     async def add_event(self, crawl_id: str, event: str, data: dict[str, Any]) -> CrawlEvent:
         """Append to the crawl's event log; ids grow monotonically (across all crawls)."""
         ...

@@ -103,6 +103,15 @@ class MemoryCrawlRepository:
         found.sort(key=lambda c: (c.created_at, c.id), reverse=True)
         return detached(found[offset : offset + limit]), len(found)
 
+    async def job_totals(self, crawl_id: str) -> tuple[int, int, int]:
+        jobs = [
+            self._state.jobs[p.job_id]
+            for p in self._state.crawl_pages.get(crawl_id, {}).values()
+            if p.job_id in self._state.jobs
+        ]
+        running = sum(1 for j in jobs if j.status == "running")
+        return sum(j.credits_used for j in jobs), sum(j.credits_refunded for j in jobs), running
+
     async def add_event(self, crawl_id: str, event: str, data: dict[str, Any]) -> CrawlEvent:
         if crawl_id not in self._state.crawls:
             raise NotFound(f"crawl {crawl_id} does not exist")

@@ -13,14 +13,14 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, delete, func, insert, select, update
+from sqlalchemy import RowMapping, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from scrapegate.domain.records import Crawl, CrawlEvent, CrawlPage, utcnow
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.storage.sql.database import Database
-from scrapegate.storage.sql.models import CRAWL_EVENTS, CRAWL_PAGES, CRAWLS
+from scrapegate.storage.sql.models import CRAWL_EVENTS, CRAWL_PAGES, CRAWLS, JOBS
 
 PAGE_STATUSES = ("queued", "completed", "failed")
 # Keeps IN lists well below every driver's parameter limit.
@@ -234,6 +234,24 @@ class SqlCrawlRepository:
         async def work(conn: AsyncConnection) -> tuple[list[Crawl], int]:
             total = int(await conn.scalar(select(func.count()).where(*where)) or 0)
             return [_crawl(row._mapping) for row in await conn.execute(page)], total
+
+        return await self._db.read(work)
+
+    async def job_totals(self, crawl_id: str) -> tuple[int, int, int]:
+        running = case((JOBS.c.status == "running", 1), else_=0)
+        query = (
+            select(
+                func.coalesce(func.sum(JOBS.c.credits_used), 0),
+                func.coalesce(func.sum(JOBS.c.credits_refunded), 0),
+                func.coalesce(func.sum(running), 0),
+            )
+            .select_from(CRAWL_PAGES.join(JOBS, JOBS.c.id == CRAWL_PAGES.c.job_id))
+            .where(CRAWL_PAGES.c.crawl_id == crawl_id)
+        )
+
+        async def work(conn: AsyncConnection) -> tuple[int, int, int]:
+            used, refunded, busy = (await conn.execute(query)).one()
+            return int(used), int(refunded), int(busy)
 
         return await self._db.read(work)
 
