@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Mapping
@@ -109,7 +110,7 @@ class ScrapeEngine:
             self.prices,
             self.policy,
             self._settings.min_words,
-            lambda page: self._convert(req, page),
+            lambda page: asyncio.to_thread(self._convert, req, page),
         )
         try:
             accepted = await escalator.run(run)

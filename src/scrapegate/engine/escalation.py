@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from scrapegate.convert import Converted
@@ -19,7 +19,8 @@ from scrapegate.engine.planning import TierPlan
 from scrapegate.errors import UpstreamError
 from scrapegate.fetchers.base import Fetcher, RenderOptions
 
-PageConverter = Callable[[FetchedPage], Converted | None]
+# Async because conversion is CPU work that runs off the event loop (leases, other requests).
+PageConverter = Callable[[FetchedPage], Awaitable[Converted | None]]
 
 
 @dataclass
@@ -128,19 +129,19 @@ class Escalator:
         assert page is not None  # a result has a page or a fetch error
         kind = page.classification.kind
         if kind == "ok":
-            return self._accept_or_thin(run, result.record, page)
+            return await self._accept_or_thin(run, result.record, page)
         if kind == "js_shell":
-            run.fallback = Accepted(page, self._convert(page), "JS_SHELL")
+            run.fallback = Accepted(page, await self._convert(page), "JS_SHELL")
             return "js" if self._may_render(run) else "stop"
         if kind in ("challenge", "block"):
             run.skip_lightjs = True
             return "next"
         return await self._retry_or_move(run, result, page)
 
-    def _accept_or_thin(
+    async def _accept_or_thin(
         self, run: EscalationRun, record: AttemptRecord, page: FetchedPage
     ) -> Accepted | str:
-        converted = self._convert(page)
+        converted = await self._convert(page)
         thin = (
             page.is_html
             and page.response.status_code == 200
@@ -177,7 +178,7 @@ class Escalator:
             return "same"
         result.record.outcome = "success"
         result.record.error = None
-        return Accepted(page, self._convert(page))
+        return Accepted(page, await self._convert(page))
 
     @staticmethod
     def _next_index(ladder: tuple[Tier, ...], index: int, decision: str) -> int:
