@@ -28,15 +28,26 @@ async def test_reaped_jobs_are_counted() -> None:
         lease_until=now - timedelta(minutes=5),
     )
     await storage.jobs.create(lapsed)
-    requeued: list[str] = []
+    waiting = Job(
+        id=new_id(),
+        org_id="org",
+        key_id=None,
+        type="scrape",
+        request={},
+        request_hash="w",
+        created_at=now - timedelta(minutes=10),
+    )
+    await storage.jobs.create(waiting)
+    requeued: list[tuple[str, bool]] = []
 
-    async def requeue(job_id: str) -> None:
-        requeued.append(job_id)
+    async def requeue(job_id: str, lease_lapsed: bool) -> None:
+        requeued.append((job_id, lease_lapsed))
 
     housekeeping = Housekeeping(storage, tombstone_ttl_s=60, requeue=requeue)
     assert housekeeping.reaped_since(now - timedelta(hours=1)) == 0
     await housekeeping.run_once()
 
-    assert requeued == [lapsed.id]
+    # Both are put again; only the one whose worker was lost counts as reaped.
+    assert sorted(requeued) == sorted([(lapsed.id, True), (waiting.id, False)])
     assert housekeeping.reaped_since(now - timedelta(hours=1)) == 1
     assert housekeeping.reaped_since(utcnow() + timedelta(seconds=1)) == 0

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from scrapegate.errors import (
     InternalError,
@@ -108,6 +109,9 @@ DEPENDENCY_DOWN: tuple[type[Exception], ...] = (
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, ClientDisconnect):
+        # The client went away mid-request: nobody reads this answer, and it is no server fault.
+        return JSONResponse({}, status_code=499)
     if isinstance(exc, DEPENDENCY_DOWN):
         log.warning("dependency unavailable on %s %s: %r", request.method, request.url.path, exc)
         down = ServiceUnavailable("A backing service is unavailable; retry shortly.")

@@ -17,7 +17,7 @@ from scrapegate.storage.protocols import Storage
 log = logging.getLogger(__name__)
 
 Purge = Callable[[datetime], Awaitable[int]]
-Requeue = Callable[[str], Awaitable[None]]
+Requeue = Callable[[str, bool], Awaitable[None]]  # job id, whether its lease lapsed
 Replay = Callable[[datetime], Awaitable[int]]
 
 
@@ -75,13 +75,16 @@ class Housekeeping:
             return
         reaped = 0
         for job in await self._storage.jobs.list_unfinished():
-            if self.is_stalled(job, now):
-                await self._requeue(job.id)
+            if not self.is_stalled(job, now):
+                continue
+            lapsed = job.status == "running"
+            await self._requeue(job.id, lapsed)
+            if lapsed:  # a pending job put again is only a safety net, not a reaped job
                 self._reaped_at.append(now)
                 reaped += 1
         self._forget_reaped_before(now - timedelta(hours=1))
         if reaped:
-            log.info("stall reaper queued %d job(s) again", reaped)
+            log.info("stall reaper took back %d job(s) from lost workers", reaped)
 
     async def _replay_effects(self, now: datetime) -> None:
         """Jobs that ended but whose worker died before their effects all ran."""
