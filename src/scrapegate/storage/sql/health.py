@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from scrapegate.domain.records import HealthSample
 from scrapegate.storage.sql.database import Database
-from scrapegate.storage.sql.models import HEALTH_SAMPLES
+from scrapegate.storage.sql.platform_models import HEALTH_SAMPLES
 
 
 class SqlHealthSampleRepository:

@@ -13,7 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from scrapegate.domain.records import AnalyticsEvent, Announcement, EmailUnsubscribe
 from scrapegate.storage.sql.database import Database, insert_ignoring_conflict
-from scrapegate.storage.sql.models import ANALYTICS_EVENTS, ANNOUNCEMENTS, EMAIL_UNSUBSCRIBES
+from scrapegate.storage.sql.platform_models import (
+    ANALYTICS_EVENTS,
+    ANNOUNCEMENTS,
+    EMAIL_UNSUBSCRIBES,
+)
 
 # Two PostgreSQL writers can both read the same last version; the unique index makes one retry.
 PUBLISH_ATTEMPTS = 5

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from scrapegate.domain.records import Report
 from scrapegate.errors import Conflict
 from scrapegate.storage.sql.database import Database
-from scrapegate.storage.sql.models import REPORTS
+from scrapegate.storage.sql.platform_models import REPORTS
 
 
 class SqlReportRepository:
