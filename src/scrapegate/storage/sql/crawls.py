@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from scrapegate.domain.records import Crawl, CrawlEvent, CrawlPage, utcnow
-from scrapegate.errors import Conflict, NotFound
+from scrapegate.errors import NotFound
 from scrapegate.storage.sql.database import Database
 from scrapegate.storage.sql.models import CRAWL_EVENTS, CRAWL_PAGES, CRAWLS, JOBS
+from scrapegate.storage.sql.rows import OwnedRows
 
 PAGE_STATUSES = ("queued", "completed", "failed")
 # Keeps IN lists well below every driver's parameter limit.
@@ -82,38 +83,16 @@ async def _add_to_crawl(
 class SqlCrawlRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._rows = OwnedRows(db, CRAWLS, "crawl", lambda row: Crawl(**row))
 
     async def create(self, crawl: Crawl) -> Crawl:
-        statement = insert(CRAWLS).values(asdict(crawl))
-
-        async def work(conn: AsyncConnection) -> None:
-            await conn.execute(statement)
-
-        try:
-            await self._db.write(work)
-        except IntegrityError as exc:
-            if "foreign" in str(exc.orig).lower():
-                raise NotFound(f"organization {crawl.org_id} does not exist") from None
-            raise Conflict(f"crawl {crawl.id} already exists") from None
-        return crawl
+        return await self._rows.create(crawl)
 
     async def get(self, crawl_id: str) -> Crawl | None:
-        async def work(conn: AsyncConnection) -> Crawl | None:
-            row = (await conn.execute(select(CRAWLS).where(CRAWLS.c.id == crawl_id))).first()
-            return None if row is None else _crawl(row._mapping)
-
-        return await self._db.read(work)
+        return await self._rows.get(crawl_id)
 
     async def save(self, crawl: Crawl) -> None:
-        values = asdict(crawl)
-        del values["id"]
-        statement = update(CRAWLS).where(CRAWLS.c.id == crawl.id).values(values)
-
-        async def work(conn: AsyncConnection) -> int:
-            return (await conn.execute(statement)).rowcount
-
-        if not await self._db.write(work):
-            raise NotFound(f"crawl {crawl.id} does not exist")
+        await self._rows.save(crawl)
 
     async def add_pages(self, pages: Sequence[CrawlPage], *, max_pages: int) -> list[CrawlPage]:
         by_crawl: dict[str, list[CrawlPage]] = {}
