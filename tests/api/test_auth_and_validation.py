@@ -164,3 +164,18 @@ def test_private_targets_are_refused_by_default(server_factory: Any, fixture_sit
         assert response.status_code == 403, url
         assert response.json()["error"] == "URL_NOT_ALLOWED"
         assert "127.0.0.1" not in response.json()["detail"]
+
+
+def test_api_keys_in_urls_never_reach_the_logs() -> None:
+    """``?api_key=`` (SSE, WebSocket) is redacted from our access log and uvicorn's lines."""
+    import logging
+
+    from scrapegate.api.middleware import RedactSecrets, _logged_target
+
+    target = _logged_target({"path": "/api/v1/ws/jobs", "query_string": b"x=1&api_key=sk_live_s3"})
+    assert target == "/api/v1/ws/jobs?x=1&api_key=***"
+    record = logging.LogRecord(
+        "uvicorn.error", logging.INFO, __file__, 1, '%s - "WebSocket %s" [accepted]',
+        ("127.0.0.1:5", "/api/v1/ws/jobs?api_key=sk_live_s3"), None,
+    )  # fmt: skip
+    assert RedactSecrets().filter(record) and "sk_live_s3" not in record.getMessage()

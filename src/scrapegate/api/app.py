@@ -28,7 +28,7 @@ from scrapegate.api import unsubscribe as unsubscribe_routes
 from scrapegate.api.composition import build_jobs, build_search
 from scrapegate.api.coordination import build_coordination
 from scrapegate.api.errors import install_error_handlers
-from scrapegate.api.middleware import RequestPlumbing
+from scrapegate.api.middleware import RequestPlumbing, redact_server_logs
 from scrapegate.api.services import Capabilities, Services
 from scrapegate.config import Settings, get_settings
 from scrapegate.convert import ocr
@@ -303,4 +303,5 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
             CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"]
         )
     app.add_middleware(RequestPlumbing)
+    redact_server_logs()
     return app

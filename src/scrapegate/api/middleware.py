@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -13,6 +15,10 @@ from scrapegate import __version__
 from scrapegate.accounts.keys import Principal
 from scrapegate.api.services import Services
 from scrapegate.domain.records import UsageRow, new_id
+
+# Our access log replaces uvicorn's, which would write ``?api_key=…`` of SSE/WebSocket URLs.
+access_log = logging.getLogger("scrapegate.access")
+_SECRET_PARAM = re.compile(r"(?i)\b(api_key|token|access_token)=[^&]*")
 
 
 def _request_id(scope: Scope) -> str:
@@ -30,6 +36,38 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
         if name == wanted:
             return str(value.decode(errors="replace"))
     return None
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return f"{client[0]}:{client[1]}" if client else "-"
+
+
+def _logged_target(scope: Scope) -> str:
+    """The path and query as logged: ``api_key`` values (streaming routes) are never written."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    if not query:
+        return str(scope["path"])
+    redacted = _SECRET_PARAM.sub(r"\1=***", query)
+    return f"{scope['path']}?{redacted}"
+
+
+class RedactSecrets(logging.Filter):
+    """For uvicorn's own loggers: the WebSocket handshake line carries ``?api_key=…`` too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _SECRET_PARAM.sub(r"\1=***", message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+def redact_server_logs() -> None:
+    for name in ("uvicorn.error", "uvicorn.access"):
+        target = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in target.filters):
+            target.addFilter(RedactSecrets())
 
 
 class RequestPlumbing:
@@ -61,6 +99,13 @@ class RequestPlumbing:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+        access_log.info(
+            "%s %s %s %d",
+            _client(scope),
+            scope["method"],
+            _logged_target(scope),
+            status_holder["status"],
+        )
         services: Services | None = getattr(scope.get("app"), "state", None) and getattr(
             scope["app"].state, "services", None
         )

@@ -63,6 +63,7 @@ def serve_command(host: str | None, port: int | None, processes: int) -> None:
         port=port,
         log_level=settings.log_level,
         proxy_headers=False,
+        access_log=False,  # ours (api/middleware.py) leaves api_key out of logged URLs
         # The supervisor restarts a process that misses a health ping; a loaded machine starting
         # Chromium-capable processes needs longer than uvicorn's 5 s default.
         timeout_worker_healthcheck=60,
