@@ -103,3 +103,11 @@ def test_trap_limit_counts_distinct_urls_not_sightings() -> None:
     links = [(f"http://site.test/p/page-{n:05d}.html", 1) for n in range(400)]
     accepted = [frontier.candidates("c", links) for _ in range(3)]  # three pages link them all
     assert len(accepted[0]) == 400 and accepted[1] == [] == accepted[2]
+
+
+def test_a_refused_variant_does_not_hide_its_clean_url() -> None:
+    req = parse_crawl_request({"url": "http://site.test/"}, make_ctx())
+    frontier = frontier_of(Crawl(id="c", org_id="o", key_id=None, url=req.url, options={}), req)
+    assert frontier.candidates("c", [("http://site.test/p/1?sessionid=abc", 1)]) == []
+    [page] = frontier.candidates("c", [("http://site.test/p/1", 2)])
+    assert page.url == "http://site.test/p/1"

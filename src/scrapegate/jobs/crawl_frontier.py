@@ -27,9 +27,10 @@ class CrawlFrontier:
     filter: UrlFilter = field(init=False)
     shapes: dict[str, int] = field(default_factory=dict)
     robots_blocked: list[str] = field(default_factory=list)
-    # URL keys this process already judged: a link seen again is neither re-checked nor
-    # counted again towards its shape's trap limit (which is about distinct URLs).
+    # Links seen before are neither re-checked nor counted again towards a shape's trap limit
+    # (which is about distinct URLs): accepted ones by key, refused ones by exact URL.
     judged: set[str] = field(default_factory=set)
+    refused: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         req = self.req
@@ -70,13 +71,16 @@ class CrawlFrontier:
                 key = self.key(url)
             except ValueError:
                 continue
-            if key in self.judged:
+            if key in self.judged or url in self.refused:
                 continue
-            self.judged.add(key)
             if depth == 0 or self.accepts(url):  # the start URL is always scraped
+                self.judged.add(key)
                 pages.append(
                     CrawlPage(crawl_id=crawl_id, url_key=key, url=url, depth=depth, job_id=new_id())
                 )
+            else:
+                # By the exact URL: a refused variant (a session id) must not hide its clean twin.
+                self.refused.add(url)
         return pages
 
 
