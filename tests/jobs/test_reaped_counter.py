@@ -38,16 +38,16 @@ async def test_reaped_jobs_are_counted() -> None:
         created_at=now - timedelta(minutes=10),
     )
     await storage.jobs.create(waiting)
-    requeued: list[tuple[str, bool]] = []
+    requeued: list[str] = []
 
-    async def requeue(job_id: str, lease_lapsed: bool) -> None:
-        requeued.append((job_id, lease_lapsed))
+    async def requeue(job_id: str) -> None:
+        requeued.append(job_id)
 
     housekeeping = Housekeeping(storage, tombstone_ttl_s=60, requeue=requeue)
     assert housekeeping.reaped_since(now - timedelta(hours=1)) == 0
     await housekeeping.run_once()
 
     # Both are put again; only the one whose worker was lost counts as reaped.
-    assert sorted(requeued) == sorted([(lapsed.id, True), (waiting.id, False)])
+    assert sorted(requeued) == sorted([lapsed.id, waiting.id])
     assert housekeeping.reaped_since(now - timedelta(hours=1)) == 1
     assert housekeeping.reaped_since(utcnow() + timedelta(seconds=1)) == 0

@@ -25,10 +25,10 @@ class ArqJobQueue:
     async def depth(self) -> int:
         return int(await self._redis.zcard(self.queue_name))
 
-    async def requeue_stalled(self, job_id: str, lease_lapsed: bool) -> None:
-        """For the stall reaper. A lapsed lease means no live worker holds the job, so arq's own
-        in-progress mark (which outlives a killed worker until its timeout) is dropped too; a
-        long-pending job is only put again, which changes nothing while it still waits."""
-        if lease_lapsed:
-            await self._redis.delete(in_progress_key_prefix + job_id)
+    async def requeue_stalled(self, job_id: str) -> None:
+        """For the stall reaper: no live worker holds the job (a lapsed lease, or pending for
+        long: a worker may have died between taking it from arq and claiming it), so arq's own
+        in-progress mark, which outlives a killed worker until its timeout, is dropped too. A
+        second run of a job that was only waiting is harmless: whoever claims it first runs it."""
+        await self._redis.delete(in_progress_key_prefix + job_id)
         await self.put(job_id)

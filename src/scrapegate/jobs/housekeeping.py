@@ -17,7 +17,7 @@ from scrapegate.storage.protocols import Storage
 log = logging.getLogger(__name__)
 
 Purge = Callable[[datetime], Awaitable[int]]
-Requeue = Callable[[str, bool], Awaitable[None]]  # job id, whether its lease lapsed
+Requeue = Callable[[str], Awaitable[None]]
 Replay = Callable[[datetime], Awaitable[int]]
 
 
@@ -77,9 +77,8 @@ class Housekeeping:
         for job in await self._storage.jobs.list_unfinished():
             if not self.is_stalled(job, now):
                 continue
-            lapsed = job.status == "running"
-            await self._requeue(job.id, lapsed)
-            if lapsed:  # a pending job put again is only a safety net, not a reaped job
+            await self._requeue(job.id)
+            if job.status == "running":  # a long-pending job put again is only a safety net
                 self._reaped_at.append(now)
                 reaped += 1
         self._forget_reaped_before(now - timedelta(hours=1))
