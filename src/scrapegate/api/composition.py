@@ -235,6 +235,7 @@ def build_jobs(
     parts = (coord.queue, coord.signals, cache)
     service = build_service(settings, storage, parts, engine, usage_log, events)
     batches, crawls = build_groups(settings, storage, engine, service, runner, webhooks, events)
+    housekeeping.add_purge(crawls.repair_orphans)
     return JobParts(
         queue=coord.queue,
         signals=coord.signals,

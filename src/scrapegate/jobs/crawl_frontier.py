@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from scrapegate.domain.crawl_request import CrawlRequest
+from scrapegate.domain.crawl_request import CrawlRequest, crawl_from_options
 from scrapegate.domain.records import Crawl, CrawlPage, Job, new_id
 from scrapegate.engine.estimate import CostEstimator
 from scrapegate.engine.robots import RobotsRules
@@ -143,3 +144,25 @@ async def enqueue_pages(
     inserted = await storage.crawls.add_pages(pages, max_pages=req.max_pages)
     await queue_page_jobs(storage, queue, estimator, crawl, req, inserted)
     return len(inserted)
+
+
+ORPHAN_AGE = timedelta(seconds=60)
+
+
+async def repair_orphan_pages(
+    storage: Storage, queue: JobQueue, estimator: CostEstimator, now: datetime
+) -> int:
+    """Housekeeping: a worker killed between inserting a crawl's new pages and creating their
+    jobs leaves pages nobody runs; create and queue those jobs (pages older than a minute, so
+    a live worker still creating them is not raced)."""
+    repaired = 0
+    for crawl in await storage.crawls.list_unfinished():
+        pages = await storage.crawls.list_pages(crawl.id, offset=0, limit=10**6)
+        waiting = [p for p in pages if p.status == "queued" and p.created_at < now - ORPHAN_AGE]
+        known = {job.id for job in await storage.jobs.get_many([p.job_id for p in waiting])}
+        orphans = [p for p in waiting if p.job_id not in known]
+        if orphans:
+            req = crawl_from_options(crawl.options)
+            await queue_page_jobs(storage, queue, estimator, crawl, req, orphans)
+            repaired += len(orphans)
+    return repaired

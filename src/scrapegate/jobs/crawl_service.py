@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from scrapegate.accounts.keys import Principal
@@ -30,6 +30,7 @@ from scrapegate.jobs.crawl_frontier import (
     enqueue_pages,
     frontier_of,
     queue_page_jobs,
+    repair_orphan_pages,
 )
 from scrapegate.jobs.crawl_views import (
     completed_data,
@@ -366,6 +367,10 @@ class CrawlService:
             counts = await self._p.storage.crawls.page_counts(crawl.id)
             if counts["queued"] == 0 and crawl.status != "discovering":
                 await self._finish(crawl, None)
+
+    async def repair_orphans(self, now: datetime) -> int:
+        p = self._p
+        return await repair_orphan_pages(p.storage, p.queue, p.estimator, now)
 
     async def _notify(self, crawl: Crawl, event: str, data: dict[str, Any]) -> None:
         wanted = crawl.webhook_events or ()

@@ -60,6 +60,10 @@ class Housekeeping:
             except Exception:
                 log.exception("housekeeping step %s failed", step.__name__)
 
+    def add_purge(self, purge: Purge) -> None:
+        """A step of a service built after housekeeping (crawls repair their orphan pages)."""
+        self._purges = (*self._purges, purge)
+
     async def _expire(self, now: datetime) -> None:
         await self._storage.jobs.expire(now, self._tombstone_ttl_s)
         await self._storage.cache.purge(now)
