@@ -175,6 +175,32 @@ class StatusSettings(BaseModel):
     probe_interval_s: float = Field(default=60.0, ge=1.0, le=3_600.0)
 
 
+class ModuleSwitches(BaseModel):
+    # Optional platform modules (platform-api intro); a module switched off answers 404.
+    blog: bool = True
+    support: bool = True
+    analytics: bool = True
+    reports: bool = True
+
+
+class BlogSettings(BaseModel):
+    # Markdown posts with front-matter; unset: <data_dir>/blog.
+    content_dir: Path | None = None
+
+
+class SupportSettings(BaseModel):
+    max_open_tickets: int = Field(default=20, ge=1, le=10_000)
+    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    uploads_per_hour: int = Field(default=30, ge=1, le=10_000)
+    # Uploads not attached to a ticket within this time are deleted (platform-api A.12).
+    unattached_ttl_s: int = Field(default=24 * 3600, ge=60)
+    auto_close_after_s: int = Field(default=7 * 24 * 3600, ge=60)
+
+
+class OAuthSettings(BaseModel):
+    code_ttl_s: int = Field(default=300, ge=10, le=3600)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SCRAPEGATE_", env_nested_delimiter="__", extra="ignore"
@@ -210,6 +236,10 @@ class Settings(BaseSettings):
     status: StatusSettings = Field(default_factory=StatusSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
     analytics: AnalyticsSettings = Field(default_factory=AnalyticsSettings)
+    modules: ModuleSwitches = Field(default_factory=ModuleSwitches)
+    blog: BlogSettings = Field(default_factory=BlogSettings)
+    support: SupportSettings = Field(default_factory=SupportSettings)
+    oauth: OAuthSettings = Field(default_factory=OAuthSettings)
 
     @property
     def public_base_url(self) -> str:
@@ -227,6 +257,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'scrapegate.db').resolve()}"
+
+    @property
+    def blog_dir(self) -> Path:
+        return self.blog.content_dir or self.data_dir / "blog"
 
     @property
     def development(self) -> bool:
