@@ -59,6 +59,16 @@ class Principal:
     def has_scope(self, scope: str) -> bool:
         return scope in self.key.scopes or "admin" in self.key.scopes
 
+    @property
+    def is_admin(self) -> bool:
+        """A server administrator (README §2.2): acts as support agent and moderator."""
+        return "admin" in self.key.scopes
+
+    @property
+    def user_id(self) -> str:
+        """The user the call acts for: the key's creator (README §2.3)."""
+        return self.key.user_id
+
 
 @dataclass(frozen=True)
 class MintedKey:
