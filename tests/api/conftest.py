@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from scrapegate.config import Settings
+from tests.api.distributed_leg import DistributedServers, distributed_topology, pg_url_or_fail
 from tests.api.webhook_receiver import receiver  # noqa: F401  (a fixture for every API test)
 from tests.live_server import LiveServer
 
@@ -27,19 +28,38 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The distributed leg leaves out tests of one process's internals (marked so, with why)."""
+    if not distributed_topology():
+        return
+    kept = [item for item in items if item.get_closest_marker("embedded_only") is None]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
 @pytest.fixture(scope="module")
 def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., LiveServer]]:
     started: list[LiveServer] = []
+    cluster = None
+    if distributed_topology():
+        cluster = DistributedServers(tmp_path_factory.mktemp("cluster"), pg_url_or_fail())
 
     def start(data_dir: Path | None = None, **overrides: Any) -> LiveServer:
         folder = data_dir or tmp_path_factory.mktemp("scrapegate")
-        server = LiveServer(make_settings(folder, **overrides)).__enter__()
+        if cluster is None:
+            server = LiveServer(make_settings(folder, **overrides)).__enter__()
+        else:
+            proxy, overrides = cluster.overrides(folder, overrides)
+            server = LiveServer(make_settings(folder, **overrides)).__enter__()
+            cluster.start_processes(server, proxy)
         started.append(server)
         return server
 
     yield start
     for server in started:
         server.stop()
+    if cluster is not None:
+        cluster.stop()
 
 
 @pytest.fixture(scope="module")

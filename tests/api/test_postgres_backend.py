@@ -35,6 +35,8 @@ from tests.pg_admin import temporary_database
 PG_URL = os.environ.get("SCRAPEGATE_TEST_PG_URL")
 pytestmark = [
     pytest.mark.postgres,
+    # Already a second topology (embedded API on PostgreSQL); the distributed leg has its own.
+    pytest.mark.embedded_only,
     pytest.mark.skipif(not PG_URL, reason="SCRAPEGATE_TEST_PG_URL is unset (make test sets it)"),
 ]
 

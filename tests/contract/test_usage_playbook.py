@@ -46,6 +46,15 @@ async def test_append_many_writes_every_row(storage: Storage) -> None:
     assert await storage.usage.summary("org-9", at(0), at(100)) == UsageSummary(50, 500)
 
 
+async def test_append_many_again_after_a_lost_acknowledgement_writes_each_row_once(
+    storage: Storage,
+) -> None:
+    rows = [make_usage("org-8", at(i), kind="scrape", credits=10) for i in range(5)]
+    await storage.usage.append_many(rows[:3])
+    await storage.usage.append_many(rows)  # the writer retries a batch it believes was lost
+    assert await storage.usage.list_for_org("org-8", limit=100) == list(reversed(rows))
+
+
 async def test_usage_summary_counts_scrapes_in_half_open_window(storage: Storage) -> None:
     for row in [
         make_usage("org-1", at(99), kind="scrape", credits=1),  # before the window

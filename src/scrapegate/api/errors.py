@@ -108,14 +108,18 @@ DEPENDENCY_DOWN: tuple[type[Exception], ...] = (
 )
 
 
+async def _on_client_gone(request: Request, exc: Exception) -> JSONResponse:
+    # The client went away mid-request: nobody reads this answer, and it is no server fault.
+    return JSONResponse({}, status_code=499)
+
+
+async def _on_dependency_down(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("dependency unavailable on %s %s: %r", request.method, request.url.path, exc)
+    down = ServiceUnavailable("A backing service is unavailable; retry shortly.")
+    return await _on_scrapegate_error(request, down)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, ClientDisconnect):
-        # The client went away mid-request: nobody reads this answer, and it is no server fault.
-        return JSONResponse({}, status_code=499)
-    if isinstance(exc, DEPENDENCY_DOWN):
-        log.warning("dependency unavailable on %s %s: %r", request.method, request.url.path, exc)
-        down = ServiceUnavailable("A backing service is unavailable; retry shortly.")
-        return await _on_scrapegate_error(request, down)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return await _on_scrapegate_error(request, InternalError("Internal server error"))
 
@@ -124,4 +128,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ScrapegateError, _on_scrapegate_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    # Handlers of specific classes answer and keep the connection; the catch-all for Exception
+    # runs in Starlette's outermost middleware, which re-raises and so drops the connection.
+    app.add_exception_handler(ClientDisconnect, _on_client_gone)
+    for outage in DEPENDENCY_DOWN:
+        app.add_exception_handler(outage, _on_dependency_down)
     app.add_exception_handler(Exception, _on_unexpected)

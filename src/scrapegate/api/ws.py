@@ -135,15 +135,13 @@ async def job_socket(websocket: WebSocket) -> None:
         await websocket.close(refused.code, refused.reason)
         return
     await websocket.accept(subprotocol=offered_subprotocol(websocket))
-    # Counted per process for now; issue 3 moves the count to Redis with the bus.
-    if not services.socket_slots.take(who.credential):
-        await websocket.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections for this api key")
-        return
-    try:
+    async with services.socket_slots.hold(who.credential) as held:
+        if not held:
+            reason = "too many connections for this api key"
+            await websocket.close(CLOSE_TOO_MANY_CONNECTIONS, reason)
+            return
         async with services.events.subscribe() as subscription:
             await JobSocket(websocket, services, who, subscription).serve()
-    finally:
-        services.socket_slots.give_back(who.credential)
 
 
 class JobSocket:

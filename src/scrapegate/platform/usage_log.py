@@ -10,6 +10,8 @@ from scrapegate.domain.records import UsageRow
 from scrapegate.storage.protocols import UsageRepository
 
 log = logging.getLogger(__name__)
+# Rows kept in memory while the database is unreachable (about 20 MB), oldest dropped beyond.
+MAX_BUFFERED_ROWS = 50_000
 
 
 class UsageLog:
@@ -24,10 +26,17 @@ class UsageLog:
 
     async def flush(self) -> None:
         rows, self._pending = self._pending, []
+        if not rows:
+            return
         try:
             await self._repository.append_many(rows)
-        except Exception:  # a lost log batch must never fail a request
-            log.exception("request log write failed (%d rows)", len(rows))
+        except Exception as exc:  # a log write must never fail a request: keep rows for later
+            kept = [*rows, *self._pending]
+            dropped = len(kept) - MAX_BUFFERED_ROWS
+            self._pending = kept[-MAX_BUFFERED_ROWS:]
+            log.warning("request log write failed (%d rows kept for retry): %r", len(rows), exc)
+            if dropped > 0:
+                log.error("request log buffer full: %d oldest rows dropped", dropped)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop())

@@ -21,7 +21,8 @@ class MemoryUsageRepository:
             self._state.usage.append(detached(row))
 
     async def append_many(self, rows: Sequence[UsageRow]) -> None:
-        self._state.usage.extend(detached(row) for row in rows)
+        known = {r.id for r in self._state.usage}  # a retried batch is written once
+        self._state.usage.extend(detached(row) for row in rows if row.id not in known)
 
     async def summary(self, org_id: str, since: datetime, until: datetime) -> UsageSummary:
         rows = [

@@ -29,23 +29,21 @@ class SqlUsageRepository:
         await self._db.write(work)
 
     async def append_once(self, row: UsageRow) -> None:
+        await self.append_many([row])
+
+    async def append_many(self, rows: Sequence[UsageRow]) -> None:
+        """Rows whose id is already stored are skipped, so a batch retried after a lost commit
+        acknowledgement is written once."""
+        if not rows:
+            return
         dialect_insert = (
             pg_insert if self._db.engine.dialect.name == "postgresql" else sqlite_insert
         )
-        statement = dialect_insert(USAGE_LOG).values(asdict(row)).on_conflict_do_nothing()
-
-        async def work(conn: AsyncConnection) -> None:
-            await conn.execute(statement)
-
-        await self._db.write(work)
-
-    async def append_many(self, rows: Sequence[UsageRow]) -> None:
-        if not rows:
-            return
+        statement = dialect_insert(USAGE_LOG).on_conflict_do_nothing()
         values = [asdict(row) for row in rows]
 
         async def work(conn: AsyncConnection) -> None:
-            await conn.execute(insert(USAGE_LOG), values)
+            await conn.execute(statement, values)
 
         await self._db.write(work)
 
