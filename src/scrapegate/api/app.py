@@ -13,22 +13,41 @@ from fastapi.middleware.cors import CORSMiddleware
 from scrapegate import __version__
 from scrapegate.accounts.keys import KeyService, hash_key
 from scrapegate.accounts.secrets import derive_key, master_secret
+from scrapegate.accounts.socket_slots import SocketSlots
 from scrapegate.api import announcements as announcement_routes
 from scrapegate.api import artifacts as artifact_routes
 from scrapegate.api import batch as batch_routes
 from scrapegate.api import beacons as beacon_routes
+from scrapegate.api import blog as blog_routes
+from scrapegate.api import blog_admin as blog_admin_routes
 from scrapegate.api import crawl as crawl_routes
 from scrapegate.api import dashboard, health, jobs, scrape, usage, usage_analytics, ws
 from scrapegate.api import favicon as favicon_routes
+from scrapegate.api import feedback as feedback_routes
+from scrapegate.api import kb as kb_routes
 from scrapegate.api import map as map_routes
+from scrapegate.api import notifications as notification_routes
+from scrapegate.api import oauth as oauth_routes
+from scrapegate.api import oauth_admin as oauth_admin_routes
 from scrapegate.api import reports as report_routes
 from scrapegate.api import search as search_routes
 from scrapegate.api import status as status_routes
+from scrapegate.api import support as support_routes
+from scrapegate.api import support_admin as support_admin_routes
+from scrapegate.api import support_files as support_file_routes
+from scrapegate.api import support_preferences as support_preference_routes
 from scrapegate.api import unsubscribe as unsubscribe_routes
 from scrapegate.api.composition import build_jobs, build_search
 from scrapegate.api.coordination import build_coordination
 from scrapegate.api.errors import install_error_handlers
 from scrapegate.api.middleware import RequestPlumbing, redact_server_logs
+from scrapegate.api.platform_composition import (
+    build_blog,
+    build_feedback,
+    build_notifier,
+    build_oauth,
+)
+from scrapegate.api.request_docs import install_request_docs
 from scrapegate.api.services import Capabilities, Services
 from scrapegate.config import Settings, get_settings
 from scrapegate.convert import ocr
@@ -51,6 +70,10 @@ from scrapegate.platform.announcements import AnnouncementService
 from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.beacons import BeaconService
 from scrapegate.platform.favicon import FaviconService
+from scrapegate.platform.kb import KbService
+from scrapegate.platform.notifications import NotificationService
+from scrapegate.platform.support.service import support_for
+from scrapegate.platform.support_preferences import SupportPreferenceService
 from scrapegate.platform.unsubscribe import KEY_LABEL as UNSUBSCRIBE_KEY_LABEL
 from scrapegate.platform.unsubscribe import UnsubscribeService
 from scrapegate.platform.usage_log import UsageLog
@@ -178,10 +201,12 @@ def build_services(settings: Settings, storage: Storage) -> Services:
     coord = build_coordination(settings, storage)
     jobs = build_jobs(settings, storage, engine, (webhooks, usage_log, artifacts), coord)
     validation = build_validation(settings, capabilities)
+    keys = KeyService(storage, settings.billing.default_balance_microcents)
+    support = support_for(settings, storage.support, jobs.housekeeping.add_purge)
     return Services(
         settings=settings,
         storage=storage,
-        keys=KeyService(storage, settings.billing.default_balance_microcents),
+        keys=keys,
         engine=engine,
         estimator=jobs.service.estimator,
         cache=jobs.cache,
@@ -192,6 +217,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         rate_limiter=coord.rate_limiter,
         failed_auth=coord.failed_auth,
         coordination=coord,
+        socket_slots=SocketSlots(coord.slots, renew_every_s=settings.jobs.lease_s / 3),
         jobs=jobs,
         webhooks=webhooks,
         usage_log=usage_log,
@@ -205,6 +231,14 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         favicons=FaviconService(engine.fetchers[Tier.HTTP], engine.policy, storage.cache),
         beacons=BeaconService(storage.analytics_events, settings.analytics.funnels),
         announcements=AnnouncementService(storage.announcements),
+        support=support,
+        blog=build_blog(settings, storage),
+        kb=KbService(storage.kb, derive_key(master_secret(settings), "kb-votes")),
+        notifications=NotificationService(storage),
+        notifier=build_notifier(settings, storage, jobs),
+        support_preferences=SupportPreferenceService(storage.support_preferences),
+        oauth=build_oauth(settings, storage, keys, jobs),
+        feedback=build_feedback(settings, storage, engine, support),
         unsubscribes=UnsubscribeService(
             storage.unsubscribes, derive_key(master_secret(settings), UNSUBSCRIBE_KEY_LABEL)
         ),
@@ -244,7 +278,18 @@ ROUTERS = (
     favicon_routes,
     beacon_routes,
     announcement_routes,
+    blog_routes,
+    blog_admin_routes,
     unsubscribe_routes,
+    oauth_routes,
+    oauth_admin_routes,
+    feedback_routes,
+    support_routes,
+    support_file_routes,
+    support_admin_routes,
+    kb_routes,
+    support_preference_routes,
+    notification_routes,
 )
 
 
@@ -263,6 +308,7 @@ async def start_services(services: Services) -> None:
 
 
 async def stop_services(services: Services) -> None:
+    await services.feedback.aclose()  # its re-checks use the engine's fetchers
     if services.status is not None:
         await services.status.prober.stop()
     await services.search.aclose()
@@ -297,6 +343,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     install_error_handlers(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    install_request_docs(app)
     origins = ["*"] if settings.development else settings.server.cors_origins
     if origins:
         app.add_middleware(

@@ -14,12 +14,17 @@ from fastapi.responses import JSONResponse
 from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.modules import module_switch
 from scrapegate.api.public_rate import per_ip_public_access
 from scrapegate.domain.timefmt import iso
 from scrapegate.platform.beacons import FunnelStats
 from scrapegate.platform.dashboard_window import bounded_days
 
-router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
+router = APIRouter(
+    prefix="/api/v1/analytics",
+    tags=["analytics"],
+    dependencies=[Depends(module_switch("analytics"))],
+)
 
 MAX_DAYS = 365
 # 50 events of 4 KiB props each, plus their envelopes.

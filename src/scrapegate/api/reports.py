@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import client_ip, require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.modules import module_switch
 from scrapegate.api.services import Services
 from scrapegate.domain.records import Report
 from scrapegate.domain.scrape_request import ScrapeRequest, parse_scrape_request
@@ -39,7 +40,9 @@ from scrapegate.errors import (
 )
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/api/v1", tags=["reports"])
+router = APIRouter(
+    prefix="/api/v1", tags=["reports"], dependencies=[Depends(module_switch("reports"))]
+)
 
 SUBMISSIONS_PER_MINUTE = 10
 ANALYSIS_TIMEOUT_S = 90  # the scrape's own timeout; escalation to the browser tier fits in it

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from scrapegate.accounts.keys import KeyService
 from scrapegate.accounts.ratelimit import ConcurrencyTracker, FailedAuthLimiter, RateLimiter
+from scrapegate.accounts.socket_slots import SocketSlots
 from scrapegate.api.composition import JobParts
 from scrapegate.api.coordination import Coordination
 from scrapegate.config import Settings
@@ -24,8 +25,15 @@ from scrapegate.jobs.worker import WorkerPool
 from scrapegate.platform.announcements import AnnouncementService
 from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.beacons import BeaconService
+from scrapegate.platform.blog.service import BlogService
 from scrapegate.platform.favicon import FaviconService
+from scrapegate.platform.feedback import FeedbackService
+from scrapegate.platform.kb import KbService
+from scrapegate.platform.notifications import NotificationService, Notifier
+from scrapegate.platform.oauth import OAuthService
 from scrapegate.platform.status import StatusBoard
+from scrapegate.platform.support.service import SupportService
+from scrapegate.platform.support_preferences import SupportPreferenceService
 from scrapegate.platform.unsubscribe import UnsubscribeService
 from scrapegate.platform.usage_log import UsageLog
 from scrapegate.platform.webhooks import WebhookDispatcher
@@ -39,27 +47,6 @@ class Capabilities:
     browser: bool
     ocr: bool
     ocr_languages: frozenset[str]
-
-
-@dataclass
-class SocketSlots:
-    """Open WebSocket connections per API key in this process (spec core-api §20.1: 10)."""
-
-    limit: int = 10
-    open: dict[str, int] = field(default_factory=dict)
-
-    def take(self, key_id: str) -> bool:
-        if self.open.get(key_id, 0) >= self.limit:
-            return False
-        self.open[key_id] = self.open.get(key_id, 0) + 1
-        return True
-
-    def give_back(self, key_id: str) -> None:
-        left = self.open.get(key_id, 0) - 1
-        if left > 0:
-            self.open[key_id] = left
-        else:
-            self.open.pop(key_id, None)
 
 
 @dataclass
@@ -91,6 +78,14 @@ class Services:
     favicons: FaviconService
     beacons: BeaconService
     announcements: AnnouncementService
+    support: SupportService
+    blog: BlogService
     unsubscribes: UnsubscribeService
-    socket_slots: SocketSlots = field(default_factory=SocketSlots)
+    oauth: OAuthService
+    feedback: FeedbackService
+    kb: KbService
+    notifications: NotificationService
+    notifier: Notifier  # server-created notifications (low balance, failed crawls)
+    support_preferences: SupportPreferenceService
+    socket_slots: SocketSlots
     status: StatusBoard | None = None  # the public status page, built by start_services

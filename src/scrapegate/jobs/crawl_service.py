@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -80,6 +80,11 @@ class CrawlService:
         self._webhooks = webhooks
         self._frontiers: dict[str, CrawlFrontier] = {}
         self._progress_at: dict[str, float] = {}  # when each crawl last sent crawl.progress
+        self._finish_hooks: list[Callable[[Crawl, str], Awaitable[None]]] = []
+
+    def add_finish_hook(self, hook: Callable[[Crawl, str], Awaitable[None]]) -> None:
+        """Called with every crawl that ends here and its final status (notifications)."""
+        self._finish_hooks.append(hook)
 
     @property
     def events(self) -> CrawlEventLog:
@@ -355,6 +360,8 @@ class CrawlService:
         done = await self._p.storage.crawls.get(crawl.id) or crawl
         data = await completed_data(self._p.storage, done)
         await self._p.events.publish(crawl.id, "crawl.completed", data)
+        for hook in self._finish_hooks:
+            await hook(done, status)
         event = "crawl.failed" if status == "failed" else "crawl.completed"
         await self._notify(
             done, event, {**data, "url": done.url, "results_url": f"/api/v1/crawl/{done.id}"}

@@ -36,6 +36,15 @@ from scrapegate.domain.records import (
     WebhookDelivery,
 )
 from scrapegate.storage.analytics_protocol import RequestLogQueries
+from scrapegate.storage.blog_protocol import BlogRepository
+from scrapegate.storage.feedback_protocol import FeedbackRepository
+from scrapegate.storage.kb_protocol import KbRepository
+from scrapegate.storage.notification_protocol import (
+    NotificationRepository,
+    SupportPreferenceRepository,
+)
+from scrapegate.storage.oauth_protocol import OAuthRepository
+from scrapegate.storage.support_protocol import SupportRepository
 
 
 class OrganizationRepository(Protocol):
@@ -377,6 +386,13 @@ class Storage:
     announcements: AnnouncementRepository
     unsubscribes: UnsubscribeRepository
     health: HealthSampleRepository
+    oauth: OAuthRepository
+    feedback: FeedbackRepository
+    support: SupportRepository
+    blog: BlogRepository
+    kb: KbRepository
+    notifications: NotificationRepository
+    support_preferences: SupportPreferenceRepository
     backend: str  # "memory", "sqlite" or "postgresql"
     closer: Callable[[], Awaitable[None]] | None = None
     pinger: Callable[[], Awaitable[bool]] | None = None

@@ -12,12 +12,20 @@ from scrapegate.storage.memory.accounts import (
 )
 from scrapegate.storage.memory.analytics import MemoryRequestLogQueries
 from scrapegate.storage.memory.batches import MemoryBatchRepository
+from scrapegate.storage.memory.blog import MemoryBlogRepository
 from scrapegate.storage.memory.cache import MemoryCacheRepository
 from scrapegate.storage.memory.crawls import MemoryCrawlRepository
+from scrapegate.storage.memory.feedback import MemoryFeedbackRepository
 from scrapegate.storage.memory.health import MemoryHealthSampleRepository
 from scrapegate.storage.memory.history import MemoryPlaybookRepository, MemoryUsageRepository
 from scrapegate.storage.memory.jobs import MemoryJobRepository
+from scrapegate.storage.memory.kb import MemoryKbRepository
 from scrapegate.storage.memory.ledger import MemoryLedgerRepository
+from scrapegate.storage.memory.notifications import (
+    MemoryNotificationRepository,
+    MemorySupportPreferenceRepository,
+)
+from scrapegate.storage.memory.oauth import MemoryOAuthRepository
 from scrapegate.storage.memory.platform_events import (
     MemoryAnalyticsEventRepository,
     MemoryAnnouncementRepository,
@@ -25,6 +33,7 @@ from scrapegate.storage.memory.platform_events import (
 )
 from scrapegate.storage.memory.reports import MemoryReportRepository
 from scrapegate.storage.memory.state import MemoryState
+from scrapegate.storage.memory.support import MemorySupportRepository
 from scrapegate.storage.memory.webhooks import MemoryWebhookDeliveryRepository
 from scrapegate.storage.protocols import Storage
 
@@ -51,5 +60,12 @@ def create_memory_storage() -> Storage:
         announcements=MemoryAnnouncementRepository(),
         unsubscribes=MemoryUnsubscribeRepository(),
         health=MemoryHealthSampleRepository(),
+        oauth=MemoryOAuthRepository(),
+        feedback=MemoryFeedbackRepository(state),
+        support=MemorySupportRepository(),
+        blog=MemoryBlogRepository(),
+        kb=MemoryKbRepository(),
+        notifications=MemoryNotificationRepository(),
+        support_preferences=MemorySupportPreferenceRepository(),
         backend="memory",
     )

@@ -10,13 +10,21 @@ from scrapegate.storage.sql.accounts import (
 )
 from scrapegate.storage.sql.analytics import SqlRequestLogQueries
 from scrapegate.storage.sql.batches import SqlBatchRepository
+from scrapegate.storage.sql.blog import SqlBlogRepository
 from scrapegate.storage.sql.cache import SqlCacheRepository
 from scrapegate.storage.sql.crawls import SqlCrawlRepository
 from scrapegate.storage.sql.database import Database, create_engine_for, normalize_url
+from scrapegate.storage.sql.feedback import SqlFeedbackRepository
 from scrapegate.storage.sql.health import SqlHealthSampleRepository
 from scrapegate.storage.sql.jobs import SqlJobRepository
+from scrapegate.storage.sql.kb import SqlKbRepository
 from scrapegate.storage.sql.ledger import SqlLedgerRepository
 from scrapegate.storage.sql.migrate import upgrade_database
+from scrapegate.storage.sql.notifications import (
+    SqlNotificationRepository,
+    SqlSupportPreferenceRepository,
+)
+from scrapegate.storage.sql.oauth import SqlOAuthRepository
 from scrapegate.storage.sql.platform_events import (
     SqlAnalyticsEventRepository,
     SqlAnnouncementRepository,
@@ -24,6 +32,7 @@ from scrapegate.storage.sql.platform_events import (
 )
 from scrapegate.storage.sql.playbook import SqlPlaybookRepository
 from scrapegate.storage.sql.reports import SqlReportRepository
+from scrapegate.storage.sql.support import SqlSupportRepository
 from scrapegate.storage.sql.usage import SqlUsageRepository
 from scrapegate.storage.sql.webhooks import SqlWebhookDeliveryRepository
 
@@ -55,6 +64,13 @@ async def open_sql_storage(url: str) -> Storage:
         announcements=SqlAnnouncementRepository(db),
         unsubscribes=SqlUnsubscribeRepository(db),
         health=SqlHealthSampleRepository(db),
+        oauth=SqlOAuthRepository(db),
+        feedback=SqlFeedbackRepository(db),
+        support=SqlSupportRepository(db),
+        blog=SqlBlogRepository(db),
+        kb=SqlKbRepository(db),
+        notifications=SqlNotificationRepository(db),
+        support_preferences=SqlSupportPreferenceRepository(db),
         backend=db.backend,
         closer=db.close,
         pinger=db.ping,

@@ -35,7 +35,7 @@ NAMING_CONVENTION = {
 }
 
 # JSON 'null' and SQL NULL would otherwise both appear; None always means SQL NULL here.
-NullableJSON = JSON(none_as_null=True)
+NullableJSON: JSON = JSON(none_as_null=True)
 
 
 class Base(DeclarativeBase):
@@ -376,4 +376,8 @@ CRAWL_EVENTS = table_of(CrawlEventRow)
 
 
 # Imported last (it needs ``Base``): its tables join this metadata; repositories import them here.
+from scrapegate.storage.sql.blog_models import *  # noqa: E402, F403
+from scrapegate.storage.sql.kb_models import *  # noqa: E402, F403
+from scrapegate.storage.sql.oauth_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.platform_models import *  # noqa: E402, F403
+from scrapegate.storage.sql.support_models import *  # noqa: E402, F403

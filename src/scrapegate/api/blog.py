@@ -1,0 +1,86 @@
+"""Blog routes (spec platform-api A.3, #6-#9) plus the public comment thread of a post.
+
+Every route of the module, admin ones included (api/blog_admin.py), answers 404 when the operator
+switched the module off (``modules.blog``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+
+from scrapegate.accounts.keys import Principal
+from scrapegate.api.auth import client_ip, services_of
+from scrapegate.api.body import read_json
+from scrapegate.api.modules import module_switch
+from scrapegate.api.public_rate import per_ip_public_access
+from scrapegate.platform.blog.feed import FEED_MEDIA_TYPE, http_date, not_modified
+
+COMMENTS_PER_MINUTE = 5
+REACTIONS_PER_MINUTE = 30
+
+
+blog_enabled = module_switch("blog")
+
+
+router = APIRouter(prefix="/api/v1/blog", tags=["blog"], dependencies=[Depends(blog_enabled)])
+reader = per_ip_public_access("blog")
+
+
+def visitor_of(request: Request, who: Principal | None) -> str:
+    user_agent = request.headers.get("user-agent", "")
+    user_id = who.user_id if who is not None else None
+    return services_of(request).blog.visitor(client_ip(request), user_agent, user_id)
+
+
+@router.post(
+    "/comments",
+    summary="Submit a comment (held for moderation)",
+    status_code=201,
+    dependencies=[Depends(per_ip_public_access("blog-comments", COMMENTS_PER_MINUTE))],
+)
+async def submit_comment(request: Request) -> JSONResponse:
+    comments = services_of(request).blog.comments
+    body = await comments.submit(await read_json(request), client_ip(request))
+    return JSONResponse(body, status_code=201)
+
+
+@router.get("/feed.xml", summary="RSS 2.0 feed of the newest posts", dependencies=[Depends(reader)])
+async def rss_feed(request: Request) -> Response:
+    document = await services_of(request).blog.feed()
+    headers = {"ETag": document.etag}
+    if document.last_modified is not None:
+        headers["Last-Modified"] = http_date(document.last_modified)
+    conditions = (request.headers.get("if-none-match"), request.headers.get("if-modified-since"))
+    if not_modified(document, *conditions):
+        return Response(status_code=304, headers=headers)
+    return Response(document.body, media_type=FEED_MEDIA_TYPE, headers=headers)
+
+
+@router.post("/posts/{slug}/react", summary="React to a post")
+async def react_to_post(
+    slug: str,
+    request: Request,
+    who: Principal | None = Depends(per_ip_public_access("blog-react", REACTIONS_PER_MINUTE)),
+) -> dict[str, Any]:
+    # The body is optional: an empty one means the default reaction.
+    body = await read_json(request) if await request.body() else None
+    return await services_of(request).blog.reactions.react(slug, body, visitor_of(request, who))
+
+
+@router.get("/posts/{slug}/reactions", summary="Reaction counts of a post")
+async def post_reactions(
+    slug: str, request: Request, who: Principal | None = Depends(reader)
+) -> dict[str, Any]:
+    return await services_of(request).blog.reactions.summary(slug, visitor_of(request, who))
+
+
+@router.get(
+    "/posts/{slug}/comments",
+    summary="Approved comments of a post, in thread order",
+    dependencies=[Depends(reader)],
+)
+async def post_comments(slug: str, request: Request) -> dict[str, Any]:
+    return await services_of(request).blog.comments.thread(slug)

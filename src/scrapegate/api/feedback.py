@@ -1,0 +1,36 @@
+"""Scrape feedback: #30 submit, and an extended read of one feedback with its re-check outcome.
+
+``GET /api/v1/feedback/scrape/{feedback_id}`` (key, owner) answers the stored feedback:
+``{"feedback_id", "job_id", "issue_type", "description", "expected_content", "url",
+"analysis_queued", "analysis_status": "not_queued"|"queued"|"running"|"completed"|"failed",
+"analysis": {...}|null, "support_ticket_id", "support_ticket_ref", "created_at", "analyzed_at"}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from scrapegate.accounts.keys import Principal
+from scrapegate.api.auth import require, services_of
+from scrapegate.api.body import read_json
+from scrapegate.api.params import resource_id
+
+router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
+
+
+@router.post("/scrape", status_code=201, summary="Report a problem with a scrape job")
+async def submit_scrape_feedback(
+    request: Request, who: Principal = Depends(require("write"))
+) -> dict[str, Any]:
+    body = await read_json(request)
+    return await services_of(request).feedback.submit(body, user_id=who.user_id, org_id=who.org_id)
+
+
+@router.get("/scrape/{feedback_id}", summary="A feedback and its diagnostic re-check")
+async def read_scrape_feedback(
+    feedback_id: str, request: Request, who: Principal = Depends(require("read"))
+) -> dict[str, Any]:
+    feedback = services_of(request).feedback
+    return await feedback.view(resource_id(feedback_id, "Feedback"), who.org_id)

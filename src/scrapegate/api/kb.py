@@ -1,0 +1,96 @@
+"""The knowledge base of the support module (spec platform-api A.12 #47-#49) and its admin
+routes (extended). Every route answers 404 while ``modules.support`` is off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from scrapegate.accounts.keys import Principal
+from scrapegate.api.auth import client_ip, require, services_of
+from scrapegate.api.body import read_json
+from scrapegate.api.modules import module_switch
+from scrapegate.api.public_rate import per_ip_public_access
+from scrapegate.platform.notifications import page_bounds
+
+VOTES_PER_MINUTE = 10
+
+
+support_module_on = module_switch("support")
+
+
+router = APIRouter(prefix="/api/v1", tags=["support"], dependencies=[Depends(support_module_on)])
+voting = per_ip_public_access("kb-helpful", VOTES_PER_MINUTE)
+
+
+@router.get(
+    "/support/kb/search",
+    summary="Search the knowledge base",
+    dependencies=[Depends(per_ip_public_access("kb"))],
+)
+async def search_articles(
+    request: Request, q: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    return await services_of(request).kb.search(q, limit)
+
+
+@router.get(
+    "/support/kb/{slug}",
+    summary="A published knowledge-base article",
+    dependencies=[Depends(per_ip_public_access("kb"))],
+)
+async def read_article(request: Request, slug: str) -> dict[str, Any]:
+    return await services_of(request).kb.article(slug)
+
+
+@router.post("/support/kb/{slug}/helpful", summary="Vote on whether an article helped")
+async def vote_on_article(
+    request: Request, slug: str, who: Principal | None = Depends(voting)
+) -> dict[str, Any]:
+    body = await read_json(request)
+    agent = request.headers.get("user-agent", "")
+    voter = (who.user_id if who else None, client_ip(request), agent)
+    return await services_of(request).kb.vote(slug, body, voter)
+
+
+@router.get(
+    "/admin/kb/articles",
+    summary="Every knowledge-base article",
+    dependencies=[Depends(require("admin"))],
+)
+async def list_articles(
+    request: Request, limit: int | None = None, offset: int | None = None
+) -> dict[str, Any]:
+    size, start = page_bounds(limit, offset)
+    return await services_of(request).kb.admin_list(size, start)
+
+
+@router.post(
+    "/admin/kb/articles",
+    summary="Write a knowledge-base article",
+    status_code=201,
+    dependencies=[Depends(require("admin"))],
+)
+async def create_article(request: Request) -> dict[str, Any]:
+    return await services_of(request).kb.create(await read_json(request))
+
+
+@router.patch(
+    "/admin/kb/articles/{article_id}",
+    summary="Change a knowledge-base article",
+    dependencies=[Depends(require("admin"))],
+)
+async def update_article(request: Request, article_id: str) -> dict[str, Any]:
+    return await services_of(request).kb.update(article_id, await read_json(request))
+
+
+@router.delete(
+    "/admin/kb/articles/{article_id}",
+    summary="Delete a knowledge-base article and its votes",
+    status_code=204,
+    dependencies=[Depends(require("admin"))],
+)
+async def delete_article(request: Request, article_id: str) -> Response:
+    await services_of(request).kb.delete(article_id)
+    return Response(status_code=204)

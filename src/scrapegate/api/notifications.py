@@ -1,0 +1,55 @@
+"""In-app notifications (spec platform-api A.8 #36-#38) and the admin broadcast (B.10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from scrapegate.accounts.keys import Principal
+from scrapegate.api.auth import require, services_of
+from scrapegate.api.body import read_json
+from scrapegate.domain.notification_records import Audience
+
+router = APIRouter(prefix="/api/v1", tags=["notifications"])
+
+
+def audience_of(who: Principal) -> Audience:
+    return Audience(user_id=who.user_id, org_id=who.org_id)
+
+
+@router.get("/notifications/active", summary="Notifications to show now")
+async def active_notifications(
+    request: Request, who: Principal = Depends(require("read"))
+) -> dict[str, Any]:
+    return await services_of(request).notifications.active(audience_of(who))
+
+
+# README §2.2: dismissing changes no data of the organization, so the read scope suffices.
+@router.post("/notifications/dismiss", summary="Dismiss a notification for the caller")
+async def dismiss_notification(
+    request: Request, who: Principal = Depends(require("read"))
+) -> dict[str, Any]:
+    body = await read_json(request)
+    return await services_of(request).notifications.dismiss(audience_of(who), body)
+
+
+@router.get("/notifications/history", summary="Notifications of the last 90 days")
+async def notification_history(
+    request: Request,
+    limit: int | None = None,
+    offset: int | None = None,
+    who: Principal = Depends(require("read")),
+) -> dict[str, Any]:
+    service = services_of(request).notifications
+    return await service.history(audience_of(who), limit, offset)
+
+
+@router.post(
+    "/admin/notifications",
+    summary="Broadcast a notification",
+    status_code=201,
+    dependencies=[Depends(require("admin"))],
+)
+async def broadcast_notification(request: Request) -> dict[str, Any]:
+    return await services_of(request).notifications.broadcast(await read_json(request))

@@ -1,0 +1,34 @@
+"""Admin registry of OAuth clients (spec platform-api B.10): list, register, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from scrapegate.api.auth import require, services_of
+from scrapegate.api.body import read_json
+from scrapegate.api.params import resource_id
+
+router = APIRouter(
+    prefix="/api/v1/admin/oauth-clients",
+    tags=["oauth"],
+    dependencies=[Depends(require("admin"))],
+)
+
+
+@router.get("", summary="Registered OAuth clients (secrets are never shown)")
+async def list_oauth_clients(request: Request) -> dict[str, Any]:
+    return await services_of(request).oauth.list_clients()
+
+
+@router.post("", status_code=201, summary="Register an OAuth client; its secret is shown once")
+async def register_oauth_client(request: Request) -> dict[str, Any]:
+    body = await read_json(request)
+    return await services_of(request).oauth.register_client(body)
+
+
+@router.delete("/{client_id}", status_code=204, summary="Delete an OAuth client")
+async def delete_oauth_client(client_id: str, request: Request) -> Response:
+    await services_of(request).oauth.delete_client(resource_id(client_id, "OAuth client"))
+    return Response(status_code=204)

@@ -1,0 +1,65 @@
+"""Composition of the platform services (issue 6 modules) for ``api/app.py``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from scrapegate.accounts.keys import KeyService
+from scrapegate.accounts.secrets import derive_key, master_secret
+from scrapegate.api.composition import JobParts
+from scrapegate.api.oauth import AccountKeyIssuer
+from scrapegate.config import Settings
+from scrapegate.engine.engine import ScrapeEngine
+from scrapegate.jobs.housekeeping import keep_for
+from scrapegate.jobs.job_effects import log_row_id
+from scrapegate.platform.blog.service import KEY_LABEL as BLOG_KEY_LABEL
+from scrapegate.platform.blog.service import BlogService
+from scrapegate.platform.feedback import FeedbackService
+from scrapegate.platform.feedback_diagnosis import FeedbackDiagnosis, diagnostic_engine
+from scrapegate.platform.notifications import Notifier
+from scrapegate.platform.oauth import OAuthService
+from scrapegate.platform.support.service import SupportService
+from scrapegate.storage.protocols import Storage
+
+
+def build_blog(settings: Settings, storage: Storage) -> BlogService:
+    return BlogService(
+        settings.blog_dir,
+        storage.blog,
+        settings.public_base_url,
+        derive_key(master_secret(settings), BLOG_KEY_LABEL),
+    )
+
+
+def build_notifier(settings: Settings, storage: Storage, jobs: JobParts) -> Notifier:
+    """The notifier, told about every job and crawl that ends in this process."""
+    notifier = Notifier(storage, settings.billing)
+    jobs.runner.add_finish_hook(notifier.job_finished)
+    jobs.crawls.add_finish_hook(notifier.crawl_finished)
+    return notifier
+
+
+def build_oauth(
+    settings: Settings, storage: Storage, keys: KeyService, jobs: JobParts
+) -> OAuthService:
+    # Used codes are kept a day past expiry so that a late replay still revokes its key.
+    jobs.housekeeping.add_purge(keep_for(storage.oauth.purge_codes, timedelta(days=1)))
+    issuer = AccountKeyIssuer(keys, storage.api_keys)
+    return OAuthService(storage.oauth, issuer, settings.oauth.code_ttl_s)
+
+
+def build_feedback(
+    settings: Settings, storage: Storage, engine: ScrapeEngine, support: SupportService
+) -> FeedbackService:
+    diagnosis = FeedbackDiagnosis(
+        diagnostic_engine(engine, storage.playbook, settings.quality.min_words),
+        storage.feedback,
+        storage.playbook,
+    )
+    return FeedbackService(
+        storage,
+        diagnosis,
+        log_row_id,
+        tickets=support,
+        support_enabled=settings.modules.support,
+    )

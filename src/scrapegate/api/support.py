@@ -1,0 +1,151 @@
+"""Support tickets and replies (platform-api A.12 #46, #52–#62); files are in support_files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from scrapegate.accounts.keys import Principal
+from scrapegate.api.auth import client_ip, require, services_of
+from scrapegate.api.body import read_json
+from scrapegate.api.modules import module_switch
+from scrapegate.api.public_rate import per_ip_public_access
+from scrapegate.platform.support.access import SupportActor
+from scrapegate.platform.support.fields import (
+    page_params,
+    parse_contact_form,
+    parse_mute,
+    parse_new_ticket,
+    parse_reply,
+    parse_satisfaction,
+)
+from scrapegate.platform.support.service import SupportService
+from scrapegate.platform.support.tickets import TicketFilters
+
+MAX_TICKET_PAGE = 100
+MAX_REPLY_PAGE = 200
+
+
+support_enabled = module_switch("support")
+
+
+router = APIRouter(prefix="/api/v1", tags=["support"], dependencies=[Depends(support_enabled)])
+
+
+def support_of(request: Request) -> SupportService:
+    return services_of(request).support
+
+
+def actor_of(who: Principal) -> SupportActor:
+    return SupportActor(user_id=who.user_id, org_id=who.org_id, is_admin=who.is_admin)
+
+
+@router.get(
+    "/support/categories",
+    summary="Active ticket categories",
+    dependencies=[Depends(per_ip_public_access("support-categories"))],
+)
+async def list_categories(request: Request) -> dict[str, Any]:
+    return await support_of(request).categories.public()
+
+
+@router.post("/support/tickets", summary="Open a ticket", status_code=201)
+async def create_ticket(request: Request, who: Principal = Depends(require("write"))) -> Any:
+    new = parse_new_ticket(await read_json(request))
+    body = await support_of(request).intake.create(actor_of(who), new)
+    return JSONResponse(body, status_code=201)
+
+
+@router.get("/support/tickets", summary="The caller's tickets (agents: all)")
+async def list_tickets(
+    request: Request,
+    status: str | None = Query(None),
+    priority: str | None = Query(None),
+    category: str | None = Query(None),
+    search: str | None = Query(None),
+    page: int = Query(1),
+    page_size: int = Query(20),
+    who: Principal = Depends(require("read")),
+) -> dict[str, Any]:
+    page, page_size = page_params(page, page_size, MAX_TICKET_PAGE)
+    filters = TicketFilters(status, priority, category, search)
+    return await support_of(request).tickets.page(actor_of(who), filters, page, page_size)
+
+
+@router.post(
+    "/support/tickets/public",
+    summary="The public contact form",
+    status_code=202,
+    dependencies=[Depends(per_ip_public_access("support-contact"))],
+)
+async def contact_form(request: Request) -> JSONResponse:
+    form = parse_contact_form(await read_json(request))
+    body = await support_of(request).intake.contact(form, client_ip(request))
+    return JSONResponse(body, status_code=202)
+
+
+@router.get("/support/tickets/{ticket_id}", summary="A ticket with its latest replies")
+async def get_ticket(
+    ticket_id: str, request: Request, who: Principal = Depends(require("read"))
+) -> dict[str, Any]:
+    return await support_of(request).tickets.detail(actor_of(who), ticket_id)
+
+
+@router.post("/support/tickets/{ticket_id}/close", summary="Close a ticket")
+async def close_ticket(
+    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
+) -> dict[str, Any]:
+    return await support_of(request).tickets.close(actor_of(who), ticket_id)
+
+
+@router.delete("/support/tickets/{ticket_id}/gdpr", summary="Erase a ticket for good")
+async def erase_ticket(
+    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
+) -> dict[str, Any]:
+    return await support_of(request).tickets.erase(actor_of(who), ticket_id)
+
+
+@router.patch("/support/tickets/{ticket_id}/mute", summary="Mute or unmute notifications")
+async def mute_ticket(
+    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
+) -> dict[str, Any]:
+    muted = parse_mute(await read_json(request))
+    return await support_of(request).tickets.mute(actor_of(who), ticket_id, muted)
+
+
+@router.post("/support/tickets/{ticket_id}/reopen", summary="Reopen a finished ticket")
+async def reopen_ticket(
+    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
+) -> dict[str, Any]:
+    return await support_of(request).tickets.reopen(actor_of(who), ticket_id)
+
+
+@router.post("/support/tickets/{ticket_id}/replies", summary="Reply to a ticket", status_code=201)
+async def add_reply(
+    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
+) -> JSONResponse:
+    new = parse_reply(await read_json(request))
+    body = await support_of(request).replies.add(actor_of(who), ticket_id, new)
+    return JSONResponse(body, status_code=201)
+
+
+@router.get("/support/tickets/{ticket_id}/replies", summary="The conversation, oldest first")
+async def list_replies(
+    ticket_id: str,
+    request: Request,
+    page: int = Query(1),
+    page_size: int = Query(50),
+    who: Principal = Depends(require("read")),
+) -> dict[str, Any]:
+    page, page_size = page_params(page, page_size, MAX_REPLY_PAGE)
+    return await support_of(request).replies.page(actor_of(who), ticket_id, page, page_size)
+
+
+@router.post("/support/tickets/{ticket_id}/satisfaction", summary="Rate the support received")
+async def rate_ticket(
+    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
+) -> dict[str, Any]:
+    rating, comment = parse_satisfaction(await read_json(request))
+    return await support_of(request).tickets.rate(actor_of(who), ticket_id, rating, comment)

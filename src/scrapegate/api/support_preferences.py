@@ -1,0 +1,30 @@
+"""Support e-mail preferences of the calling user (spec platform-api A.12 #50-#51); 404 while
+``modules.support`` is off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from scrapegate.accounts.keys import Principal
+from scrapegate.api.auth import require, services_of
+from scrapegate.api.body import read_json
+from scrapegate.api.kb import support_module_on
+
+router = APIRouter(prefix="/api/v1", tags=["support"], dependencies=[Depends(support_module_on)])
+
+
+@router.get("/support/preferences", summary="Support e-mail preferences")
+async def read_preferences(
+    request: Request, who: Principal = Depends(require("read"))
+) -> dict[str, Any]:
+    return await services_of(request).support_preferences.get(who.user_id)
+
+
+@router.patch("/support/preferences", summary="Change support e-mail preferences")
+async def change_preferences(
+    request: Request, who: Principal = Depends(require("write"))
+) -> dict[str, Any]:
+    body = await read_json(request)
+    return await services_of(request).support_preferences.update(who.user_id, body)

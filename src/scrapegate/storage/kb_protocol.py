@@ -1,0 +1,46 @@
+"""Repository of knowledge-base articles and their votes (spec platform-api A.12 #47-#49).
+
+Two implementations: ``storage.memory.kb`` and ``storage.sql.kb``; the contract suite in
+tests/contract/test_kb_notifications_storage.py checks that they agree.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from scrapegate.domain.kb_records import KbArticle, KbVote, VoteCounts
+
+
+class KbRepository(Protocol):
+    async def create(self, article: KbArticle) -> KbArticle:
+        """Raises Conflict when the slug is taken."""
+        ...
+
+    async def get(self, article_id: str) -> KbArticle | None: ...
+
+    async def get_by_slug(self, slug: str) -> KbArticle | None: ...
+
+    async def save(self, article: KbArticle) -> KbArticle:
+        """Overwrite an existing article; Conflict when its new slug is taken, NotFound when
+        the article is gone."""
+        ...
+
+    async def delete(self, article_id: str) -> bool:
+        """Remove the article and its votes; False when it did not exist."""
+        ...
+
+    async def page(self, limit: int, offset: int) -> tuple[list[KbArticle], int]:
+        """Every article (published or not), newest first, plus the total."""
+        ...
+
+    async def published(self) -> list[KbArticle]:
+        """Every published article, ordered by slug (the search ranks them in Python)."""
+        ...
+
+    async def vote(self, vote: KbVote) -> VoteCounts:
+        """Store the visitor's vote, replacing an earlier one; the article's counts after it."""
+        ...
+
+    async def counts(self, article_ids: list[str]) -> dict[str, VoteCounts]:
+        """Vote counts per article; articles without votes are absent."""
+        ...
