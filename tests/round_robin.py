@@ -49,8 +49,12 @@ class RoundRobinProxy:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         port = self._next_backend()
+        # Connect from the client's own loopback address, so per-IP limits see the real client.
+        client_host = writer.get_extra_info("peername")[0]
         try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", port)
+            up_reader, up_writer = await asyncio.open_connection(
+                "127.0.0.1", port, local_addr=(client_host, 0)
+            )
         except OSError:
             writer.close()  # the backend is down: the client sees a reset, as behind a real LB
             return

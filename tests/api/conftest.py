@@ -33,6 +33,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not distributed_topology():
         return
     kept = [item for item in items if item.get_closest_marker("embedded_only") is None]
+    for item in kept:  # a whole topology starts per server: slow on a loaded 2-core machine
+        item.add_marker(pytest.mark.timeout(900))
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     items[:] = kept
 

@@ -17,6 +17,8 @@ import signal
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -103,11 +105,12 @@ class DistributedServers:
         env = settings_env(server.settings)
         port = free_port()
         api = self._spawn(env, "api", "serve", "--port", str(port))
-        logs = [self._spawn_worker(env) for _ in range(WORKERS_PER_SERVER)]
+        workers = [self._spawn(env, "worker", "worker") for _ in range(WORKERS_PER_SERVER)]
         _wait_healthy(port, api)
-        _wait_until_taking_jobs(logs)
+        _wait_until_taking_jobs([_log_of(w) for w in workers])
         proxy.backends.extend([server.port, port])
         server.url = proxy.url
+        server.worker_processes = workers  # type: ignore[attr-defined]
 
     def stop(self) -> None:
         for process in self._processes:
@@ -146,18 +149,38 @@ class DistributedServers:
         self._processes.append(process)
         return process
 
-    def _spawn_worker(self, env: dict[str, str]) -> Path:
-        process = self._spawn(env, "worker", "worker")
-        path: Path = process.log_path  # type: ignore[attr-defined]
-        return path
+
+def _log_of(process: subprocess.Popen[bytes]) -> Path:
+    path: Path = process.log_path  # type: ignore[attr-defined]
+    return path
+
+
+def worker_processes(server: LiveServer) -> list[subprocess.Popen[bytes]]:
+    """The worker processes of a distributed-leg server (none in embedded mode)."""
+    workers: list[subprocess.Popen[bytes]] = getattr(server, "worker_processes", [])
+    return workers
+
+
+@contextmanager
+def workers_frozen(server: LiveServer) -> Iterator[None]:
+    """Jobs wait while the worker processes are stopped (SIGSTOP) and run after SIGCONT."""
+    workers = worker_processes(server)
+    assert workers, "no worker processes to freeze"
+    for process in workers:
+        process.send_signal(signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for process in workers:
+            process.send_signal(signal.SIGCONT)
 
 
 def _wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + START_PATIENCE_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            log: Path = process.log_path  # type: ignore[attr-defined]
-            raise AssertionError(f"API process exited: {log.read_text(errors='replace')[-3000:]}")
+            log = _log_of(process).read_text(errors="replace")[-3000:]
+            raise AssertionError(f"API process exited: {log}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/v1/health/live", timeout=2).is_success:
                 return

@@ -15,6 +15,7 @@ from scrapegate.domain.records import HealthSample, Job, new_id, utcnow
 from scrapegate.platform.status import SERVICE_NAMES
 from scrapegate.platform.worker_heartbeats import WorkerBeat, WorkerHeartbeats
 from tests.api.conftest import ADMIN_KEY, make_settings, new_key
+from tests.api.distributed_leg import worker_processes
 from tests.live_server import LiveServer
 from tests.redis_fixtures import running_private_redis
 
@@ -124,7 +125,8 @@ def test_jobs_counts_queue_and_recent_outcomes(
     assert (queue["pending"], queue["running"], queue["stalled"]) == (2, 0, 0)
     assert queue["oldest_pending_age_s"] >= 120
     assert queue["reaped_last_hour"] == 0  # embedded: nothing is ever reaped
-    assert body["workers"] == {"total": 3, "busy": 0, "idle": 3}
+    slots = 3 * max(len(worker_processes(server)), 1)  # 3 per worker process (1 embedded)
+    assert body["workers"] == {"total": slots, "busy": 0, "idle": slots}
     assert body["last_5m"] == {
         "completed": 1,
         "failed": 2,
@@ -134,6 +136,7 @@ def test_jobs_counts_queue_and_recent_outcomes(
     assert body["status"] == "degraded"  # a job waits over 60 s and most recent jobs failed
 
 
+@pytest.mark.embedded_only  # removes the SQLite file; the distributed leg runs on PostgreSQL
 def test_ready_is_503_when_the_database_file_is_gone(
     server_factory: Callable[..., LiveServer], tmp_path: Path
 ) -> None:

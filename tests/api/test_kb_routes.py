@@ -121,6 +121,17 @@ def test_search_limit_and_excerpt(server: LiveServer, articles: list[dict[str, A
     }
 
 
+def test_search_syntax_in_q_is_read_as_words(
+    server: LiveServer, articles: list[dict[str, Any]]
+) -> None:
+    for q in ('"', "*", "NEAR(", "-", "AND", "'", "a:*", "!&|"):
+        reply = public(server, "/search", q=q)
+        assert reply.status_code == 200, q
+        assert reply.json()["total"] == len(reply.json()["results"]), q
+    found = public(server, "/search", q='NEAR("WEBHOOKS* -AND').json()
+    assert [r["slug"] for r in found["results"]] == ["configuring-webhooks", "rate-limits"]
+
+
 def test_search_query_is_validated(server: LiveServer) -> None:
     for params in (
         {},

@@ -16,7 +16,6 @@ from scrapegate.domain.notification_records import (
 )
 from scrapegate.domain.records import new_id
 from scrapegate.errors import Conflict, NotFound
-from scrapegate.platform.kb_search import search
 from scrapegate.storage.protocols import Storage
 from tests.contract.factories import at
 
@@ -80,15 +79,91 @@ async def test_a_new_vote_replaces_the_old_and_delete_drops_votes(storage: Stora
     assert await storage.kb.counts([stored.id]) == {}
 
 
-async def test_search_order_is_the_same_on_every_backend(storage: Storage) -> None:
-    await storage.kb.create(article("webhooks", "Webhooks", "Retries and signing of webhooks."))
-    await storage.kb.create(article("limits", "Rate limits", "Too many webhooks give a 429."))
+async def search_slugs(storage: Storage, query: str, limit: int = 10) -> tuple[list[str], int]:
+    hits, total = await storage.kb.search(query, limit)
+    assert all(hit.score > 0 for hit in hits)
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    return [hit.article.slug for hit in hits], total
+
+
+# Each backend ranks with its own engine (BM25 in memory, FTS5 bm25 on SQLite, ts_rank on
+# PostgreSQL), so these tests check properties every ranking has, not one shared order.
+async def test_a_title_match_outranks_a_body_only_match(storage: Storage) -> None:
+    await storage.kb.create(article("retries", "Retries", "Webhooks retry; webhooks are signed."))
+    await storage.kb.create(article("webhooks", "Webhooks", "Point them at your server."))
     await storage.kb.create(article("proxies", "Proxies", "Nothing relevant here."))
     await storage.kb.create(article("draft", "Webhooks draft", "webhooks", published=False))
-    hits, total = search(await storage.kb.published(), "webhooks", 10)
-    assert total == 2
-    assert [hit.article.slug for hit in hits] == ["webhooks", "limits"]
-    assert hits[0].score > hits[1].score > 0
+    assert await search_slugs(storage, "webhooks") == (["webhooks", "retries"], 2)
+    assert await search_slugs(storage, "drafts") == ([], 0)
+
+
+async def test_limit_cuts_the_hits_but_total_counts_every_match(storage: Storage) -> None:
+    for number in range(5):
+        await storage.kb.create(article(f"a{number}", f"Article {number}", "About proxies."))
+    await storage.kb.create(article("hidden", "Proxies", "proxies", published=False))
+    await storage.kb.create(article("other", "Other", "Unrelated."))
+    slugs, total = await search_slugs(storage, "proxies", 2)
+    assert len(slugs) == 2 and total == 5
+    assert set((await search_slugs(storage, "proxies"))[0]) == {f"a{n}" for n in range(5)}
+
+
+async def test_words_match_in_any_order_and_any_case(storage: Storage) -> None:
+    await storage.kb.create(article("signing", "Signing secrets", "Rotate them and retry."))
+    await storage.kb.create(article("retry", "Retry policy", "Backoff doubles."))
+    forward = await search_slugs(storage, "signing RETRY")
+    backward = await search_slugs(storage, "Retry sIgNiNg")
+    assert forward[1] == backward[1] == 2
+    assert set(forward[0]) == set(backward[0]) == {"signing", "retry"}
+    assert await search_slugs(storage, "BACKOFF") == (["retry"], 1)
+
+
+async def test_search_follows_edits_unpublishing_and_deletes(storage: Storage) -> None:
+    stored = await storage.kb.create(article("guide", "Alpha guide", "First body."))
+    assert await search_slugs(storage, "alpha") == (["guide"], 1)
+    stored.title, stored.body = "Bravo guide", "Second body."
+    await storage.kb.save(stored)
+    assert await search_slugs(storage, "alpha first") == ([], 0)
+    assert await search_slugs(storage, "bravo") == (["guide"], 1)
+    assert await search_slugs(storage, "second") == (["guide"], 1)
+    stored.published = False
+    await storage.kb.save(stored)
+    assert await search_slugs(storage, "bravo") == ([], 0)
+    stored.published = True
+    await storage.kb.save(stored)
+    assert await storage.kb.delete(stored.id) is True
+    assert await search_slugs(storage, "bravo second") == ([], 0)
+
+
+HOSTILE = (
+    '"',
+    "*",
+    "NEAR(",
+    "-",
+    "AND",
+    "a AND b OR NOT c",
+    '"unterminated',
+    "title:x",
+    "'",
+    "\\",
+    "x:*",
+    "!&|<->",
+    "((( ^x",
+    "{title body}: y",
+    "½ ⅓ 🙂",
+    "\x00",
+)
+
+
+async def test_hostile_queries_are_words_never_syntax(storage: Storage) -> None:
+    await storage.kb.create(article("webhooks", "Webhooks", "Retries and signing."))
+    for query in HOSTILE:
+        slugs, total = await search_slugs(storage, query)
+        assert total == len(slugs) and set(slugs) <= {"webhooks"}, query
+    for query in ('webhooks" OR *', "NEAR(webhooks", "-webhooks", "webhooks AND", "'webhooks:*"):
+        assert await search_slugs(storage, query) == (["webhooks"], 1), query
+    # Operators are ordinary words: "and" is in the body.
+    assert await search_slugs(storage, "AND") == (["webhooks"], 1)
+    assert await search_slugs(storage, "NOT") == ([], 0)
 
 
 async def test_notifications_are_seen_by_their_audience_only(storage: Storage) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from scrapegate.storage.sql import upgrade_database
 from scrapegate.storage.sql.database import create_engine_for
+from scrapegate.storage.sql.kb_models import modelled
 from scrapegate.storage.sql.migrate import alembic_config
 from scrapegate.storage.sql.models import Base
 from tests.contract.conftest import (
@@ -41,7 +42,8 @@ async def fresh_database(backend: str, tmp_path: Path) -> str:
 
 async def schema_differences(url: str, metadata: MetaData) -> list[Any]:
     def compare(connection: Connection) -> list[Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": modelled}
+        context = MigrationContext.configure(connection, opts=opts)
         return list(compare_metadata(context, metadata))
 
     engine = create_engine_for(url)

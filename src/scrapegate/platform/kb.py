@@ -14,12 +14,14 @@ from scrapegate.domain.kb_records import KbArticle, KbVote, VoteCounts
 from scrapegate.domain.records import new_id, utcnow
 from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest, NotFound
-from scrapegate.platform.kb_search import search
+from scrapegate.platform.kb_search import body_excerpt
 from scrapegate.storage.kb_protocol import KbRepository
 
 MAX_QUERY = 200
 DEFAULT_RESULTS = 3
 MAX_RESULTS = 20
+# Significant digits, not decimals: FTS5 scores a word found in most articles near 1e-6.
+SCORE_DIGITS = 6
 MAX_TITLE = 200
 MAX_SLUG = 100
 MAX_BODY = 200_000
@@ -119,15 +121,15 @@ class KbService:
         wanted = DEFAULT_RESULTS if limit is None else limit
         if wanted < 1:
             raise InvalidRequest("limit must be at least 1", field="limit")
-        hits, total = search(await self._repository.published(), text, min(wanted, MAX_RESULTS))
+        hits, total = await self._repository.search(text, min(wanted, MAX_RESULTS))
         results = [
             {
                 "id": hit.article.id,
                 "title": hit.article.title,
                 "slug": hit.article.slug,
-                "excerpt": hit.excerpt,
+                "excerpt": body_excerpt(hit.article.body, text),
                 "category": hit.article.category,
-                "score": hit.score,
+                "score": float(f"{hit.score:.{SCORE_DIGITS}g}"),
             }
             for hit in hits
         ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from scrapegate.domain.kb_records import KbArticle, KbVote, VoteCounts
+from scrapegate.domain.kb_records import KbArticle, KbSearchHit, KbVote, VoteCounts
 
 
 class KbRepository(Protocol):
@@ -34,7 +34,17 @@ class KbRepository(Protocol):
         ...
 
     async def published(self) -> list[KbArticle]:
-        """Every published article, ordered by slug (the search ranks them in Python)."""
+        """Every published article, ordered by slug."""
+        ...
+
+    async def search(self, query: str, limit: int) -> tuple[list[KbSearchHit], int]:
+        """The best ``limit`` published articles holding any word of ``query`` (title matches
+        weigh x3 a body match), best first, and how many published articles match in all.
+
+        ``query`` is user text: it is split into words and never read as search syntax; a query
+        without words matches nothing. Orders may differ between backends (each ranks with its
+        own engine), scores are only comparable within one answer.
+        """
         ...
 
     async def vote(self, vote: KbVote) -> VoteCounts:

@@ -1,10 +1,83 @@
-"""Knowledge-base articles and votes in memory."""
+"""Knowledge-base articles and votes in memory.
+
+Search ranks with BM25 (k1 = 1.2, b = 0.75) per field, the title's part weighted x3, like
+SQLite's ``bm25(fts, 3.0, 1.0)``:
+``score(doc) = sum over query terms t of idf(t) * (3 * bm25(t, title) + bm25(t, body))`` with
+``idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))`` over every stored article (drafts included, as
+the SQL indexes do). Fields are split into words by ``kb_records.words`` (the raw markdown, as
+the database engines index it).
+"""
 
 from __future__ import annotations
 
-from scrapegate.domain.kb_records import KbArticle, KbVote, VoteCounts
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from scrapegate.domain.kb_records import (
+    KbArticle,
+    KbSearchHit,
+    KbVote,
+    VoteCounts,
+    search_terms,
+    words,
+)
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.storage.memory.state import detached
+
+K1 = 1.2
+B = 0.75
+TITLE_WEIGHT = 3.0
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    article: KbArticle
+    title: Counter[str]
+    body: Counter[str]
+    title_length: int
+    body_length: int
+
+
+def index_article(article: KbArticle) -> IndexedArticle:
+    title, body = words(article.title), words(article.body)
+    return IndexedArticle(article, Counter(title), Counter(body), len(title), len(body))
+
+
+def bm25(frequency: int, length: int, average: float) -> float:
+    if frequency == 0:
+        return 0.0
+    norm = 1 - B + B * (length / average if average else 0.0)
+    return frequency * (K1 + 1) / (frequency + K1 * norm)
+
+
+def idf(documents: int, frequency: int) -> float:
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+def rank(articles: list[KbArticle], query_terms: list[str]) -> list[KbSearchHit]:
+    """Every published article with a positive score, best first (ties by slug)."""
+    index = [index_article(article) for article in articles]
+    count = len(index) or 1
+    title_avg = sum(doc.title_length for doc in index) / count
+    body_avg = sum(doc.body_length for doc in index) / count
+    weights = {
+        t: idf(count, sum(1 for doc in index if t in doc.title or t in doc.body))
+        for t in query_terms
+    }
+    hits = []
+    for doc in index:
+        score = sum(
+            weight
+            * (
+                TITLE_WEIGHT * bm25(doc.title[t], doc.title_length, title_avg)
+                + bm25(doc.body[t], doc.body_length, body_avg)
+            )
+            for t, weight in weights.items()
+        )
+        if score > 0 and doc.article.published:
+            hits.append(KbSearchHit(doc.article, score))
+    return sorted(hits, key=lambda hit: (-hit.score, hit.article.slug))
 
 
 class MemoryKbRepository:
@@ -49,6 +122,10 @@ class MemoryKbRepository:
     async def published(self) -> list[KbArticle]:
         found = [a for a in self._articles.values() if a.published]
         return detached(sorted(found, key=lambda a: a.slug))
+
+    async def search(self, query: str, limit: int) -> tuple[list[KbSearchHit], int]:
+        hits = rank(list(self._articles.values()), search_terms(query))
+        return detached(hits[:limit]), len(hits)
 
     async def vote(self, vote: KbVote) -> VoteCounts:
         self._votes[(vote.article_id, vote.voter)] = detached(vote)

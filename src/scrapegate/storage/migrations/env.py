@@ -11,6 +11,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from scrapegate.storage.sql.database import create_engine_for
+from scrapegate.storage.sql.kb_models import modelled
 from scrapegate.storage.sql.models import Base
 
 target_metadata = Base.metadata
@@ -23,6 +24,7 @@ def run_on_connection(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode rebuilds tables instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=modelled,  # autogenerate must not drop the hand-made search objects
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,20 +1,88 @@
-"""Knowledge-base articles and votes on SQL."""
+"""Knowledge-base articles and votes on SQL.
+
+Search runs on the database engine (objects made by migration 0014): FTS5 ranked with
+``bm25(fts, 3.0, 1.0)`` on SQLite, the weighted tsvector GIN index ranked with ``ts_rank`` on
+PostgreSQL. The user's text only ever reaches the engine as quoted words joined by OR.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, case, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Float,
+    FromClause,
+    RowMapping,
+    Select,
+    case,
+    column,
+    delete,
+    desc,
+    func,
+    insert,
+    literal_column,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from scrapegate.domain.kb_records import KbArticle, KbVote, VoteCounts
+from scrapegate.domain.kb_records import (
+    KbArticle,
+    KbSearchHit,
+    KbVote,
+    VoteCounts,
+    search_terms,
+)
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.storage.sql.database import Database, insert_or_replace
-from scrapegate.storage.sql.kb_models import KB_ARTICLES, KB_VOTES
+from scrapegate.storage.sql.kb_models import KB_ARTICLES, KB_FTS_TABLE, KB_VOTES
+
+# Must be the text of the index expression in migration 0014, or the planner skips the index.
+PG_SEARCH_VECTOR: ColumnClause[Any] = literal_column(
+    "(setweight(to_tsvector('simple'::regconfig, title), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, body), 'B'))"
+)
+# ts_rank weights are {D, C, B, A} and at most 1: a title (A) occurrence weighs 3x a body (B) one.
+PG_RANK_WEIGHTS: ColumnClause[Any] = literal_column("'{0.1, 0.2, 0.33333334, 1.0}'::float4[]")
+PG_CONFIG: ColumnClause[Any] = literal_column("'simple'::regconfig")
+FTS = table(KB_FTS_TABLE, column("article_id"))
+# FTS5 matches and ranks through the hidden column named after its table.
+FTS_ROW: ColumnClause[Any] = literal_column(KB_FTS_TABLE)
+SCORE = "score"
 
 
-def article_of(mapping: RowMapping) -> KbArticle:
+def fts5_expression(terms: list[str]) -> str:
+    """Each word as an FTS5 string (so no word is read as an operator), joined by OR."""
+    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def tsquery_expression(terms: list[str]) -> str:
+    """Each word as a quoted tsquery lexeme, joined by | (OR)."""
+    quoted = (term.replace("\\", "\\\\").replace("'", "''") for term in terms)
+    return " | ".join(f"'{term}'" for term in quoted)
+
+
+def search_source(
+    backend: str, terms: list[str]
+) -> tuple[FromClause, ColumnElement[bool], ColumnElement[float]]:
+    """(FROM clause, match condition, score column) of a search on ``backend``."""
+    if backend == "sqlite":
+        source = FTS.join(KB_ARTICLES, KB_ARTICLES.c.id == FTS.c.article_id)
+        matches = FTS_ROW.op("MATCH", is_comparison=True)(fts5_expression(terms))
+        # bm25() is lower-is-better; negated so that every backend scores higher-is-better.
+        score = -func.bm25(FTS_ROW, literal_column("3.0"), literal_column("1.0"), type_=Float)
+        return source, matches, score
+    query = func.to_tsquery(PG_CONFIG, tsquery_expression(terms))
+    matches = PG_SEARCH_VECTOR.op("@@", is_comparison=True)(query)
+    return KB_ARTICLES, matches, func.ts_rank(PG_RANK_WEIGHTS, PG_SEARCH_VECTOR, query, type_=Float)
+
+
+def article_of(mapping: RowMapping | dict[str, Any]) -> KbArticle:
     values = dict(mapping)
     values["tags"] = list(values["tags"] or [])
     return KbArticle(**values)
@@ -90,6 +158,32 @@ class SqlKbRepository:
 
         async def work(conn: AsyncConnection) -> list[KbArticle]:
             return [article_of(row._mapping) for row in await conn.execute(query)]
+
+        return await self._db.read(work)
+
+    async def search(self, query: str, limit: int) -> tuple[list[KbSearchHit], int]:
+        terms = search_terms(query)
+        if not terms:
+            return [], 0
+        source, matches, score = search_source(self._db.backend, terms)
+        condition = matches & KB_ARTICLES.c.published
+        ranked: Select[Any] = (
+            select(KB_ARTICLES, score.label(SCORE))
+            .select_from(source)
+            .where(condition)
+            .order_by(desc(SCORE), KB_ARTICLES.c.slug)
+            .limit(limit)
+        )
+        counted = select(func.count()).select_from(source).where(condition)
+
+        async def work(conn: AsyncConnection) -> tuple[list[KbSearchHit], int]:
+            total = (await conn.execute(counted)).scalar()
+            hits = []
+            for row in await conn.execute(ranked):
+                values = dict(row._mapping)
+                hit_score = float(values.pop(SCORE))
+                hits.append(KbSearchHit(article_of(values), hit_score))
+            return hits, int(total or 0)
 
         return await self._db.read(work)
 

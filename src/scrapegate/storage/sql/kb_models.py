@@ -78,8 +78,26 @@ class SupportPreferenceRow(Base):
     updated_at: Mapped[datetime | None]
 
 
+# Search objects created by migration 0014 outside these models (SQLite FTS5 table with its
+# shadow tables, PostgreSQL GIN expression index); schema comparisons must skip them by name.
+KB_FTS_TABLE = "kb_articles_fts"
+DIALECT_SPECIFIC_OBJECTS = frozenset(
+    {
+        KB_FTS_TABLE,
+        *(f"{KB_FTS_TABLE}_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")),
+        "ix_kb_articles_search",
+    }
+)
+
 KB_ARTICLES = table_of(KbArticleRow)
 KB_VOTES = table_of(KbVoteRow)
 NOTIFICATIONS = table_of(NotificationRow)
 NOTIFICATION_RECEIPTS = table_of(NotificationReceiptRow)
 SUPPORT_PREFERENCES = table_of(SupportPreferenceRow)
+
+
+def modelled(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic ``include_name`` filter: False for the search objects migration 0014 makes
+    outside the models (the SQLite FTS5 table and its shadow tables, the PostgreSQL GIN
+    expression index), named explicitly so any other unmodelled object is still reported."""
+    return not (type_ in ("table", "index") and name in DIALECT_SPECIFIC_OBJECTS)
