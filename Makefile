@@ -35,6 +35,9 @@ test: bootstrap-dev pg-start redis-start client-env
 	.venv-client/bin/python -m pytest -c tests_client/pytest.ini --rootdir tests_client -q tests_client
 	SCRAPEGATE_TEST_PG_URL=$(PG_URL) SCRAPEGATE_TEST_REDIS_URL=$(REDIS_URL) \
 		$(VENV)/bin/python -m pytest -q
+	# The API suite again on the multi-machine topology (tests/api/distributed_leg.py).
+	SCRAPEGATE_TEST_PG_URL=$(PG_URL) SCRAPEGATE_TEST_REDIS_URL=$(REDIS_URL) \
+		SCRAPEGATE_TEST_TOPOLOGY=distributed $(VENV)/bin/python -m pytest -q tests/api
 
 lint: bootstrap-dev
 	$(VENV)/bin/ruff check src tests bench tests_client

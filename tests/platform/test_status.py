@@ -120,6 +120,19 @@ async def test_one_prober_per_interval_across_processes(space: RedisSpace) -> No
     assert await samples.uptime(utcnow() - timedelta(minutes=1)) == (1, 1)
 
 
+async def test_every_process_answers_the_shared_page_until_it_expires(space: RedisSpace) -> None:
+    samples = MemoryHealthSampleRepository()
+    key = f"{space.prefix}page"
+    up, down = CountingProbe(checks()), CountingProbe(checks(scraper="outage"))
+    first = StatusPage(up, samples, cache_s=0.3, redis=space.client, cache_key=key)
+    second = StatusPage(down, samples, cache_s=0.3, redis=space.client, cache_key=key)
+    page = await first.body()
+    assert page["overall_status"] == "operational"
+    assert await second.body() == page and down.calls == 0  # the other process's page
+    await space.client.delete(key)  # as when the 0.3 s expire
+    assert (await second.body())["overall_status"] == "major_outage"
+
+
 async def test_heartbeats_age_out(space: RedisSpace) -> None:
     clock = FakeClock()
     beats = WorkerHeartbeats(space.client, key=f"{space.prefix}beats", clock=clock)

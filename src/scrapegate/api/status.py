@@ -47,7 +47,8 @@ def build_status_board(services: Services) -> StatusBoard:
         interval_s=services.settings.status.probe_interval_s,
         redis=services.coordination.redis,
     )
-    return StatusBoard(page=StatusPage(probe, services.storage.health), prober=prober)
+    page = StatusPage(probe, services.storage.health, redis=services.coordination.redis)
+    return StatusBoard(page=page, prober=prober)
 
 
 async def service_checks(services: Services) -> list[ServiceCheck]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from scrapegate.domain.records import HealthSample, new_id, utcnow
 from scrapegate.domain.timefmt import iso
@@ -30,6 +32,7 @@ CORE_SERVICES = frozenset({"api", "scraper", "database"})
 UPTIME_SERVICES = frozenset({"api", "scraper"})
 UPTIME_WINDOW = timedelta(days=30)
 SAMPLE_RETENTION = timedelta(days=31)
+STATUS_PAGE_KEY = "scrapegate:status:page"
 PROBER_LOCK_KEY = "scrapegate:status:prober"
 
 
@@ -98,7 +101,10 @@ def sample_purger(samples: HealthSampleRepository) -> Callable[[datetime], Await
 
 
 class StatusPage:
-    """The body of ``GET /api/v1/status``, computed at most once per ``cache_s`` seconds."""
+    """The body of ``GET /api/v1/status``, computed at most once per ``cache_s`` seconds.
+
+    With Redis the cached body is shared, so every API process answers the same page.
+    """
 
     def __init__(
         self,
@@ -107,21 +113,39 @@ class StatusPage:
         *,
         cache_s: float = 15.0,
         clock: Callable[[], float] = time.monotonic,
+        redis: Redis | None = None,
+        cache_key: str = STATUS_PAGE_KEY,
     ) -> None:
         self._probe = probe
         self._samples = samples
         self._cache_s = cache_s
         self._clock = clock
+        self._redis = redis
+        self._cache_key = cache_key
         self._body: dict[str, Any] | None = None
         self._computed_at = 0.0
         self._lock = asyncio.Lock()
 
     async def body(self) -> dict[str, Any]:
         async with self._lock:  # one computation serves every request arriving meanwhile
+            if self._redis is not None:
+                with contextlib.suppress(RedisError):  # Redis down: this process's own page
+                    return await self._shared_body(self._redis)
             if self._body is None or self._clock() - self._computed_at >= self._cache_s:
                 self._body = await self._compute()
                 self._computed_at = self._clock()
             return self._body
+
+    async def _shared_body(self, redis: Redis) -> dict[str, Any]:
+        cached = await redis.get(self._cache_key)
+        if cached is not None:
+            body: dict[str, Any] = json.loads(cached)
+            return body
+        body = await self._compute()
+        # NX: when two processes compute at once, both answer the page the first one stored.
+        await redis.set(self._cache_key, json.dumps(body), nx=True, px=int(self._cache_s * 1000))
+        stored = await redis.get(self._cache_key)
+        return body if stored is None else dict(json.loads(stored))
 
     async def _compute(self) -> dict[str, Any]:
         checks = await self._probe()
