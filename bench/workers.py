@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.api import POST_LUA, ensure_wrk  # noqa: E402
+from bench.cpu_split import cpu_split, snapshot, split_text  # noqa: E402
 from bench.crawl import our_results  # noqa: E402
 from bench.crawl_site import (  # noqa: E402
     DEFAULT_CORPUS,
@@ -297,7 +298,9 @@ def scale_workers(args: argparse.Namespace, work: Path, site_url: str) -> dict[i
         try:
             stack.start_stack(api_processes=1, workers=workers)
             sys.stderr.write(f"W={workers}: crawl ...\n")
+            before = snapshot()
             crawl = run_crawl(stack, site_url, args.pages, args.timeout)
+            cpu = split_text(cpu_split(before, snapshot()), crawl.seconds)
             crawl_split = jobs_per_worker(stack)
             sys.stderr.write(f"W={workers}: crawl {crawl}\nW={workers}: batch ...\n")
             batch = run_batch(stack, urls, args.timeout)
@@ -308,6 +311,7 @@ def scale_workers(args: argparse.Namespace, work: Path, site_url: str) -> dict[i
             "crawl": crawl,
             "batch": batch,
             "split": f"crawl {crawl_split}, crawl+batch {jobs_per_worker(stack)}",
+            "cpu": cpu,
             "problems": stack.log_problems(),
         }
     return results
@@ -367,6 +371,7 @@ def details(
                 f"{run.seconds:.1f} s, status {run.status}, {run.note}"
             )
         lines.append(f"W={workers} jobs per worker: {row['split']}")
+        lines.append(f"W={workers} CPU during the crawl: {row['cpu']}")
     for processes, row in by_api.items():
         load: Load = row["load"]
         lines.append(
