@@ -11,14 +11,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Integer, MetaData, inspect
+from sqlalchemy import Column, Integer, MetaData, inspect, text
 from sqlalchemy.engine import Connection
 
 from scrapegate.storage.sql import upgrade_database
 from scrapegate.storage.sql.database import create_engine_for
-from scrapegate.storage.sql.kb_models import modelled
 from scrapegate.storage.sql.migrate import alembic_config
 from scrapegate.storage.sql.models import Base
+from scrapegate.storage.sql.unmodelled import USAGE_LOG_URL_TRIGRAM_INDEX, modelled
 from tests.contract.conftest import (
     SQL_BACKENDS,
     drop_postgres_schema,
@@ -129,3 +129,22 @@ async def test_downgrade_to_base_empties_a_sqlite_database(tmp_path: Path) -> No
     assert remaining == ["alembic_version"]
     await upgrade_database(url)
     assert await schema_differences(url, Base.metadata) == []
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS[1:])  # PostgreSQL only (skipped without it)
+async def test_postgres_serves_url_substring_search_from_the_trigram_index(
+    backend: str, tmp_path: Path
+) -> None:
+    url = await fresh_database(backend, tmp_path)
+    engine = create_engine_for(url)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SET enable_seqscan = off"))
+            plan = await conn.execute(
+                text("EXPLAIN SELECT id FROM usage_log WHERE url LIKE :pattern"),
+                {"pattern": "%page/17%"},
+            )
+            lines = "\n".join(row[0] for row in plan)
+    finally:
+        await engine.dispose()
+    assert USAGE_LOG_URL_TRIGRAM_INDEX in lines, lines

@@ -11,8 +11,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from scrapegate.storage.sql.database import create_engine_for
-from scrapegate.storage.sql.kb_models import modelled
 from scrapegate.storage.sql.models import Base
+from scrapegate.storage.sql.unmodelled import modelled
 
 target_metadata = Base.metadata
 

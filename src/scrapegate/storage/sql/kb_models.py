@@ -94,10 +94,3 @@ KB_VOTES = table_of(KbVoteRow)
 NOTIFICATIONS = table_of(NotificationRow)
 NOTIFICATION_RECEIPTS = table_of(NotificationReceiptRow)
 SUPPORT_PREFERENCES = table_of(SupportPreferenceRow)
-
-
-def modelled(name: str | None, type_: str, _parents: object) -> bool:
-    """Alembic ``include_name`` filter: False for the search objects migration 0014 makes
-    outside the models (the SQLite FTS5 table and its shadow tables, the PostgreSQL GIN
-    expression index), named explicitly so any other unmodelled object is still reported."""
-    return not (type_ in ("table", "index") and name in DIALECT_SPECIFIC_OBJECTS)

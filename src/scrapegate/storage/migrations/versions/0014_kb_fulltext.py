@@ -11,7 +11,7 @@ PostgreSQL: a GIN expression index ``ix_kb_articles_search`` over the weighted t
 very same expression text for the planner to use the index.
 
 Neither object is in the SQLAlchemy models; tests/contract/test_schema.py skips them by name
-(``kb_models.DIALECT_SPECIFIC_OBJECTS``).
+(``storage/sql/unmodelled.py``).
 
 Revision ID: 0014
 Revises: 0013
