@@ -166,7 +166,15 @@ def test_job_waiting_too_long_in_queue_times_out(server_factory: Any, fixture_si
         rate_limits={"default_concurrency": 1}, jobs={"workers": 2, "queue_timeout_s": 1}
     )
     api = httpx.Client(base_url=server.url, headers={"X-API-Key": ADMIN_KEY}, timeout=60)
-    api.post("/api/v1/scrape", json={"url": fixture_site.url("/slow?delay=3&qt=1"), "sync": False})
+    first = api.post(
+        "/api/v1/scrape", json={"url": fixture_site.url("/slow?delay=3&qt=1"), "sync": False}
+    ).json()
+    # The slow job must hold the organization's only slot first (with several worker processes
+    # the second job could otherwise be taken first).
+    deadline = time.monotonic() + 60
+    while api.get(f"/api/v1/jobs/{first['job_id']}").json()["status"] == "pending":
+        assert time.monotonic() < deadline, "the first job never started"
+        time.sleep(0.05)
     waiting = api.post(
         "/api/v1/scrape", json={"url": fixture_site.url("/article?qt=2"), "sync": False}
     ).json()
