@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from scrapegate.domain.records import Announcement, AnnouncementStyle, new_id, utcnow
 from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest
-from scrapegate.storage.protocols import AnnouncementRepository
+from scrapegate.storage.platform_events_protocol import AnnouncementRepository
 
 MAX_TEXT = 500
 MAX_CTA = 100

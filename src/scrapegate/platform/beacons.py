@@ -14,7 +14,7 @@ import orjson
 from scrapegate.config import EVENT_NAME_PATTERN, FunnelConfig
 from scrapegate.domain.records import AnalyticsEvent, new_id, utcnow
 from scrapegate.errors import InvalidRequest, NotFound
-from scrapegate.storage.protocols import AnalyticsEventRepository
+from scrapegate.storage.platform_events_protocol import AnalyticsEventRepository
 
 EVENT_NAME = re.compile(EVENT_NAME_PATTERN)
 MAX_EVENTS = 50

@@ -14,7 +14,7 @@ from typing import Any
 
 from scrapegate.domain.records import EmailUnsubscribe
 from scrapegate.errors import InvalidRequest
-from scrapegate.storage.protocols import UnsubscribeRepository
+from scrapegate.storage.platform_events_protocol import UnsubscribeRepository
 
 KEY_LABEL = "email-unsubscribe"
 ALL = "all"
