@@ -333,7 +333,7 @@ async def test_a_recheck_that_cannot_run_is_recorded_as_failed() -> None:
     storage = create_memory_storage()
     diagnosis = FeedbackDiagnosis(None, storage.feedback, storage.playbook)  # no browser tier
     job = await add_job(storage, "org-a")
-    feedback = FeedbackService(storage, diagnosis, log_row_id)
+    feedback = FeedbackService(storage, diagnosis, log_row_id, clock=Clock(NOW))
     answer = await feedback.submit(
         {"job_id": job.id, "issue_type": "blocked"}, user_id="u", org_id="org-a"
     )

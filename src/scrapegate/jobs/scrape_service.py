@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from scrapegate.accounts.billing import Reservation, admit
@@ -55,8 +56,10 @@ class ScrapeService:
         estimator: CostEstimator,
         settings: ServiceSettings,
         events: JobEventBus | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._storage = storage
+        self._clock = clock
         self._events = JobEventPublisher(events)
         self.queue = queue
         self._signals = signals
@@ -159,20 +162,25 @@ class ScrapeService:
 
     async def job_for(self, org_id: str, job_id: str) -> Job:
         job = self._finished.get(job_id) or await self._storage.jobs.get(job_id)
-        if job is not None and job.terminal and job.expires_at is not None:
-            left = (job.expires_at - utcnow()).total_seconds()
+        if job is not None and job.org_id == org_id:
+            if not job.terminal or job.expires_at is None:
+                return job
+            left = (job.expires_at - self._clock()).total_seconds()
             if left > 0:
                 self._finished.put(job_id, job, left)
-            else:
-                job = await self._storage.jobs.get(job_id)  # expired: storage decides
-        if job is not None and job.org_id == org_id:
-            return job
+                return job
+            # Past its retention the job is expired, whether or not the purge has run yet.
+            raise self._expired(job_id)
         stone = await self._storage.jobs.tombstone(job_id)
         if stone is not None and stone.org_id == org_id:
-            raise JobExpired(
-                f"Job {job_id} has expired (results are kept for 1 hour). Submit a new request."
-            )
+            raise self._expired(job_id)
         raise NotFound("Job not found")
+
+    @staticmethod
+    def _expired(job_id: str) -> JobExpired:
+        return JobExpired(
+            f"Job {job_id} has expired (results are kept for 1 hour). Submit a new request."
+        )
 
     def _log_cache_hit(
         self, who: Principal, req: ScrapeRequest, hit: dict[str, Any], source: str | None
