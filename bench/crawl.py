@@ -404,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[dict[str, object]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         work = Path(tmp)
+        work.chmod(0o755)  # mkdtemp makes it 0700; nginx's www-data workers must traverse it
         for site in build_sites(args, args.site_cache or work / "sites"):
             rows = run_site(site, args, work)
             sys.stdout.write(report(site, rows, args.concurrency) + "\n\n")

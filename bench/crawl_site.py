@@ -17,6 +17,7 @@ import os
 import random
 import shutil
 import socket
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -253,6 +254,11 @@ class Nginx:
         for path in [self.work, *self.work.rglob("*"), self.site, *self.site.rglob("*")]:
             # Workers run as an unprivileged user when we are root: they must read the site.
             path.chmod(0o755 if path.is_dir() else 0o644)
+        for folder in {*self.work.parents, *self.site.parents}:
+            if not folder.stat().st_mode & stat.S_IXOTH:
+                raise SystemExit(
+                    f"nginx's workers cannot enter {folder}: use a world-readable path"
+                )
         self._process = subprocess.Popen(
             [binary, "-p", str(self.work), "-e", str(self.work / "error.log"),
              "-c", str(self.work / "nginx.conf")],

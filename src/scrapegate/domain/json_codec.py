@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
@@ -28,10 +29,16 @@ def from_jsonable(cls: type[T], data: Mapping[str, Any]) -> T:
     """Rebuild ``cls`` from ``to_jsonable`` output; missing keys take the field defaults."""
     if not isinstance(data, Mapping):
         raise TypeError(f"{cls.__name__} expects a JSON object, got {type(data).__name__}")
-    hints = get_type_hints(cls)
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    kwargs = {name: _decode(hints[name], value) for name, value in data.items() if name in known}
+    hints = _field_hints(cls)
+    kwargs = {name: _decode(hints[name], value) for name, value in data.items() if name in hints}
     return cls(**kwargs)
+
+
+@functools.cache
+def _field_hints(cls: type) -> dict[str, Any]:
+    """Resolved hints of a dataclass's fields; resolving them costs far more than decoding."""
+    hints = get_type_hints(cls)
+    return {f.name: hints[f.name] for f in fields(cls)}
 
 
 def _decode(hint: Any, value: Any) -> Any:
