@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import types
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
@@ -34,11 +33,16 @@ def from_jsonable(cls: type[T], data: Mapping[str, Any]) -> T:
     return cls(**kwargs)
 
 
-@functools.cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _field_hints(cls: type) -> dict[str, Any]:
     """Resolved hints of a dataclass's fields; resolving them costs far more than decoding."""
-    hints = get_type_hints(cls)
-    return {f.name: hints[f.name] for f in fields(cls)}
+    found = _HINTS.get(cls)
+    if found is None:
+        hints = get_type_hints(cls)
+        found = _HINTS[cls] = {f.name: hints[f.name] for f in fields(cls)}
+    return found
 
 
 def _decode(hint: Any, value: Any) -> Any:

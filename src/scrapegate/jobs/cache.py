@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import timedelta
 from typing import Any
 
@@ -54,7 +53,8 @@ class ResponseCache:
 
 
 def as_cache_hit(entry: CacheEntry, job_id: str) -> dict[str, Any]:
-    response = copy.deepcopy(entry.response)
+    # Shallow: only top-level keys change below, and the entry itself is shared and read-only.
+    response = dict(entry.response)
     billing = response.get("billing") or {}
     response.update(
         {

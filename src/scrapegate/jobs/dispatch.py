@@ -21,6 +21,8 @@ ORG_RETRY_S = 0.05
 # Runs a job may start; a job still unfinished after that many lost its worker each time.
 MAX_RUNS = 5
 LEASE_MARGIN_S = 0.1
+# Pending jobs told to wait (slots, politeness), kept for their next try; oldest dropped beyond.
+MAX_DEFERRED = 10_000
 
 ConcurrencyLimit = Callable[[str], int]
 
@@ -48,11 +50,31 @@ class JobDispatcher:
         self.owner = owner
         self._refresh_s = slot_refresh_s
         self._max_runs = max_runs
+        self._deferred: dict[str, Job] = {}
 
     async def dispatch(self, job_id: str) -> float | None:
         """Run the job if it may run now; else seconds until it should be tried again.
         None when nothing more is to be done with this id."""
-        job = await self._storage.jobs.get(job_id)
+        job = await self._job(job_id)
+        wait = await self._dispatch(job)
+        if wait is not None and job is not None and job.status == "pending":
+            self._defer(job)
+        return wait
+
+    async def _job(self, job_id: str) -> Job | None:
+        """A job deferred here is read again only when it may have timed out in the queue:
+        its claim is atomic, so a stale copy can never run a job that ended meanwhile."""
+        job = self._deferred.pop(job_id, None)
+        if job is None or (utcnow() - job.created_at).total_seconds() > self._queue_timeout_s:
+            return await self._storage.jobs.get(job_id)
+        return job
+
+    def _defer(self, job: Job) -> None:
+        self._deferred[job.id] = job
+        if len(self._deferred) > MAX_DEFERRED:
+            del self._deferred[next(iter(self._deferred))]
+
+    async def _dispatch(self, job: Job | None) -> float | None:
         if job is None or job.terminal:
             return None
         waited = (utcnow() - job.created_at).total_seconds()
@@ -73,7 +95,7 @@ class JobDispatcher:
                 return wait
             keeper = asyncio.create_task(self._keep_slots(job))
             try:
-                await self._runner.run(job_id, self.owner)
+                await self._runner.run(job.id, self.owner)
             finally:
                 keeper.cancel()
                 if self._gate is not None:
