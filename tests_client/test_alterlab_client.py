@@ -22,7 +22,7 @@ def test_scrape_with_formats(client: Any, site: str) -> None:
     result = client.scrape(f"{site}/article", formats=["text", "json", "markdown", "content"])
     assert ARTICLE_SENTENCE in result["content"]["text"]
     assert result["content"]["json"]["page"]["url"].endswith("/article")
-    assert len(result["content"]["content"]["content"]["content_hash"]) == 64
+    assert len(result["content"]["content"]["content_hash"]) == 64
 
 
 def test_scrape_html(client: Any, site: str) -> None:

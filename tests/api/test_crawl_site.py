@@ -104,3 +104,24 @@ def test_crawls_are_listed_newest_first(api: httpx.Client, fixture_site: Any) ->
     assert {c["status"] for c in completed["crawls"]} == {"completed"}
     bad = api.get("/api/v1/crawl", params={"status": "sleeping"})
     assert bad.status_code == 400 and bad.json()["error"] == "INVALID_REQUEST"
+
+
+def test_robots_blocked_lists_links_found_while_crawling(
+    api: httpx.Client, server: LiveServer, fixture_site: Any
+) -> None:
+    # /gen/p/0 (depth 0), then /gen/p/1, /gen/p/2 and /gen/ (depth 1) each link one /private/
+    # URL, which robots.txt disallows for scrapegate; depth-2 pages are not followed.
+    body = {"url": fixture_site.url("/gen/p/0"), "max_depth": 2, "sitemap": "skip"}
+    accepted = api.post("/api/v1/crawl", json=body)
+    assert accepted.status_code == 202, accepted.text
+    crawl_id = accepted.json()["crawl_id"]
+    done = wait_crawl(api, crawl_id)
+    expected = [fixture_site.url(f"/private/{name}") for name in ("p-0", "p-1", "p-2")]
+    expected.append(fixture_site.url("/private/gen-secret"))
+    # Pages finish concurrently: the order of the list follows them, its contents do not.
+    assert sorted(done["robots_blocked"]) == sorted(expected)
+    assert done["robots_blocked"][0] == expected[0]  # found on the start page, before the rest
+    assert done["discovered"] == done["total"] + len(expected)
+    stream = f"{server.url}/api/v1/crawl/{crawl_id}/stream?api_key={ADMIN_KEY}"
+    [(_, name, data)] = read_events(stream)
+    assert (name, data["robots_blocked_count"]) == ("crawl.completed", len(expected))

@@ -38,8 +38,27 @@ def test_formats_make_content_an_object(api: httpx.Client, fixture_site: Any) ->
     body = scrape(api, url=fixture_site.url("/article"), formats=formats).json()
     assert set(body["content"]) == set(formats)
     assert ARTICLE_SENTENCE in body["content"]["text"]
-    assert len(body["content"]["content"]["content"]["content_hash"]) == 64
+    assert len(body["content"]["content"]["content_hash"]) == 64
     assert "<html" in body["content"]["raw"].lower()
+
+
+def test_content_format_is_the_content_result_itself(api: httpx.Client, fixture_site: Any) -> None:
+    body = scrape(api, url=fixture_site.url("/article"), formats=["markdown", "content"]).json()
+    assert set(body["content"]) == {"markdown", "content"}
+    result = body["content"]["content"]
+    assert set(result) == {"body_markdown", "content_hash", "word_count", "images", "links"}
+    assert ARTICLE_SENTENCE in result["body_markdown"]
+    assert "content" not in result
+
+
+def test_content_format_alone_is_read_as_content_content(
+    api: httpx.Client, fixture_site: Any
+) -> None:
+    for path in ("/article", "/plain"):
+        body = scrape(api, url=fixture_site.url(path), formats=["content"]).json()
+        assert set(body["content"]) == {"content"}
+        assert len(body["content"]["content"]["content_hash"]) == 64
+        assert isinstance(body["content"]["content"]["body_markdown"], str)
 
 
 def test_every_response_has_request_id_and_version(api: httpx.Client) -> None:

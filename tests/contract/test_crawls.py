@@ -53,11 +53,61 @@ async def test_roundtrip_and_save(storage: Storage) -> None:
     )
     await storage.crawls.create(crawl)
     assert await storage.crawls.get(crawl.id) == crawl
-    crawl.status, crawl.cancelled, crawl.robots_blocked = "running", True, 3
+    crawl.status, crawl.cancelled = "running", True
     crawl.started_at, crawl.error = at(5), "robots.txt unreachable"
     await storage.crawls.save(crawl)
     assert await storage.crawls.get(crawl.id) == crawl
     assert await storage.crawls.get("missing") is None
+
+
+async def test_robots_blocked_urls_are_listed_once_in_order_and_capped(storage: Storage) -> None:
+    org = await add_org(storage)
+    crawl = await storage.crawls.create(make_crawl(org.id))
+    other = await storage.crawls.create(make_crawl(org.id))
+    url = "https://example.com/private/{}".format
+    first = [url("b"), url("a"), url("b")]
+    assert await storage.crawls.add_robots_blocked(crawl.id, first, keep=3) == 2
+    assert await storage.crawls.add_robots_blocked(crawl.id, [url("a"), url("c")], keep=3) == 1
+    assert await storage.crawls.add_robots_blocked(other.id, [url("z")], keep=3) == 1
+    # The list is full: later URLs are only counted.
+    assert await storage.crawls.add_robots_blocked(crawl.id, [url("d"), url("e")], keep=3) == 2
+    assert await storage.crawls.add_robots_blocked(crawl.id, [], keep=3) == 0
+    assert await storage.crawls.list_robots_blocked(crawl.id) == [url("b"), url("a"), url("c")]
+    assert await storage.crawls.list_robots_blocked(other.id) == [url("z")]
+    assert await storage.crawls.list_robots_blocked("missing") == []
+    stored = await storage.crawls.get(crawl.id)
+    assert stored is not None and stored.robots_blocked == 5
+    with pytest.raises(NotFound):
+        await storage.crawls.add_robots_blocked("missing", [url("a")], keep=3)
+
+
+async def test_save_keeps_the_robots_blocked_count(storage: Storage) -> None:
+    org = await add_org(storage)
+    crawl = await storage.crawls.create(make_crawl(org.id))
+    stale = await storage.crawls.get(crawl.id)
+    assert stale is not None
+    await storage.crawls.add_robots_blocked(crawl.id, ["https://example.com/x"], keep=10)
+    stale.status, stale.robots_blocked = "running", 0
+    await storage.crawls.save(stale)
+    stored = await storage.crawls.get(crawl.id)
+    assert stored is not None and (stored.status, stored.robots_blocked) == ("running", 1)
+
+
+async def test_concurrent_robots_blocked_never_lists_twice_nor_past_keep(
+    storage: Storage,
+) -> None:
+    org = await add_org(storage)
+    crawl = await storage.crawls.create(make_crawl(org.id))
+    # Sibling pages of one site in several processes report overlapping blocked links.
+    calls = [[f"https://example.com/private/{(i + j) % 12}" for j in range(4)] for i in range(20)]
+    counted = await asyncio.gather(
+        *(storage.crawls.add_robots_blocked(crawl.id, urls, keep=8) for urls in calls)
+    )
+    listed = await storage.crawls.list_robots_blocked(crawl.id)
+    assert len(listed) == len(set(listed)) == 8
+    stored = await storage.crawls.get(crawl.id)
+    assert stored is not None and stored.robots_blocked == sum(counted)
+    assert 12 <= sum(counted) <= 12 + 20 * 4
 
 
 async def test_create_and_save_refuse_bad_references(storage: Storage) -> None:
@@ -210,8 +260,10 @@ async def test_purge_removes_expired_crawls_with_their_pages(storage: Storage) -
     await storage.crawls.finish(
         old.id, status="completed", stop_reason="finished", at=at(0), expires_at=at(50)
     )
+    await storage.crawls.add_robots_blocked(old.id, ["https://example.com/private/"], keep=10)
     assert await storage.crawls.purge(at(60)) == 1
     assert await storage.crawls.get(old.id) is None
+    assert await storage.crawls.list_robots_blocked(old.id) == []
     assert (await storage.crawls.page_counts(old.id))["total"] == 0
     assert await storage.crawls.list_pages(old.id, offset=0, limit=10) == []
     assert (await storage.crawls.page_counts(live.id))["total"] == 2

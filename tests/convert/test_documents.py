@@ -42,7 +42,7 @@ def test_json_is_fenced_in_markdown_and_raw_in_text() -> None:
     assert result.formats["html"].startswith("<pre>{&quot;name&quot;")
     assert result.formats["json"]["main_text"] == body
     assert result.formats["json_v2"]["sections"][0]["blocks"][0]["type"] == "code"
-    assert result.formats["content"]["content"]["body_markdown"] == result.markdown
+    assert result.formats["content"]["body_markdown"] == result.markdown
     assert result.title is None and result.metadata["open_graph"] == {}
 
 

@@ -197,7 +197,7 @@ def test_rag_never_cuts_inside_a_code_block() -> None:
 
 def test_content_result_hash_words_and_roles() -> None:
     result = convert("article", ["content"])
-    content = result.formats["content"]["content"]
+    content = result.formats["content"]
     body = content["body_markdown"]
     assert not body.startswith("# Growing Tomatoes on a Balcony\n\n# ")
     normalised = body.replace("\r\n", "\n").rstrip()
@@ -214,11 +214,11 @@ def test_content_result_hash_words_and_roles() -> None:
 def test_content_body_markdown_has_no_envelope() -> None:
     result = convert("sections", ["content"])
     assert result.markdown.startswith("# Camping stove guide\n\n")
-    assert result.formats["content"]["content"]["body_markdown"].startswith("An introduction")
+    assert result.formats["content"]["body_markdown"].startswith("An introduction")
 
 
 def test_cjk_words_count_individually() -> None:
     result = convert("cjk", ["content"])
     # 東京の天気 is 5 characters; each CJK character is one word.
-    assert result.formats["content"]["content"]["word_count"] >= 50
+    assert result.formats["content"]["word_count"] >= 50
     assert result.language == "ja"

@@ -130,6 +130,13 @@ def test_crawl_completes_exactly_once_when_a_worker_is_killed(
     topology.start_worker(1)
     assert (done["status"], done["total"], done["completed"]) == ("completed", 200, 200)
     assert len({p["url"] for p in pages}) == 200
+    # Every generated page links /private/p-<i> (robots.txt disallows it), /gen/ links
+    # /private/gen-secret: recorded once each, whichever worker process found it.
+    prefix = fixture_site.url("/gen/p/")
+    numbers = [p["url"].removeprefix(prefix) for p in pages if p["url"].startswith(prefix)]
+    expected = [fixture_site.url(f"/private/p-{n}") for n in numbers]
+    expected.append(fixture_site.url("/private/gen-secret"))
+    assert sorted(done["robots_blocked"]) == sorted(expected)
     ended_once(topology, [p["job_id"] for p in pages])
 
 

@@ -201,7 +201,7 @@ def _format_value(name: str, page: HtmlResult) -> Any:
             overlap_tokens=options.rag_overlap_tokens,
         )
     if name == "content":
-        return {"content": _content_result(page)}
+        return _content_result(page)
     return None
 
 

@@ -121,14 +121,13 @@ def _format_value(
             max_tokens=options.rag_chunk_tokens,
             overlap_tokens=options.rag_overlap_tokens,
         )
-    content = {
+    return {
         "body_markdown": markdown,
         "content_hash": content_hash(markdown),
         "word_count": words,
         "images": [],
         "links": [],
     }
-    return {"content": content}
 
 
 def convert_text_document(

@@ -240,6 +240,7 @@ class Crawl:
     error_code: str | None = None
     max_pages: int = 50
     estimated_pages: int = 0
+    # Distinct URLs robots.txt kept out; only ``add_robots_blocked`` changes it (``save`` keeps it).
     robots_blocked: int = 0
     credits_used: int = 0
     credits_refunded: int = 0

@@ -17,6 +17,9 @@ from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.runner import META_KEY
 from scrapegate.storage.protocols import Storage
 
+# The crawl status lists at most this many robots-blocked URLs (the count goes on).
+ROBOTS_BLOCKED_LISTED = 1_000
+
 
 @dataclass
 class CrawlFrontier:
@@ -27,7 +30,9 @@ class CrawlFrontier:
     scope: CrawlScope = field(init=False)
     filter: UrlFilter = field(init=False)
     shapes: dict[str, int] = field(default_factory=dict)
+    # Refused by robots.txt since the last ``take_robots_blocked``, once per normalised URL.
     robots_blocked: list[str] = field(default_factory=list)
+    blocked_keys: set[str] = field(default_factory=set)
     # Links seen before are neither re-checked nor counted again towards a shape's trap limit
     # (which is about distinct URLs): accepted ones by key, refused ones by exact URL.
     judged: set[str] = field(default_factory=set)
@@ -54,16 +59,23 @@ class CrawlFrontier:
             similar=self.req.deduplicate_similar_urls,
         )
 
-    def accepts(self, url: str) -> bool:
+    def accepts(self, url: str, key: str | None = None) -> bool:
+        """``key``: the URL's normalised form, when the caller has it."""
         if not self.scope.in_scope(url) or not self.filter.allows(url):
             return False
         if looks_like_trap(url, seen_path_shapes=self.shapes):
             return False
         if self.robots is not None and not self.robots.allowed(url):
-            if len(self.robots_blocked) < 100:
+            if (key := key or self.key(url)) not in self.blocked_keys:
+                self.blocked_keys.add(key)
                 self.robots_blocked.append(url)
             return False
         return True
+
+    def take_robots_blocked(self) -> list[str]:
+        """The URLs robots.txt refused since the last call (the caller records them)."""
+        taken, self.robots_blocked = self.robots_blocked, []
+        return taken
 
     def candidates(self, crawl_id: str, urls: list[tuple[str, int]]) -> list[CrawlPage]:
         pages: list[CrawlPage] = []
@@ -74,7 +86,7 @@ class CrawlFrontier:
                 continue
             if key in self.judged or url in self.refused:
                 continue
-            if depth == 0 or self.accepts(url):  # the start URL is always scraped
+            if depth == 0 or self.accepts(url, key):  # the start URL is always scraped
                 self.judged.add(key)
                 pages.append(
                     CrawlPage(crawl_id=crawl_id, url_key=key, url=url, depth=depth, job_id=new_id())
@@ -96,6 +108,15 @@ def frontier_of(crawl: Crawl, req: CrawlRequest) -> CrawlFrontier:
     """A crawl's filters rebuilt from what is stored, in whichever process runs its pages."""
     robots = RobotsRules.from_record(crawl.robots) if crawl.robots and req.respect_robots else None
     return CrawlFrontier(req, robots)
+
+
+async def record_robots_blocked(storage: Storage, crawl: Crawl, frontier: CrawlFrontier) -> None:
+    """Store what robots.txt refused: the first ``ROBOTS_BLOCKED_LISTED`` URLs and the count."""
+    blocked = frontier.take_robots_blocked()
+    if blocked:
+        crawl.robots_blocked += await storage.crawls.add_robots_blocked(
+            crawl.id, blocked, keep=ROBOTS_BLOCKED_LISTED
+        )
 
 
 async def queue_page_jobs(

@@ -30,6 +30,7 @@ from scrapegate.jobs.crawl_frontier import (
     enqueue_pages,
     frontier_of,
     queue_page_jobs,
+    record_robots_blocked,
     repair_orphan_pages,
 )
 from scrapegate.jobs.crawl_views import (
@@ -116,8 +117,8 @@ class CrawlService:
             frontier.candidates(crawl.id, urls), max_pages=req.max_pages
         )
         added = len(inserted)
+        await record_robots_blocked(storage, crawl, frontier)
         crawl.status, crawl.started_at, crawl.estimated_pages = "running", utcnow(), added
-        crawl.robots_blocked = len(frontier.robots_blocked)
         # Saved before any page job exists: afterwards only page hooks change the crawl.
         await storage.crawls.save(crawl)
         await queue_page_jobs(storage, self._p.queue, self._p.estimator, crawl, req, inserted)
@@ -286,23 +287,21 @@ class CrawlService:
     async def _follow_links(self, crawl: Crawl, req: CrawlRequest, job: Job, depth: int) -> int:
         result = job.result or {}
         html = result.get("raw_html")
+        added = 0
+        if isinstance(html, str) and depth < req.max_depth and req.sitemap != "only":
+            frontier = self._frontiers.get(crawl.id) or frontier_of(crawl, req)
+            self._frontiers[crawl.id] = frontier
+            base = str(result.get("final_url") or job.request.get("url"))
+            links = [(url, depth + 1) for url in extract_links(html, base)]
+            pages = frontier.candidates(crawl.id, links)
+            await record_robots_blocked(self._p.storage, crawl, frontier)
+            p = self._p
+            added = await enqueue_pages(p.storage, p.queue, p.estimator, crawl, req, pages)
+        # Dropped only once its links are stored: a replay after a crash still has them.
         if not req.wants_raw_html and "raw_html" in result:
             job.result = {k: v for k, v in result.items() if k != "raw_html"}
             await self._p.storage.jobs.save(job)
-        if not isinstance(html, str) or depth >= req.max_depth or req.sitemap == "only":
-            return 0
-        frontier = self._frontiers.get(crawl.id) or frontier_of(crawl, req)
-        self._frontiers[crawl.id] = frontier
-        base = str(result.get("final_url") or job.request.get("url"))
-        links = [(url, depth + 1) for url in extract_links(html, base)]
-        return await enqueue_pages(
-            self._p.storage,
-            self._p.queue,
-            self._p.estimator,
-            crawl,
-            req,
-            frontier.candidates(crawl.id, links),
-        )
+        return added
 
     async def _start_failed(self, crawl: Crawl, job: Job, status_code: int) -> None:
         """The start URL failed: the crawl fails, with what went wrong (issue: a 404 start)."""

@@ -45,7 +45,7 @@ async def crawl_view(
         "pages_scraped": counts["completed"],
         "pages_total": counts["total"],
         "discovered": counts["total"] + crawl.robots_blocked,
-        "robots_blocked": crawl.robots_blocked,
+        "robots_blocked": await storage.crawls.list_robots_blocked(crawl.id),
         "credits_used": used,
         "estimated_credits": None,
         "created_at": iso(crawl.created_at),

@@ -238,7 +238,22 @@ class CrawlRepository(Protocol):
 
     async def get(self, crawl_id: str) -> Crawl | None: ...
     async def save(self, crawl: Crawl) -> None:
-        """Write every field of an existing crawl; ``NotFound`` when it is missing."""
+        """Write every field of an existing crawl but ``robots_blocked`` (only
+        ``add_robots_blocked`` moves that count); ``NotFound`` when it is missing."""
+        ...
+
+    async def add_robots_blocked(self, crawl_id: str, urls: Sequence[str], *, keep: int) -> int:
+        """Record URLs robots.txt kept out of the crawl: the ones not yet listed join its list
+        (in order, while it holds fewer than ``keep``) and add to ``Crawl.robots_blocked``.
+
+        Atomic under concurrent callers: no URL is listed twice and the list never exceeds
+        ``keep``. Once the list is full, new URLs are counted without being checked for
+        repeats. Returns how many were counted; ``NotFound`` for an unknown crawl.
+        """
+        ...
+
+    async def list_robots_blocked(self, crawl_id: str) -> list[str]:
+        """The crawl's listed robots-blocked URLs, in the order they were recorded."""
         ...
 
     async def add_pages(self, pages: Sequence[CrawlPage], *, max_pages: int) -> list[CrawlPage]:

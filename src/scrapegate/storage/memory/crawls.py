@@ -33,9 +33,30 @@ class MemoryCrawlRepository:
         return detached(self._state.crawls.get(crawl_id))
 
     async def save(self, crawl: Crawl) -> None:
-        if crawl.id not in self._state.crawls:
+        stored = self._state.crawls.get(crawl.id)
+        if stored is None:
             raise NotFound(f"crawl {crawl.id} does not exist")
-        self._state.crawls[crawl.id] = detached(crawl)
+        copy = detached(crawl)
+        copy.robots_blocked = stored.robots_blocked  # only add_robots_blocked moves the count
+        self._state.crawls[crawl.id] = copy
+
+    async def add_robots_blocked(self, crawl_id: str, urls: Sequence[str], *, keep: int) -> int:
+        stored = self._state.crawls.get(crawl_id)
+        if stored is None:
+            if not urls:
+                return 0
+            raise NotFound(f"crawl {crawl_id} does not exist")
+        listed = self._state.crawl_robots_blocked.setdefault(crawl_id, [])
+        fresh = list(dict.fromkeys(urls))
+        if len(listed) < keep:  # a list with room holds every URL counted so far
+            known = set(listed)
+            fresh = [url for url in fresh if url not in known]
+        listed.extend(fresh[: max(keep - len(listed), 0)])
+        stored.robots_blocked += len(fresh)
+        return len(fresh)
+
+    async def list_robots_blocked(self, crawl_id: str) -> list[str]:
+        return list(self._state.crawl_robots_blocked.get(crawl_id, ()))
 
     async def add_pages(self, pages: Sequence[CrawlPage], *, max_pages: int) -> list[CrawlPage]:
         for crawl_id in {page.crawl_id for page in pages}:
@@ -134,4 +155,5 @@ class MemoryCrawlRepository:
             del self._state.crawls[key]
             del self._state.crawl_pages[key]
             self._state.crawl_events.pop(key, None)
+            self._state.crawl_robots_blocked.pop(key, None)
         return len(gone)

@@ -56,6 +56,7 @@ class MemoryState:
     crawl_pages: dict[str, dict[str, CrawlPage]] = field(default_factory=dict)
     crawl_events: dict[str, list[CrawlEvent]] = field(default_factory=dict)
     crawl_event_seq: int = 0
+    crawl_robots_blocked: dict[str, list[str]] = field(default_factory=dict)  # the listed URLs
 
     def require_organization(self, org_id: str) -> None:
         # Mirrors the SQL foreign keys, so both backends refuse the same orphans.

@@ -1,8 +1,9 @@
 """Crawls and their pages on SQL.
 
-``add_pages`` serialises writers of one crawl: on PostgreSQL it locks the crawl row
-(SELECT ... FOR UPDATE) before counting its pages; on SQLite the write transaction is
-BEGIN IMMEDIATE. The unique index on (crawl_id, url_key) backs the duplicate check.
+``add_pages`` and ``add_robots_blocked`` serialise writers of one crawl: on PostgreSQL they
+lock the crawl row (SELECT ... FOR UPDATE) before counting its rows; on SQLite the write
+transaction is BEGIN IMMEDIATE. The unique index on (crawl_id, url_key) backs the duplicate
+check of pages.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from scrapegate.domain.records import Crawl, CrawlEvent, CrawlPage, utcnow
 from scrapegate.errors import NotFound
 from scrapegate.storage.sql.database import Database
-from scrapegate.storage.sql.models import CRAWL_EVENTS, CRAWL_PAGES, CRAWLS, JOBS
+from scrapegate.storage.sql.models import (
+    CRAWL_EVENTS,
+    CRAWL_PAGES,
+    CRAWL_ROBOTS_BLOCKED,
+    CRAWLS,
+    JOBS,
+)
 from scrapegate.storage.sql.rows import OwnedRows
 
 PAGE_STATUSES = ("queued", "completed", "failed")
@@ -80,6 +87,40 @@ async def _add_to_crawl(
     return added
 
 
+async def _listed_urls(conn: AsyncConnection, crawl_id: str, urls: list[str]) -> set[str]:
+    listed: set[str] = set()
+    for start in range(0, len(urls), KEY_CHUNK):
+        query = select(CRAWL_ROBOTS_BLOCKED.c.url).where(
+            CRAWL_ROBOTS_BLOCKED.c.crawl_id == crawl_id,
+            CRAWL_ROBOTS_BLOCKED.c.url.in_(urls[start : start + KEY_CHUNK]),
+        )
+        listed.update(await conn.scalars(query))
+    return listed
+
+
+async def _add_blocked(conn: AsyncConnection, crawl_id: str, urls: list[str], keep: int) -> int:
+    """List and count robots-blocked URLs of one crawl, its row locked."""
+    await _lock_crawl(conn, crawl_id)
+    held = select(func.count()).where(CRAWL_ROBOTS_BLOCKED.c.crawl_id == crawl_id)
+    count = int(await conn.scalar(held) or 0)
+    fresh = urls
+    if count < keep:  # a list with room holds every URL counted so far: repeats are known
+        listed = await _listed_urls(conn, crawl_id, urls)
+        fresh = [url for url in urls if url not in listed]
+    rows = [
+        {"crawl_id": crawl_id, "seq": count + index + 1, "url": url}
+        for index, url in enumerate(fresh[: max(keep - count, 0)])
+    ]
+    if rows:
+        await conn.execute(insert(CRAWL_ROBOTS_BLOCKED), rows)
+    if fresh:
+        bump = CRAWLS.c.robots_blocked + len(fresh)
+        await conn.execute(
+            update(CRAWLS).where(CRAWLS.c.id == crawl_id).values(robots_blocked=bump)
+        )
+    return len(fresh)
+
+
 class SqlCrawlRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -92,7 +133,37 @@ class SqlCrawlRepository:
         return await self._rows.get(crawl_id)
 
     async def save(self, crawl: Crawl) -> None:
-        await self._rows.save(crawl)
+        values = asdict(crawl)
+        # Only add_robots_blocked moves the count: a stale copy must not write it back.
+        for name in ("id", "robots_blocked"):
+            del values[name]
+        statement = update(CRAWLS).where(CRAWLS.c.id == crawl.id).values(values)
+
+        async def work(conn: AsyncConnection) -> int:
+            return (await conn.execute(statement)).rowcount
+
+        if not await self._db.write(work):
+            raise NotFound(f"crawl {crawl.id} does not exist")
+
+    async def add_robots_blocked(self, crawl_id: str, urls: Sequence[str], *, keep: int) -> int:
+        unique = list(dict.fromkeys(urls))
+
+        async def work(conn: AsyncConnection) -> int:
+            return await _add_blocked(conn, crawl_id, unique, keep)
+
+        return await self._db.write(work) if unique else 0
+
+    async def list_robots_blocked(self, crawl_id: str) -> list[str]:
+        query = (
+            select(CRAWL_ROBOTS_BLOCKED.c.url)
+            .where(CRAWL_ROBOTS_BLOCKED.c.crawl_id == crawl_id)
+            .order_by(CRAWL_ROBOTS_BLOCKED.c.seq)
+        )
+
+        async def work(conn: AsyncConnection) -> list[str]:
+            return list(await conn.scalars(query))
+
+        return await self._db.read(work)
 
     async def add_pages(self, pages: Sequence[CrawlPage], *, max_pages: int) -> list[CrawlPage]:
         by_crawl: dict[str, list[CrawlPage]] = {}

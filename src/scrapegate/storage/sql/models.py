@@ -350,6 +350,18 @@ class CrawlPageRow(Base):
     completed_at: Mapped[datetime | None]
 
 
+class CrawlRobotsBlockedRow(Base):
+    """The first URLs robots.txt kept out of a crawl (the count is ``crawls.robots_blocked``)."""
+
+    __tablename__ = "crawl_robots_blocked"
+
+    crawl_id: Mapped[str] = mapped_column(
+        ForeignKey("crawls.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    url: Mapped[str] = mapped_column(Text)
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table of a model: repositories run Core statements for atomic conditional writes."""
     table = model.__table__
@@ -373,6 +385,7 @@ BATCHES = table_of(BatchRow)
 CRAWLS = table_of(CrawlRow)
 CRAWL_PAGES = table_of(CrawlPageRow)
 CRAWL_EVENTS = table_of(CrawlEventRow)
+CRAWL_ROBOTS_BLOCKED = table_of(CrawlRobotsBlockedRow)
 
 
 # Imported last (it needs ``Base``): its tables join this metadata; repositories import them here.
