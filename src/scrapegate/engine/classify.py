@@ -18,7 +18,9 @@ CHALLENGE_STATUSES = frozenset({403, 429, 503})
 SMALL_PAGE_WORDS = 200
 SHELL_TEXT_CHARS = 200
 SHELL_SCRIPT_SHARE = 0.9
-MAX_PARSED_CHARS = 2_000_000  # beyond this a page is not a shell nor a small block page
+MAX_PARSED_CHARS = 2_000_000  # parsed with lxml; text beyond is found with regexes
+# A page showing this many words was rendered on the server: its scripts are not its content.
+SERVER_RENDERED_WORDS = SMALL_PAGE_WORDS
 # Pages longer than this are first sampled: a prefix full of words settles it without parsing.
 SAMPLE_CHARS = 131_072
 LONG_PAGE_WORDS = 1_000
@@ -35,8 +37,8 @@ BLOCK_PHRASES = (
 _ENABLE_JS = re.compile(r"enable\s+javascript|javascript\s+(is\s+)?(required|disabled)", re.I)
 _MOUNT_IDS = ("root", "app", "__next", "__nuxt")
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template")
-_INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
-_TAGS = re.compile(r"<[^>]*>")
+_INVISIBLE_OPEN = re.compile(r"<(script|style|noscript|template)\b", re.I)
+_TAGS = re.compile(r"<[^<>]*>")  # never spans another "<": linear on stray brackets
 _VENDOR_NAMES = {
     "cloudflare": "Cloudflare",
     "datadome": "DataDome",
@@ -74,6 +76,9 @@ class Classification:
     kind: Kind
     vendor: str | None
     reason: str
+    # Whether running the page's scripts could add text: False when it has none to run, or
+    # already shows a server-rendered page's worth of words (then thin means thin, not unrendered).
+    render_may_help: bool = True
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class _PageFacts:
     script_chars: int
     empty_mount: str | None
     noscript_asks_js: bool
+    runs_scripts: bool = True  # a <script> the browser would execute (not a JSON data island)
 
 
 def _lower_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -112,6 +118,12 @@ def _parse(text: str) -> html.HtmlElement | None:
         return None
 
 
+def _is_empty(element: html.HtmlElement) -> bool:
+    """No child element and no text; comments (React's <!--$--> markers) do not count."""
+    has_child = any(isinstance(child.tag, str) for child in element)
+    return not has_child and not element.text_content().strip()
+
+
 def _empty_mount_point(root: html.HtmlElement) -> str | None:
     for element in root.iter("div", "main", "section", "app-root"):
         mount: str | None = None
@@ -122,9 +134,16 @@ def _empty_mount_point(root: html.HtmlElement) -> str | None:
             mount = f"#{element_id}"
         elif element.get("data-reactroot") is not None:
             mount = "[data-reactroot]"
-        if mount and len(element) == 0 and not (element.text or "").strip():
+        if mount and _is_empty(element):
             return mount
     return None
+
+
+def _executable(script: html.HtmlElement) -> bool:
+    """A script the browser runs: classic or module JS, not JSON, templates or import maps."""
+    kind = (script.get("type") or "").strip().lower()
+    runnable = kind in ("", "module") or "javascript" in kind or "ecmascript" in kind
+    return runnable and (script.get("src") is not None or bool((script.text or "").strip()))
 
 
 def _sampled_long_page(text: str) -> _PageFacts | None:
@@ -138,11 +157,43 @@ def _sampled_long_page(text: str) -> _PageFacts | None:
         opened = lowered.rfind(f"<{tag}")
         if opened > lowered.rfind(f"</{tag}"):
             sample, lowered = sample[:opened], lowered[:opened]
-    visible = " ".join(_TAGS.sub(" ", _INVISIBLE_BLOCKS.sub(" ", sample)).split())
+    visible = _visible_text(sample)
     words = len(visible.split())
     if words < LONG_PAGE_WORDS:
         return None
     return _PageFacts("", visible, words, 0, None, False)
+
+
+def _strip_invisible(fragment: str) -> str:
+    """Drop script, style, noscript and template blocks; one pass, so linear on any input."""
+    lowered = fragment.lower()
+    kept: list[str] = []
+    position = 0
+    while (found := _INVISIBLE_OPEN.search(fragment, position)) is not None:
+        kept.append(fragment[position : found.start()])
+        closed = lowered.find(f"</{found.group(1).lower()}", found.end())
+        if closed == -1:
+            return " ".join(kept)  # an unclosed block runs to the end
+        position = closed
+    kept.append(fragment[position:])
+    return " ".join(kept)
+
+
+def _visible_text(fragment: str) -> str:
+    return " ".join(_TAGS.sub(" ", _strip_invisible(fragment)).split())
+
+
+def _unparsed_tail(text: str) -> tuple[str, bool]:
+    """Visible text past MAX_PARSED_CHARS, and whether it holds a script: the parser saw only
+    the prefix, and a head full of scripts can fill all of it."""
+    tail = text[MAX_PARSED_CHARS:]
+    lowered = tail.lower()
+    for tag in _INVISIBLE_TAGS:
+        # The cut may fall inside a block: skip to its end so its code is not taken for words.
+        closed, opened = lowered.find(f"</{tag}"), lowered.find(f"<{tag}")
+        if closed != -1 and (opened == -1 or closed < opened):
+            tail, lowered = tail[closed:], lowered[closed:]
+    return _visible_text(tail), "<script" in lowered
 
 
 def _page_facts(text: str) -> _PageFacts | None:
@@ -154,12 +205,18 @@ def _page_facts(text: str) -> _PageFacts | None:
         return None
     title_element = root.find(".//title")
     title = (title_element.text_content() if title_element is not None else "").strip()
-    script_chars = sum(len(s.text or "") for s in root.iter("script"))
+    scripts = list(root.iter("script"))
+    script_chars = sum(len(s.text or "") for s in scripts)
     noscript_asks_js = any(_ENABLE_JS.search(n.text_content()) for n in root.iter("noscript"))
     empty_mount = _empty_mount_point(root)
     etree.strip_elements(root, *_INVISIBLE_TAGS, with_tail=False)
     body = root.find("body")
     visible = " ".join((body if body is not None else root).text_content().split())
+    runs_scripts = any(_executable(s) for s in scripts)
+    if len(text) > MAX_PARSED_CHARS:
+        tail_text, tail_scripts = _unparsed_tail(text)
+        visible = f"{visible} {tail_text}".strip()
+        runs_scripts = runs_scripts or tail_scripts
     return _PageFacts(
         title=title,
         text=visible,
@@ -167,6 +224,7 @@ def _page_facts(text: str) -> _PageFacts | None:
         script_chars=script_chars,
         empty_mount=empty_mount,
         noscript_asks_js=noscript_asks_js,
+        runs_scripts=runs_scripts,
     )
 
 
@@ -247,4 +305,11 @@ def classify_response(status: int, headers: Mapping[str, str], text: str | None)
         shell = _shell_reason(facts, len(text or ""))
     if shell is not None:
         return Classification("js_shell", None, f"JavaScript shell: {shell}")
-    return Classification("ok", None, f"HTTP {status}")
+    return Classification("ok", None, f"HTTP {status}", render_may_help=_render_may_help(facts))
+
+
+def _render_may_help(facts: _PageFacts | None) -> bool:
+    """Could a browser find more text than this fetch did (so thin content is worth rendering)?"""
+    if facts is None:
+        return True  # not parsed as HTML: nothing says otherwise
+    return facts.runs_scripts and facts.words < SERVER_RENDERED_WORDS

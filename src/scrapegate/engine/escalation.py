@@ -152,11 +152,17 @@ class Escalator:
             return Accepted(page, converted)
         if run.fallback is None or run.fallback.quality_warning != "JS_SHELL":
             run.fallback = Accepted(page, converted, "THIN_CONTENT")
-        if run.req.mode == "auto" and not run.thin_escalated and self._may_render(run):
+        if self._render_for_thin(run, page):
             run.thin_escalated = True
             record.outcome = "thin_content"
             return "js"
         return run.fallback
+
+    def _render_for_thin(self, run: EscalationRun, page: FetchedPage) -> bool:
+        """Thin content is rendered once, and only when the page's scripts might fill it."""
+        if run.req.mode != "auto" or run.thin_escalated or not self._may_render(run):
+            return False
+        return page.classification.render_may_help
 
     def _may_render(self, run: EscalationRun) -> bool:
         auto = run.req.mode == "auto" or run.req.advanced.render_js == "auto"
