@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, case, delete, func, insert, select, update
+from sqlalchemy import RowMapping, Table, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -50,15 +50,17 @@ async def _lock_crawl(conn: AsyncConnection, crawl_id: str) -> None:
         raise NotFound(f"crawl {crawl_id} does not exist")
 
 
-async def _known_keys(conn: AsyncConnection, crawl_id: str, keys: list[str]) -> set[str]:
-    known: set[str] = set()
-    for start in range(0, len(keys), KEY_CHUNK):
-        query = select(CRAWL_PAGES.c.url_key).where(
-            CRAWL_PAGES.c.crawl_id == crawl_id,
-            CRAWL_PAGES.c.url_key.in_(keys[start : start + KEY_CHUNK]),
+async def _present(
+    conn: AsyncConnection, table: Table, column: str, crawl_id: str, values: list[str]
+) -> set[str]:
+    """Which of ``values`` the crawl's rows of ``table`` already hold in ``column``."""
+    found: set[str] = set()
+    for start in range(0, len(values), KEY_CHUNK):
+        query = select(table.c[column]).where(
+            table.c.crawl_id == crawl_id, table.c[column].in_(values[start : start + KEY_CHUNK])
         )
-        known.update(await conn.scalars(query))
-    return known
+        found.update(await conn.scalars(query))
+    return found
 
 
 async def _add_to_crawl(
@@ -73,7 +75,8 @@ async def _add_to_crawl(
     room = max_pages - int(count)
     if room <= 0:
         return []
-    known = await _known_keys(conn, crawl_id, list({page.url_key for page in pages}))
+    keys = list({page.url_key for page in pages})
+    known = await _present(conn, CRAWL_PAGES, "url_key", crawl_id, keys)
     added: list[CrawlPage] = []
     for page in pages:
         if len(added) == room:
@@ -87,17 +90,6 @@ async def _add_to_crawl(
     return added
 
 
-async def _listed_urls(conn: AsyncConnection, crawl_id: str, urls: list[str]) -> set[str]:
-    listed: set[str] = set()
-    for start in range(0, len(urls), KEY_CHUNK):
-        query = select(CRAWL_ROBOTS_BLOCKED.c.url).where(
-            CRAWL_ROBOTS_BLOCKED.c.crawl_id == crawl_id,
-            CRAWL_ROBOTS_BLOCKED.c.url.in_(urls[start : start + KEY_CHUNK]),
-        )
-        listed.update(await conn.scalars(query))
-    return listed
-
-
 async def _add_blocked(conn: AsyncConnection, crawl_id: str, urls: list[str], keep: int) -> int:
     """List and count robots-blocked URLs of one crawl, its row locked."""
     await _lock_crawl(conn, crawl_id)
@@ -105,7 +97,7 @@ async def _add_blocked(conn: AsyncConnection, crawl_id: str, urls: list[str], ke
     count = int(await conn.scalar(held) or 0)
     fresh = urls
     if count < keep:  # a list with room holds every URL counted so far: repeats are known
-        listed = await _listed_urls(conn, crawl_id, urls)
+        listed = await _present(conn, CRAWL_ROBOTS_BLOCKED, "url", crawl_id, urls)
         fresh = [url for url in urls if url not in listed]
     rows = [
         {"crawl_id": crawl_id, "seq": count + index + 1, "url": url}
