@@ -55,7 +55,7 @@ def start_server(data_dir: str, port: int) -> subprocess.Popen[bytes]:
         "SCRAPEGATE_PORT": str(port),
         "SCRAPEGATE_BOOTSTRAP_API_KEY": KEY,
         "SCRAPEGATE_ALLOW_PRIVATE_NETWORKS": "true",
-        "SCRAPEGATE_LOG_LEVEL": "warning",
+        "SCRAPEGATE_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "warning"),
         "SCRAPEGATE_RATE_LIMITS__DEFAULT_RPM": "100000000",
         "SCRAPEGATE_RATE_LIMITS__JOB_POLL_PER_SECOND": "1000000",
     }

@@ -9,6 +9,9 @@ os.environ.setdefault("SCRAPEGATE_ALLOW_PRIVATE_NETWORKS", "true")
 os.environ.setdefault("SCRAPEGATE_SECRET_KEY", "test-secret-key-0123456789abcdef0123456789")
 # The per-host politeness floor would make every crawl test slow; politeness tests set their own.
 os.environ.setdefault("SCRAPEGATE_CRAWL__HOST_INTERVAL_FLOOR_S", "0")
+# Hundreds of apps are built: convert in a thread; tests/engine/test_conversion_runners.py
+# covers the process pool.
+os.environ.setdefault("SCRAPEGATE_CONVERT__PROCESSES", "0")
 # Clients that open sockets from C (libcurl, Chromium) cannot be patched; a dead proxy for every
 # non-loopback host makes them fail too.
 os.environ["HTTP_PROXY"] = os.environ["HTTPS_PROXY"] = "http://127.0.0.1:9"

@@ -114,6 +114,11 @@ class OcrSettings(BaseModel):
     enabled: bool = True
 
 
+class ConvertSettings(BaseModel):
+    # Page-conversion processes; unset: one per usable core; 0: convert in a thread instead.
+    processes: int | None = Field(default=None, ge=0, le=64)
+
+
 class BatchLimits(BaseModel):
     max_items: int = Field(default=100, ge=1, le=1_000)
     result_ttl_s: int = Field(default=86_400, ge=60)
@@ -233,6 +238,7 @@ class Settings(BaseSettings):
     crawl: CrawlLimits = Field(default_factory=CrawlLimits)
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
+    convert: ConvertSettings = Field(default_factory=ConvertSettings)
     status: StatusSettings = Field(default_factory=StatusSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
     analytics: AnalyticsSettings = Field(default_factory=AnalyticsSettings)

@@ -1,26 +1,31 @@
-"""The request-log writer keeps rows through a database outage and writes each once."""
+"""The request-log writer keeps rows through a database outage and writes each once, in order."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import pytest
+from pathlib import Path
 
 from scrapegate.domain.records import UsageRow
-from scrapegate.platform import usage_log
-from scrapegate.platform.usage_log import UsageLog
+from scrapegate.platform.usage_log import UsageLog, UsageLogLimits
+from scrapegate.storage.memory import create_memory_storage
+from tests.platform.test_usage_log_writer import Wrapped
+
+# A flush gives up quickly while the database is down (the outcome, not the timing, is tested).
+LIMITS = UsageLogLimits(linger_s=0.001, retry_max_s=0.01, flush_timeout_s=0.05)
 
 
-class FlakyRepository:
+class FlakyRepository(Wrapped):
     """Fails while ``down`` is set, like a database that cannot be reached."""
 
     def __init__(self) -> None:
+        super().__init__(create_memory_storage().usage)
         self.down = True
         self.rows: list[UsageRow] = []
 
     async def append_many(self, rows: Sequence[UsageRow]) -> None:
         if self.down:
             raise ConnectionRefusedError(111, "Connection refused")
+        await self.inner.append_many(rows)
         self.rows.extend(rows)
 
 
@@ -36,28 +41,30 @@ def row(index: int) -> UsageRow:
     )
 
 
-async def test_rows_survive_a_failed_write_and_are_written_once_in_order() -> None:
+async def test_rows_survive_a_failed_write_and_are_written_once_in_order(tmp_path: Path) -> None:
     repository = FlakyRepository()
-    writer = UsageLog(repository)  # type: ignore[arg-type]
+    writer = UsageLog(repository, tmp_path / "spool", LIMITS)
     writer.append(row(1))
-    await writer.flush()
+    assert not await writer.flush()
     writer.append(row(2))
-    await writer.flush()
+    assert not await writer.flush()
     assert repository.rows == []
     repository.down = False
     writer.append(row(3))
-    await writer.flush()
-    await writer.flush()
+    assert await writer.flush()
+    assert await writer.flush()
+    await writer.aclose()
     assert [r.id for r in repository.rows] == ["row-1", "row-2", "row-3"]
 
 
-async def test_the_buffer_is_bounded_and_drops_the_oldest(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(usage_log, "MAX_BUFFERED_ROWS", 3)
+async def test_past_the_memory_bound_rows_are_spooled_not_dropped(tmp_path: Path) -> None:
     repository = FlakyRepository()
-    writer = UsageLog(repository)  # type: ignore[arg-type]
+    writer = UsageLog(repository, tmp_path / "spool", UsageLogLimits(max_queued_rows=3))
     for index in range(5):
         writer.append(row(index))
-        await writer.flush()
+    assert list((tmp_path / "spool").glob("*.lock")), "the full queue went to the spool"
     repository.down = False
-    await writer.flush()
-    assert [r.id for r in repository.rows] == ["row-2", "row-3", "row-4"]
+    assert await writer.flush()
+    await writer.aclose()
+    assert [r.id for r in repository.rows] == [f"row-{index}" for index in range(5)]
+    assert list((tmp_path / "spool").glob("*.jsonl")) == []

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -49,6 +50,7 @@ from scrapegate.api.platform_composition import (
 )
 from scrapegate.api.request_docs import install_request_docs
 from scrapegate.api.services import Capabilities, Services
+from scrapegate.api.shutdown import ShutdownBudget
 from scrapegate.config import Settings, get_settings
 from scrapegate.convert import ocr
 from scrapegate.domain.netrules import NetPolicy
@@ -56,6 +58,7 @@ from scrapegate.domain.pricing import PriceTable
 from scrapegate.domain.records import WebhookDelivery
 from scrapegate.domain.scrape_request import ValidationContext
 from scrapegate.domain.tiers import Tier
+from scrapegate.engine.conversion_runners import ConversionRunner, conversion_runner
 from scrapegate.engine.engine import EngineSettings, ScrapeEngine
 from scrapegate.fetchers import build_fetchers
 from scrapegate.fetchers.base import Fetcher
@@ -77,6 +80,7 @@ from scrapegate.platform.support_preferences import SupportPreferenceService
 from scrapegate.platform.unsubscribe import KEY_LABEL as UNSUBSCRIBE_KEY_LABEL
 from scrapegate.platform.unsubscribe import UnsubscribeService
 from scrapegate.platform.usage_log import UsageLog
+from scrapegate.platform.usage_spool import SPOOL_DIRECTORY
 from scrapegate.platform.webhooks import WebhookDispatcher
 from scrapegate.storage.artifacts import LocalArtifactStore
 from scrapegate.storage.protocols import Storage
@@ -135,6 +139,7 @@ def build_engine(
     storage: Storage,
     artifacts: ArtifactLinks | None,
     capabilities: Capabilities,
+    conversions: ConversionRunner | None = None,
 ) -> ScrapeEngine:
     return ScrapeEngine(
         build_tiers(settings, capabilities),
@@ -151,6 +156,7 @@ def build_engine(
             ocr_ready=capabilities.ocr,
         ),
         artifacts=artifacts,
+        conversions=conversions or conversion_runner(settings.convert.processes),
     )
 
 
@@ -197,7 +203,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
     capabilities = probe_capabilities(settings)
     engine = build_engine(settings, storage, artifacts, capabilities)
     webhooks = build_webhooks(settings, storage)
-    usage_log = UsageLog(storage.usage)
+    usage_log = UsageLog(storage.usage, settings.data_dir / SPOOL_DIRECTORY)
     coord = build_coordination(settings, storage)
     jobs = build_jobs(settings, storage, engine, (webhooks, usage_log, artifacts), coord)
     validation = build_validation(settings, capabilities)
@@ -301,24 +307,33 @@ async def start_services(services: Services) -> None:
         # One process: a search job still running now lost its task with the last process.
         await services.search.fail_orphans()  # before the pool could claim a search job
     if services.pool is not None:
+        await services.engine.conversions.start()  # this process runs jobs: warm the pool now
         await services.pool.start()
     await services.crawls.resume()
     services.status = status_routes.build_status_board(services)
     await services.status.prober.start()
 
 
-async def stop_services(services: Services) -> None:
-    await services.feedback.aclose()  # its re-checks use the engine's fetchers
+async def stop_services(services: Services, budget: ShutdownBudget | None = None) -> None:
+    """Every step is bounded (SIGTERM must end the process); the request log spools what it
+    cannot write in time."""
+    budget = budget or ShutdownBudget()
+    await budget.step("feedback re-checks", services.feedback.aclose())  # they use the fetchers
     if services.status is not None:
-        await services.status.prober.stop()
-    await services.search.aclose()
+        await budget.step("status prober", services.status.prober.stop())
+    await budget.step("searches", services.search.aclose())
     if services.pool is not None:
-        await services.pool.stop()
-    await services.webhooks.aclose()
-    await services.usage_log.aclose()
-    for fetcher in services.engine.fetchers.values():
-        await fetcher.aclose()
-    await services.coordination.aclose()
+        await budget.step("worker pool", services.pool.stop())
+    await budget.step("conversion pool", services.engine.conversions.aclose())
+    await budget.step("webhooks", services.webhooks.aclose())
+    await services.usage_log.aclose()  # after the pool: jobs append rows until they stop
+    fetchers = services.engine.fetchers.values()
+    await budget.step("fetchers", _gather(*(fetcher.aclose() for fetcher in fetchers)))
+    await budget.step("coordination", services.coordination.aclose())
+
+
+async def _gather(*stops: Awaitable[None]) -> None:
+    await asyncio.gather(*stops)
 
 
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastAPI:
@@ -333,9 +348,10 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         try:
             yield
         finally:
-            await stop_services(services)
+            budget = ShutdownBudget()
+            await stop_services(services, budget)
             if storage is None:
-                await store.close()
+                await budget.step("database", store.close())
 
     app = FastAPI(
         title="scrapegate", version=__version__, lifespan=lifespan, redirect_slashes=False

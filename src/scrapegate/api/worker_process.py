@@ -56,6 +56,7 @@ async def _stop(services: Services) -> None:
     await services.webhooks.drain(5.0)
     await services.webhooks.aclose()
     await services.usage_log.aclose()
+    await services.engine.conversions.aclose()
     for fetcher in services.engine.fetchers.values():
         await fetcher.aclose()
     await services.coordination.aclose()
@@ -70,6 +71,7 @@ async def run_worker(settings: Settings, concurrency: int | None = None) -> None
     assert redis is not None  # a Redis URL was given
     await services.usage_log.start()
     await services.webhooks.start()
+    await services.engine.conversions.start()
     options = worker_options(settings, concurrency)
     worker = build_worker(
         ArqRedis(connection_pool=redis.connection_pool),

@@ -166,12 +166,15 @@ async def scrape_locally(settings: Settings, body: dict[str, Any]) -> dict[str, 
     same tiers, PDF and OCR support as the server (screenshots need the server's artifacts)."""
     from scrapegate.api.app import build_engine, build_validation, probe_capabilities
     from scrapegate.domain.scrape_request import parse_scrape_request
+    from scrapegate.engine.conversion_runners import ThreadConversionRunner
     from scrapegate.engine.engine import ScrapeContext
     from scrapegate.storage.memory import create_memory_storage
 
     capabilities = probe_capabilities(settings)
     req = parse_scrape_request(body, build_validation(settings, capabilities))
-    engine = build_engine(settings, create_memory_storage(), None, capabilities)
+    # One page: starting conversion processes would cost more than converting it here.
+    conversions = ThreadConversionRunner()
+    engine = build_engine(settings, create_memory_storage(), None, capabilities, conversions)
     try:
         return (await engine.scrape(req, ScrapeContext(org_id="local"))).response
     finally:

@@ -39,6 +39,8 @@ def serve_command(host: str | None, port: int | None, processes: int) -> None:
     """Run the API server (embedded mode: with its job workers in the same process)."""
     import uvicorn
 
+    from scrapegate.api.shutdown import GRACEFUL_SHUTDOWN_S
+
     settings = settings_or_exit()
     if processes > 1 and not settings.redis_url:
         click.echo(
@@ -67,6 +69,8 @@ def serve_command(host: str | None, port: int | None, processes: int) -> None:
         # The supervisor restarts a process that misses a health ping; a loaded machine starting
         # Chromium-capable processes needs longer than uvicorn's 5 s default.
         timeout_worker_healthcheck=60,
+        # SIGTERM: open requests and WebSockets get this long, then the bounded lifespan stop.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         # WebSocket (spec core-api §20.1): pings every 30 s, closed after 120 s without a pong.
         ws_ping_interval=30,
         ws_ping_timeout=90,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapegate.convert import Converted, ConvertOptions, convert_document
+from scrapegate.convert import Converted, ConvertOptions
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.pricing import PriceTable, addon_credits, addon_names
 from scrapegate.domain.records import DomainAttempt, new_id
@@ -20,6 +19,8 @@ from scrapegate.engine.artifacts import ArtifactSink, attach_artifacts
 from scrapegate.engine.attempts import FetchedPage
 from scrapegate.engine.charging import ChargeGuard, UnlimitedGuard
 from scrapegate.engine.content_types import DocumentDeps, process_document
+from scrapegate.engine.conversion_runners import ConversionRunner, ThreadConversionRunner
+from scrapegate.engine.conversion_task import PageToConvert
 from scrapegate.engine.escalation import Accepted, EscalationRun, Escalator
 from scrapegate.engine.history import DomainHistory, HistoryReader
 from scrapegate.engine.planning import TierPlan, plan_tiers, tier_cap_warning
@@ -83,8 +84,11 @@ class ScrapeEngine:
         playbook: PlaybookRepository,
         settings: EngineSettings = EngineSettings(),
         artifacts: ArtifactSink | None = None,
+        conversions: ConversionRunner | None = None,
     ) -> None:
         self.fetchers = fetchers
+        # The composition root starts and closes it (a process pool outlives one scrape).
+        self.conversions = conversions or ThreadConversionRunner()
         self._artifacts = artifacts
         self.prices = prices
         self.policy = policy
@@ -110,7 +114,7 @@ class ScrapeEngine:
             self.prices,
             self.policy,
             self._settings.min_words,
-            lambda page: asyncio.to_thread(self._convert, req, page),
+            lambda page: self._convert(req, page),
         )
         try:
             accepted = await escalator.run(run)
@@ -146,16 +150,18 @@ class ScrapeEngine:
             render=render_options(req, allow_evaluate=self._settings.allow_evaluate),
         )
 
-    def _convert(self, req: ScrapeRequest, page: FetchedPage) -> Converted | None:
+    async def _convert(self, req: ScrapeRequest, page: FetchedPage) -> Converted | None:
         if page.text is None:
             return None
-        formats = [f for f in (req.formats or ("markdown",)) if f != "raw"]
-        return convert_document(
-            page.text,
-            media_type=page.response.media_type,
-            url=page.response.url,
-            formats=formats,
-            options=convert_options(req),
+        formats = tuple(f for f in (req.formats or ("markdown",)) if f != "raw")
+        return await self.conversions.convert(
+            PageToConvert(
+                page.text,
+                page.response.media_type,
+                page.response.url,
+                formats,
+                convert_options(req),
+            )
         )
 
     async def _record(self, org_id: str, domain: str, run: EscalationRun, success: bool) -> None:

@@ -21,8 +21,11 @@ class MemoryUsageRepository:
             self._state.usage.append(detached(row))
 
     async def append_many(self, rows: Sequence[UsageRow]) -> None:
-        known = {r.id for r in self._state.usage}  # a retried batch is written once
-        self._state.usage.extend(detached(row) for row in rows if row.id not in known)
+        known = {r.id for r in self._state.usage}  # a retried or replayed batch is written once
+        for row in rows:
+            if row.id not in known:
+                known.add(row.id)
+                self._state.usage.append(detached(row))
 
     async def summary(self, org_id: str, since: datetime, until: datetime) -> UsageSummary:
         rows = [

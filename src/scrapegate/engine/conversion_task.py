@@ -1,0 +1,106 @@
+"""The conversion of one fetched page as a picklable task, run in a thread or a pool process.
+
+This module is what a conversion process imports: keep its imports to the convert layer so
+the processes stay small (no web framework, database or fetcher code).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import gc
+import os
+import select
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scrapegate.convert import Converted, ConvertOptions, convert_document
+
+WARM_UP_HTML = "<html><head><title>w</title></head><body><main><p>warm up</p></main></body></html>"
+
+
+@dataclass(frozen=True)
+class PageToConvert:
+    """Everything a conversion reads: small, immutable and picklable."""
+
+    text: str
+    media_type: str | None
+    url: str
+    formats: tuple[str, ...]
+    options: ConvertOptions
+
+    def __reduce__(self) -> tuple[Callable[..., PageToConvert], tuple[object, ...]]:
+        # Pickling the str itself would cache a UTF-8 copy on the fetched page for its lifetime.
+        text = self.text.encode("utf-8", "surrogatepass")
+        return page_from_utf8, (text, self.media_type, self.url, self.formats, self.options)
+
+
+def page_from_utf8(
+    text: bytes, media_type: str | None, url: str, formats: tuple[str, ...], options: ConvertOptions
+) -> PageToConvert:
+    return PageToConvert(text.decode("utf-8", "surrogatepass"), media_type, url, formats, options)
+
+
+def convert_page(page: PageToConvert) -> Converted:
+    return convert_document(
+        page.text,
+        media_type=page.media_type,
+        url=page.url,
+        formats=page.formats,
+        options=page.options,
+    )
+
+
+def convert_in_pool(page: PageToConvert) -> Converted:
+    """The pool's task: ``convert_page``, then the freed heap goes back to the OS (a big page's
+    tree would otherwise stay resident in the process until it exits)."""
+    try:
+        return convert_page(page)
+    finally:
+        trim = heap_trimmer()
+        if trim is not None:
+            trim(0)
+
+
+@functools.cache
+def heap_trimmer() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim`` (about 0.3 ms), or None on another C library."""
+    trim: Callable[[int], int] | None = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    return trim
+
+
+def warm_up(server_pid: int) -> None:
+    """Pool initializer: one tiny conversion loads lxml and the converter's lazy state."""
+    # Objects inherited from the fork server are never collected here, so the collector does
+    # not write to (and unshare) their pages.
+    gc.freeze()
+    exit_with(server_pid)
+    convert_page(
+        PageToConvert(
+            WARM_UP_HTML, "text/html", "https://warm-up.invalid/", ("markdown",), ConvertOptions()
+        )
+    )
+
+
+def exit_with(server_pid: int) -> None:
+    """End this process when the server ends, even by SIGKILL: a pool process holds its own
+    task queue open, so it would otherwise wait on it forever."""
+    try:
+        server = os.pidfd_open(server_pid)
+    except OSError:  # a kernel before 5.3: no watch
+        return
+    watch = threading.Thread(
+        target=_exit_on_ready, args=(server,), name="server-watch", daemon=True
+    )
+    watch.start()
+
+
+def _exit_on_ready(pidfd: int) -> None:
+    select.select([pidfd], [], [])  # a pidfd becomes readable when its process exits
+    os._exit(0)
+
+
+def worker_pid() -> int:
+    """A no-op task; the pool starts a process for each one submitted while others are busy."""
+    return os.getpid()
