@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from scrapegate.domain.records import CacheEntry
+from scrapegate.storage.sql.columns import column_values
 from scrapegate.storage.sql.database import Database, insert_or_replace
 from scrapegate.storage.sql.models import CACHE_ENTRIES
 
@@ -29,7 +29,7 @@ class SqlCacheRepository:
         return await self._db.read(work)
 
     async def put(self, entry: CacheEntry) -> None:
-        statement = insert_or_replace(self._db.backend, CACHE_ENTRIES, asdict(entry))
+        statement = insert_or_replace(self._db.backend, CACHE_ENTRIES, column_values(entry))
 
         async def work(conn: AsyncConnection) -> None:
             await conn.execute(statement)

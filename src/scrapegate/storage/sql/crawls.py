@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from scrapegate.domain.records import Crawl, CrawlEvent, CrawlPage, utcnow
 from scrapegate.errors import NotFound
+from scrapegate.storage.sql.columns import column_values
 from scrapegate.storage.sql.database import Database
 from scrapegate.storage.sql.models import (
     CRAWL_EVENTS,
@@ -86,7 +86,7 @@ async def _add_to_crawl(
         known.add(page.url_key)
         added.append(dataclasses.replace(page, seq=int(top_seq) + len(added) + 1))
     if added:
-        await conn.execute(insert(CRAWL_PAGES), [asdict(page) for page in added])
+        await conn.execute(insert(CRAWL_PAGES), [column_values(page) for page in added])
     return added
 
 
@@ -125,7 +125,7 @@ class SqlCrawlRepository:
         return await self._rows.get(crawl_id)
 
     async def save(self, crawl: Crawl) -> None:
-        values = asdict(crawl)
+        values = column_values(crawl)
         # Only add_robots_blocked moves the count: a stale copy must not write it back.
         for name in ("id", "robots_blocked"):
             del values[name]

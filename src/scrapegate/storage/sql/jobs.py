@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from scrapegate.domain.records import Job, JobCounts, JobTombstone, average_duration_ms, utcnow
 from scrapegate.errors import Conflict, NotFound
+from scrapegate.storage.sql.columns import column_values
 from scrapegate.storage.sql.database import Database, insert_ignoring_conflict
 from scrapegate.storage.sql.models import JOB_TOMBSTONES, JOBS
 from scrapegate.storage.sql.types import UTCDateTime
@@ -50,7 +50,7 @@ class SqlJobRepository:
 
     async def create(self, job: Job) -> Job:
         async def work(conn: AsyncConnection) -> None:
-            await conn.execute(insert(JOBS).values(asdict(job)))
+            await conn.execute(insert(JOBS).values(column_values(job)))
 
         try:
             await self._db.write(work)
@@ -74,7 +74,7 @@ class SqlJobRepository:
         return [found[i] for i in job_ids if i in found]
 
     async def save(self, job: Job) -> None:
-        values = asdict(job)
+        values = column_values(job)
         del values["id"]
         statement = update(JOBS).where(JOBS.c.id == job.id).values(values)
 
@@ -85,7 +85,7 @@ class SqlJobRepository:
             raise NotFound(f"job {job.id} does not exist")
 
     async def save_held(self, job: Job, owner: str) -> bool:
-        values = asdict(job)
+        values = column_values(job)
         del values["id"]
         statement = (
             update(JOBS)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from scrapegate.domain.records import DomainAttempt
+from scrapegate.storage.sql.columns import column_values
 from scrapegate.storage.sql.database import Database
 from scrapegate.storage.sql.models import PLAYBOOK_ATTEMPTS
 
@@ -25,7 +24,7 @@ class SqlPlaybookRepository:
         self._db = db
 
     async def record(self, attempt: DomainAttempt) -> None:
-        statement = insert(PLAYBOOK_ATTEMPTS).values(asdict(attempt))
+        statement = insert(PLAYBOOK_ATTEMPTS).values(column_values(attempt))
 
         async def work(conn: AsyncConnection) -> None:
             await conn.execute(statement)

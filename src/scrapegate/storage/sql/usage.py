@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
@@ -12,15 +11,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from scrapegate.domain.records import UsageRow, UsageSummary
+from scrapegate.storage.sql.columns import column_values
 from scrapegate.storage.sql.database import Database
 from scrapegate.storage.sql.models import USAGE_LOG
-
-_FIELDS = tuple(f.name for f in fields(UsageRow))
-
-
-def _values(row: UsageRow) -> dict[str, object]:
-    """The row's columns, shallow: a deep copy per row cost most of a batch insert."""
-    return {name: getattr(row, name) for name in _FIELDS}
 
 
 class SqlUsageRepository:
@@ -28,7 +21,7 @@ class SqlUsageRepository:
         self._db = db
 
     async def append(self, row: UsageRow) -> None:
-        statement = insert(USAGE_LOG).values(_values(row))
+        statement = insert(USAGE_LOG).values(column_values(row))
 
         async def work(conn: AsyncConnection) -> None:
             await conn.execute(statement)
@@ -47,7 +40,7 @@ class SqlUsageRepository:
             pg_insert if self._db.engine.dialect.name == "postgresql" else sqlite_insert
         )
         statement = dialect_insert(USAGE_LOG).on_conflict_do_nothing()
-        values = [_values(row) for row in rows]
+        values = [column_values(row) for row in rows]
 
         async def work(conn: AsyncConnection) -> None:
             await conn.execute(statement, values)
