@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from scrapegate.accounts.ratelimit import (
-    ConcurrencyTracker,
     FailedAuthGuard,
     InMemoryConcurrencyTracker,
     InMemoryRateLimiter,
@@ -23,6 +22,7 @@ from scrapegate.accounts.ratelimit import (
 )
 from scrapegate.accounts.redis_guard import RedisFailedAuthGuard
 from scrapegate.accounts.redis_limits import RedisConcurrencyTracker, RedisRateLimiter
+from scrapegate.metering.concurrency import ConcurrencyTracker
 from tests.redis_fixtures import RedisSpace, redis_space
 
 START = 1_700_000_000.0

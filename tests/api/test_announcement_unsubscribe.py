@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 
-from scrapegate.accounts.secrets import derive_key
 from scrapegate.domain.records import utcnow
 from scrapegate.domain.timefmt import iso
 from scrapegate.platform.unsubscribe import KEY_LABEL, mint_token
+from scrapegate.secret_keys import derive_key
 from tests.api.conftest import new_key
 from tests.live_server import LiveServer
 

@@ -119,7 +119,8 @@ def test_event_stream_ends_with_completion(
         "/api/v1/crawl", json={"url": fixture_site.url("/tree"), **TREE, "max_depth": 1}
     ).json()
     url = f"{server.url}{accepted['stream_url']}?api_key={ADMIN_KEY}"
-    events = read_events(url)
+    # Replayed from the first event: the crawl may well end before the stream opens.
+    events = read_events(url, {"Last-Event-ID": "0"})
     names = [name for _, name, _ in events]
     assert names[-1] == "crawl.completed"
     assert names.count("page.completed") == 3
@@ -146,3 +147,43 @@ def test_crawls_are_private_and_validated(
     )
     bad = api.post("/api/v1/crawl", json={"url": fixture_site.url("/"), "max_depth": 51})
     assert bad.status_code == 400 and bad.json()["detail"] == "max_depth must be between 0 and 50"
+
+
+def test_a_crawled_page_is_written_once_with_its_links_not_its_html(
+    server: LiveServer, api: httpx.Client, fixture_site: Any
+) -> None:
+    storage = server.services.storage
+    saves: list[str] = []
+    real_save = storage.jobs.save
+
+    async def counted_save(job: Any) -> None:
+        saves.append(job.id)
+        await real_save(job)
+
+    storage.jobs.save = counted_save  # type: ignore[method-assign]
+    try:
+        plain = api.post(
+            "/api/v1/crawl", json={"url": fixture_site.url("/tree"), **TREE, "max_depth": 1}
+        ).json()
+        wait_crawl(api, plain["crawl_id"])
+        with_html = api.post(
+            "/api/v1/crawl",
+            json={
+                "url": fixture_site.url("/tree"),
+                **TREE,
+                "max_depth": 1,
+                "include_raw_html": True,
+            },
+        ).json()
+        wait_crawl(api, with_html["crawl_id"])
+    finally:
+        storage.jobs.save = real_save  # type: ignore[method-assign]
+    assert saves == []  # the terminal write was the only one
+    for crawl_id, keeps_html in ((plain["crawl_id"], False), (with_html["crawl_id"], True)):
+        pages = api.get(f"/api/v1/crawl/{crawl_id}", params={"include_results": "true"}).json()
+        start = next(p for p in pages["pages"] if p["depth"] == 0)
+        job = server.call(storage.jobs.get(start["job_id"]))
+        assert ("raw_html" in job.result) is keeps_html
+        assert {fixture_site.url("/tree/a"), fixture_site.url("/tree/b")} <= set(job.links)
+        leaf = next(p for p in pages["pages"] if p["depth"] == 1)
+        assert server.call(storage.jobs.get(leaf["job_id"])).links is None  # depth 1 is the end

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.domain.feedback_records import ScrapeFeedback
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import DomainAttempt, Job, UsageRow, new_id
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.jobs.job_effects import log_row_id
@@ -245,22 +245,22 @@ async def test_the_daily_recheck_cap_per_org() -> None:
         answer = await feedback.submit(
             {"job_id": job.id, "issue_type": "other"}, user_id="u", org_id="org-a"
         )
-        assert answer["analysis_queued"] is True
+        assert answer.analysis_queued is True
     over = await add_job(storage, "org-a")
     answer = await feedback.submit(
         {"job_id": over.id, "issue_type": "other"}, user_id="u", org_id="org-a"
     )
-    assert answer["analysis_queued"] is False
+    assert answer.analysis_queued is False
     other_org = await add_job(storage, "org-b")
     answer = await feedback.submit(
         {"job_id": other_org.id, "issue_type": "other"}, user_id="u", org_id="org-b"
     )
-    assert answer["analysis_queued"] is True
+    assert answer.analysis_queued is True
     clock.now = NOW + timedelta(days=1)
     answer = await feedback.submit(
         {"job_id": over.id, "issue_type": "blocked"}, user_id="u", org_id="org-a"
     )
-    assert answer["analysis_queued"] is True  # a new UTC day
+    assert answer.analysis_queued is True  # a new UTC day
     assert len(queue.submitted) == DAILY_ANALYSES_PER_ORG + 2
     assert queue.submitted[0][1] == "original text"
 
@@ -272,7 +272,7 @@ async def test_old_jobs_are_not_rechecked_and_expired_jobs_use_the_request_log()
     answer = await feedback.submit(
         {"job_id": old.id, "issue_type": "other"}, user_id="u", org_id="org-a"
     )
-    assert answer["analysis_queued"] is False
+    assert answer.analysis_queued is False
     gone = new_id()  # the job row expired; its request-log row remains
     row = UsageRow(
         id=log_row_id(gone), org_id="org-a", key_id=None, route="/api/v1/scrape",
@@ -283,7 +283,7 @@ async def test_old_jobs_are_not_rechecked_and_expired_jobs_use_the_request_log()
     answer = await feedback.submit(
         {"job_id": gone, "issue_type": "blocked"}, user_id="u", org_id="org-a"
     )
-    assert answer["analysis_queued"] is True
+    assert answer.analysis_queued is True
     assert queue.submitted == [(gone, None)]
     with pytest.raises(NotFound):
         await feedback.submit({"job_id": gone, "issue_type": "other"}, user_id="u", org_id="org-b")
@@ -299,15 +299,15 @@ async def test_tickets_open_for_listed_issue_types_when_support_is_on() -> None:
         user_id="u-1",
         org_id="org-a",
     )
-    assert (answer["support_ticket_id"], answer["support_ticket_ref"]) == ("ticket-1", "SUP-0001")
+    assert (answer.support_ticket_id, answer.support_ticket_ref) == ("ticket-1", "SUP-0001")
     assert opener.opened[0]["metadata"]["job_id"] == job.id
     assert opener.opened[0]["user_id"] == "u-1"
-    stored = await feedback.view(answer["feedback_id"], "org-a")
-    assert stored["support_ticket_ref"] == "SUP-0001"
+    stored = await feedback.view(answer.feedback_id, "org-a")
+    assert stored.support_ticket_ref == "SUP-0001"
     answer = await feedback.submit(
         {"job_id": job.id, "issue_type": "slow_response"}, user_id="u-1", org_id="org-a"
     )
-    assert answer["support_ticket_id"] is None and len(opener.opened) == 1
+    assert answer.support_ticket_id is None and len(opener.opened) == 1
     with pytest.raises(Conflict):
         await feedback.submit(
             {"job_id": job.id, "issue_type": "captcha_page"}, user_id="u-1", org_id="org-a"
@@ -317,7 +317,7 @@ async def test_tickets_open_for_listed_issue_types_when_support_is_on() -> None:
     answer = await quiet.submit(
         {"job_id": job.id, "issue_type": "blocked"}, user_id="u", org_id="org-a"
     )
-    assert answer["support_ticket_id"] is None and len(opener.opened) == 1
+    assert answer.support_ticket_id is None and len(opener.opened) == 1
 
 
 async def test_the_diagnostic_engine_never_writes_the_playbook_itself() -> None:
@@ -338,10 +338,11 @@ async def test_a_recheck_that_cannot_run_is_recorded_as_failed() -> None:
         {"job_id": job.id, "issue_type": "blocked"}, user_id="u", org_id="org-a"
     )
     for _ in range(500):  # the task ends within a few loop turns; the bound only stops a hang
-        stored = await feedback.view(answer["feedback_id"], "org-a")
-        if stored["analysis_status"] in FINISHED:
+        stored = await feedback.view(answer.feedback_id, "org-a")
+        if stored.analysis_status in FINISHED:
             break
         await asyncio.sleep(0.01)
-    assert stored["analysis_status"] == "failed"
-    assert "browser tier is not available" in stored["analysis"]["error"]
+    assert stored.analysis_status == "failed"
+    assert stored.analysis is not None
+    assert "browser tier is not available" in stored.analysis["error"]
     await feedback.aclose()

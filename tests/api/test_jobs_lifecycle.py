@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from scrapegate.delivery.webhook_signing import sign_v1
 from scrapegate.domain.records import utcnow
-from scrapegate.platform.webhook_signing import sign_v1
 from tests.api.conftest import ADMIN_KEY, new_key
 from tests.api.test_scrape_route import wait_job
 from tests.api.webhook_receiver import Receiver

@@ -15,8 +15,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api import ws as ws_route
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import utcnow
 from tests.api.conftest import ADMIN_KEY, new_key
 from tests.api.distributed_leg import workers_frozen

@@ -34,6 +34,7 @@ async def test_create_get_save_roundtrip_every_field(storage: Storage) -> None:
     job.current_tier, job.attempt, job.run_count = "2", 3, 1
     job.lease_owner, job.lease_until = "worker-a", at(60)
     job.webhook_url, job.webhook_secret = "https://hooks.example.com/x", "whsec"
+    job.links = ["https://example.com/a", "https://example.com/b"]
     await storage.jobs.save(job)
 
     assert await storage.jobs.get(job.id) == job
@@ -48,6 +49,16 @@ async def test_save_can_clear_optional_fields(storage: Storage) -> None:
     job.lease_owner = job.lease_until = None
     await storage.jobs.save(job)
     assert await storage.jobs.get(job.id) == job
+
+
+async def test_create_many_writes_new_jobs_and_leaves_stored_ones(storage: Storage) -> None:
+    stored = await storage.jobs.create(make_job(ORG, result={"kept": True}))
+    fresh = [make_job(ORG, created_at=at(i)) for i in range(3)]
+    await storage.jobs.create_many([*fresh, make_job(ORG, id=stored.id)])
+    got = await storage.jobs.get_many([job.id for job in fresh])
+    assert sorted(got, key=lambda job: job.id) == sorted(fresh, key=lambda job: job.id)
+    assert await storage.jobs.get(stored.id) == stored
+    await storage.jobs.create_many([])
 
 
 async def test_create_duplicate_and_save_missing(storage: Storage) -> None:

@@ -91,7 +91,7 @@ async def test_ingest_rejects_per_event_and_keeps_the_rest() -> None:
     }
     outcome = await service.ingest(body, user_id="u1")
     assert outcome.accepted == 1
-    assert [e["index"] for e in outcome.errors] == [0, 1, 2, 3, 4]
+    assert [e.index for e in outcome.errors] == [0, 1, 2, 3, 4]
     with pytest.raises(InvalidRequest):
         await service.ingest({"events": "nope"})
 

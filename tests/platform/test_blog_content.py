@@ -209,13 +209,13 @@ def test_thread_order_is_depth_first_and_hides_replies_to_hidden_comments() -> N
     orphan = comment("p", 5, parent_id="00000000-0000-4000-8000-000000000000")
     orphan_reply = comment("p", 6, parent_id=orphan.id)
     ordered = thread_order([root, other_root, reply, nested, orphan_reply])
-    assert [(c["id"], c["depth"]) for c in ordered] == [
+    assert [(c.id, c.depth) for c in ordered] == [
         (root.id, 0),
         (reply.id, 1),
         (nested.id, 2),
         (other_root.id, 0),
     ]
-    assert "author_email" not in ordered[0]
+    assert not hasattr(ordered[0], "author_email")
 
 
 def feed_posts() -> list[Any]:

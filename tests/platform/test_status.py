@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,6 +16,7 @@ from scrapegate.platform.status import (
     ServiceStatus,
     StatusPage,
     StatusProber,
+    StatusReport,
     overall_status,
     sample_purger,
 )
@@ -81,20 +84,36 @@ async def test_page_uptime_counts_api_and_scraper_and_is_cached() -> None:
     await prober.record_once()
 
     first = await page.body()
-    assert first["uptime_percentage"] == 33.33
-    assert first["overall_status"] == "major_outage"
+    assert first.uptime_percentage == 33.33
+    assert first.overall_status == "major_outage"
 
     probe.result = checks()
     clock.now += 14
     assert await page.body() == first  # within 15 s: not probed again
     clock.now += 1
-    assert (await page.body())["overall_status"] == "operational"
+    assert (await page.body()).overall_status == "operational"
     assert probe.calls == 5
 
 
 async def test_page_without_samples_uses_the_current_probe() -> None:
     page = StatusPage(CountingProbe(checks(api="outage")), MemoryHealthSampleRepository())
-    assert (await page.body())["uptime_percentage"] == 0.0
+    assert (await page.body()).uptime_percentage == 0.0
+
+
+async def test_the_page_shared_through_redis_is_its_wire_shape() -> None:
+    at = datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=UTC)
+    report = StatusReport("degraded", checks(webhooks="degraded", ocr="disabled"), at, 99.5)
+    shared = report.to_json()
+    assert json.loads(shared)["timestamp"] == "2026-03-01T12:30:05.123Z"
+    assert json.loads(shared)["services"][0] == {
+        "name": "api",
+        "status": "operational",
+        "latency_ms": 3,
+        "message": "m",
+    }
+    assert StatusReport.from_json(shared) == replace(
+        report, timestamp=at.replace(microsecond=123000)
+    )
 
 
 async def test_purger_keeps_31_days() -> None:
@@ -127,10 +146,10 @@ async def test_every_process_answers_the_shared_page_until_it_expires(space: Red
     first = StatusPage(up, samples, cache_s=0.3, redis=space.client, cache_key=key)
     second = StatusPage(down, samples, cache_s=0.3, redis=space.client, cache_key=key)
     page = await first.body()
-    assert page["overall_status"] == "operational"
+    assert page.overall_status == "operational"
     assert await second.body() == page and down.calls == 0  # the other process's page
     await space.client.delete(key)  # as when the 0.3 s expire
-    assert (await second.body())["overall_status"] == "major_outage"
+    assert (await second.body()).overall_status == "major_outage"
 
 
 async def test_heartbeats_age_out(space: RedisSpace) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from scrapegate.accounts.keys import Principal
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Job
 from scrapegate.domain.search_request import (
     SearchBatchRequest,
@@ -18,8 +18,8 @@ from scrapegate.domain.search_request import (
     SearchRequest,
 )
 from scrapegate.errors import FeatureUnavailable, InsufficientBalance, NotFound, UpstreamError
+from scrapegate.fetchers.search_provider import SearxngProvider
 from scrapegate.jobs.search_service import SearchService, SearchSettings
-from scrapegate.platform.search_provider import SearxngProvider
 from tests.api.conftest import make_settings, new_key
 from tests.live_server import LiveServer
 from tests.site.server import FixtureSite

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from scrapegate.errors import UpstreamError
-from scrapegate.platform.search_provider import SearxngProvider, merge_hits, strip_tracking
+from scrapegate.fetchers.search_provider import SearxngProvider, merge_hits, strip_tracking
 from tests.site.server import FixtureSite
 from tests.standins.searxng import SearxngStandin
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import string
 import time
 from dataclasses import dataclass
 
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import ApiKey, Organization, User, new_id, utcnow
 from scrapegate.errors import Conflict, InvalidRequest, NotFound, Unauthorized
+from scrapegate.secret_keys import BASE62
 from scrapegate.storage.protocols import Storage
 
-BASE62 = string.digits + string.ascii_letters
 KEY_PREFIX = "sk_live_"
 VALID_SCOPES = ("read", "write", "admin")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -39,35 +39,6 @@ def parse_scopes(text: str | None) -> tuple[str, ...]:
     if unknown or not scopes:
         raise InvalidRequest(f"scopes must be a subset of: {', '.join(VALID_SCOPES)}", "scopes")
     return scopes
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: the key and the organization it acts in."""
-
-    key: ApiKey
-    org: Organization
-
-    @property
-    def org_id(self) -> str:
-        return self.org.id
-
-    @property
-    def credential(self) -> str:
-        return self.key.id
-
-    def has_scope(self, scope: str) -> bool:
-        return scope in self.key.scopes or "admin" in self.key.scopes
-
-    @property
-    def is_admin(self) -> bool:
-        """A server administrator (README §2.2): acts as support agent and moderator."""
-        return "admin" in self.key.scopes
-
-    @property
-    def user_id(self) -> str:
-        """The user the call acts for: the key's creator (README §2.3)."""
-        return self.key.user_id
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 
-from scrapegate.accounts.ratelimit import ConcurrencyTracker
+from scrapegate.metering.concurrency import ConcurrencyTracker
 
 SOCKETS_PER_KEY = 10
 

@@ -13,7 +13,6 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from scrapegate import __version__
 from scrapegate.accounts.keys import KeyService, hash_key
-from scrapegate.accounts.secrets import derive_key, master_secret
 from scrapegate.accounts.socket_slots import SocketSlots
 from scrapegate.api import announcements as announcement_routes
 from scrapegate.api import artifacts as artifact_routes
@@ -53,6 +52,7 @@ from scrapegate.api.services import Capabilities, Services
 from scrapegate.api.shutdown import ShutdownBudget
 from scrapegate.config import Settings, get_settings
 from scrapegate.convert import ocr
+from scrapegate.delivery.webhooks import WebhookDispatcher
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.pricing import PriceTable
 from scrapegate.domain.records import WebhookDelivery
@@ -69,6 +69,8 @@ from scrapegate.fetchers.browser import (
     browser_available,
 )
 from scrapegate.jobs.map_service import MapService, MapSettings
+from scrapegate.metering.usage_log import UsageLog
+from scrapegate.metering.usage_spool import SPOOL_DIRECTORY
 from scrapegate.platform.announcements import AnnouncementService
 from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.beacons import BeaconService
@@ -79,9 +81,7 @@ from scrapegate.platform.support.service import support_for
 from scrapegate.platform.support_preferences import SupportPreferenceService
 from scrapegate.platform.unsubscribe import KEY_LABEL as UNSUBSCRIBE_KEY_LABEL
 from scrapegate.platform.unsubscribe import UnsubscribeService
-from scrapegate.platform.usage_log import UsageLog
-from scrapegate.platform.usage_spool import SPOOL_DIRECTORY
-from scrapegate.platform.webhooks import WebhookDispatcher
+from scrapegate.secret_keys import derive_key, master_secret
 from scrapegate.storage.artifacts import LocalArtifactStore
 from scrapegate.storage.protocols import Storage
 from scrapegate.storage.sql import open_sql_storage, upgrade_database

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.accounts.ratelimit import (
     balance_headers,
     rate_limit_headers,
@@ -14,6 +13,7 @@ from scrapegate.accounts.ratelimit import (
     tier_for_balance,
 )
 from scrapegate.api.services import Services
+from scrapegate.domain.principal import Principal
 from scrapegate.errors import Forbidden, RateLimited, Unauthorized
 
 

@@ -7,11 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
 from scrapegate.api.params import MAX_PAGE, page_window, resource_id
 from scrapegate.domain.batch_request import parse_batch_request
+from scrapegate.domain.principal import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["batch"])
 BATCH_BODY_LIMIT = 10 * 1024 * 1024

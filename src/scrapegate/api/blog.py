@@ -6,17 +6,26 @@ switched the module off (``modules.blog``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import JSONResponse
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import client_ip, services_of
+from scrapegate.api.blog_models import (
+    CommentThreadBody,
+    ReactionRecordedBody,
+    ReactionSummaryBody,
+    SubmittedCommentBody,
+)
 from scrapegate.api.body import read_json
 from scrapegate.api.modules import module_switch
 from scrapegate.api.public_rate import per_ip_public_access
+from scrapegate.domain.principal import Principal
 from scrapegate.platform.blog.feed import FEED_MEDIA_TYPE, http_date, not_modified
+from scrapegate.platform.blog.views import (
+    CommentThread,
+    ReactionRecorded,
+    ReactionSummary,
+    SubmittedComment,
+)
 
 COMMENTS_PER_MINUTE = 5
 REACTIONS_PER_MINUTE = 30
@@ -39,12 +48,12 @@ def visitor_of(request: Request, who: Principal | None) -> str:
     "/comments",
     summary="Submit a comment (held for moderation)",
     status_code=201,
+    response_model=SubmittedCommentBody,
     dependencies=[Depends(per_ip_public_access("blog-comments", COMMENTS_PER_MINUTE))],
 )
-async def submit_comment(request: Request) -> JSONResponse:
+async def submit_comment(request: Request) -> SubmittedComment:
     comments = services_of(request).blog.comments
-    body = await comments.submit(await read_json(request), client_ip(request))
-    return JSONResponse(body, status_code=201)
+    return await comments.submit(await read_json(request), client_ip(request))
 
 
 @router.get("/feed.xml", summary="RSS 2.0 feed of the newest posts", dependencies=[Depends(reader)])
@@ -59,28 +68,33 @@ async def rss_feed(request: Request) -> Response:
     return Response(document.body, media_type=FEED_MEDIA_TYPE, headers=headers)
 
 
-@router.post("/posts/{slug}/react", summary="React to a post")
+@router.post("/posts/{slug}/react", summary="React to a post", response_model=ReactionRecordedBody)
 async def react_to_post(
     slug: str,
     request: Request,
     who: Principal | None = Depends(per_ip_public_access("blog-react", REACTIONS_PER_MINUTE)),
-) -> dict[str, Any]:
+) -> ReactionRecorded:
     # The body is optional: an empty one means the default reaction.
     body = await read_json(request) if await request.body() else None
     return await services_of(request).blog.reactions.react(slug, body, visitor_of(request, who))
 
 
-@router.get("/posts/{slug}/reactions", summary="Reaction counts of a post")
+@router.get(
+    "/posts/{slug}/reactions",
+    summary="Reaction counts of a post",
+    response_model=ReactionSummaryBody,
+)
 async def post_reactions(
     slug: str, request: Request, who: Principal | None = Depends(reader)
-) -> dict[str, Any]:
+) -> ReactionSummary:
     return await services_of(request).blog.reactions.summary(slug, visitor_of(request, who))
 
 
 @router.get(
     "/posts/{slug}/comments",
     summary="Approved comments of a post, in thread order",
+    response_model=CommentThreadBody,
     dependencies=[Depends(reader)],
 )
-async def post_comments(slug: str, request: Request) -> dict[str, Any]:
+async def post_comments(slug: str, request: Request) -> CommentThread:
     return await services_of(request).blog.comments.thread(slug)

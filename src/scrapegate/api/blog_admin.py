@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request, Response
 
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.blog import blog_enabled
+from scrapegate.api.blog_models import ModeratedCommentBody, ModerationPageBody
 from scrapegate.api.body import read_json
 from scrapegate.api.params import resource_id
+from scrapegate.platform.blog.views import ModeratedComment, ModerationPage
 from scrapegate.platform.dashboard_window import clamp_limit, non_negative
 
 MAX_LIMIT = 100
@@ -21,16 +21,24 @@ router = APIRouter(
 )
 
 
-@router.get("/comments", summary="Comments to moderate (pending by default), newest first")
+@router.get(
+    "/comments",
+    summary="Comments to moderate (pending by default), newest first",
+    response_model=ModerationPageBody,
+)
 async def list_comments(
     request: Request, status: str | None = None, limit: int = 20, offset: int = 0
-) -> dict[str, Any]:
+) -> ModerationPage:
     size, start = clamp_limit(limit, MAX_LIMIT), non_negative(offset, "offset")
     return await services_of(request).blog.comments.moderation_queue(status, size, start)
 
 
-@router.patch("/comments/{comment_id}", summary="Approve, reject or mark a comment as spam")
-async def moderate_comment(comment_id: str, request: Request) -> dict[str, Any]:
+@router.patch(
+    "/comments/{comment_id}",
+    summary="Approve, reject or mark a comment as spam",
+    response_model=ModeratedCommentBody,
+)
+async def moderate_comment(comment_id: str, request: Request) -> ModeratedComment:
     found = resource_id(comment_id, "Comment")
     body = await read_json(request)
     return await services_of(request).blog.comments.moderate(found, body)

@@ -6,37 +6,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from scrapegate.accounts.ratelimit import ConcurrencyTracker
-from scrapegate.accounts.secrets import master_secret, webhook_secret_for
 from scrapegate.api.coordination import Coordination
 from scrapegate.config import Settings
+from scrapegate.delivery.webhooks import WebhookDispatcher
 from scrapegate.domain.scrape_request import ValidationContext
 from scrapegate.domain.tiers import Tier
 from scrapegate.engine.engine import ScrapeEngine
 from scrapegate.engine.estimate import CostEstimator
 from scrapegate.engine.history import HistoryReader
 from scrapegate.engine.site_report import report_purger
+from scrapegate.fetchers.search_provider import SearxngProvider
 from scrapegate.jobs.arq_queue import ArqJobQueue
 from scrapegate.jobs.batch_service import BatchService, BatchSettings
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.crawl_events import CrawlEventLog
+from scrapegate.jobs.crawl_frontier import keep_links_not_html
 from scrapegate.jobs.crawl_gate import CrawlGate
 from scrapegate.jobs.crawl_service import CrawlParts, CrawlService, CrawlSettings
 from scrapegate.jobs.dispatch import JobDispatcher
 from scrapegate.jobs.events import CompletionSignals
-from scrapegate.jobs.housekeeping import Housekeeping, keep_for
+from scrapegate.jobs.housekeeping import Housekeeping
 from scrapegate.jobs.job_events import JobEventBus
 from scrapegate.jobs.queue import InMemoryJobQueue, JobQueue
 from scrapegate.jobs.runner import JobRunner, RunnerSettings
 from scrapegate.jobs.scrape_service import ScrapeService, ServiceSettings
 from scrapegate.jobs.search_service import SearchService, SearchSettings
 from scrapegate.jobs.worker import WorkerPool, worker_identity
+from scrapegate.metering.concurrency import ConcurrencyTracker
+from scrapegate.metering.usage_log import UsageLog
 from scrapegate.platform.artifacts import ArtifactLinks
-from scrapegate.platform.search_provider import SearxngProvider
 from scrapegate.platform.status import sample_purger
-from scrapegate.platform.usage_log import UsageLog
-from scrapegate.platform.webhooks import WebhookDispatcher
+from scrapegate.secret_keys import master_secret, webhook_secret_for
 from scrapegate.storage.protocols import Storage
+from scrapegate.storage.retention import keep_for
 
 BEACON_RETENTION = timedelta(days=400)  # like the request log (platform-api A.0)
 
@@ -214,6 +216,7 @@ def build_groups(
     )
     runner.add_finish_hook(batches.on_job_finished)
     runner.add_finish_hook(crawls.on_job_finished)
+    runner.add_result_shaper(keep_links_not_html)
     return batches, crawls
 
 

@@ -13,7 +13,6 @@ from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from scrapegate.accounts.ratelimit import (
-    ConcurrencyTracker,
     FailedAuthGuard,
     FailedAuthLimiter,
     InMemoryConcurrencyTracker,
@@ -30,6 +29,7 @@ from scrapegate.jobs.job_events import InMemoryJobEventBus, JobEventBus
 from scrapegate.jobs.queue import InMemoryJobQueue, JobQueue
 from scrapegate.jobs.redis_events import RedisJobEventBus
 from scrapegate.jobs.redis_pacer import RedisHostPacer
+from scrapegate.metering.concurrency import ConcurrencyTracker
 from scrapegate.storage.protocols import CacheRepository, Storage
 from scrapegate.storage.redis_cache import RedisCacheRepository
 from scrapegate.storage.redis_client import open_redis

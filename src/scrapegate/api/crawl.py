@@ -9,11 +9,11 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import authenticate, require, services_of
 from scrapegate.api.body import read_json
 from scrapegate.api.params import MAX_PAGE, page_window, resource_id
 from scrapegate.domain.crawl_request import parse_crawl_request
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import CrawlEvent
 from scrapegate.errors import Forbidden, InvalidRequest
 from scrapegate.jobs.crawl_events import CrawlEventLog, crawl_topic

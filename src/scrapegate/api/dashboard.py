@@ -2,20 +2,67 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Query, Request
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
+from scrapegate.api.dashboard_models import (
+    CrawlGroupsResponse,
+    DashboardJobDetail,
+    DashboardJobsResponse,
+    DashboardStatsResponse,
+    DetailedLogsResponse,
+    DomainAnalyticsResponse,
+    DomainDetailResponse,
+    DomainTimeseriesResponse,
+    EndpointStatsResponse,
+    EndpointTimeseriesResponse,
+    GeoDistributionResponse,
+    HourCellItem,
+    HourlyPatternsResponse,
+    PeakHourItem,
+    PeakHoursResponse,
+    RecentJobsResponse,
+    RequestTypesResponse,
+    RouteStatsItem,
+    StatusCodesResponse,
+    TopConsumersResponse,
+    TopEndpointsResponse,
+    UsageTimeseriesResponse,
+)
 from scrapegate.api.params import resource_id
 from scrapegate.api.services import Services
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import utcnow
 from scrapegate.engine.history import HistoryReader
 from scrapegate.errors import InvalidRequest
 from scrapegate.platform.dashboard import DashboardAnalytics
-from scrapegate.platform.dashboard_jobs import DashboardJobs, JobFilter
-from scrapegate.platform.dashboard_logs import DetailedLogs, checked_source
+from scrapegate.platform.dashboard_jobs import (
+    DashboardJobs,
+    JobDetail,
+    JobFilter,
+    JobPage,
+    RecentJobs,
+)
+from scrapegate.platform.dashboard_logs import (
+    CrawlGroupPage,
+    DetailedLogs,
+    LogPage,
+    checked_source,
+)
+from scrapegate.platform.dashboard_views import (
+    DomainDetail,
+    DomainList,
+    DomainPlaybook,
+    DomainTimeseries,
+    EndpointStats,
+    EndpointTimeseries,
+    GeoDistribution,
+    MonthStats,
+    RequestTypes,
+    StatusCodes,
+    TopConsumers,
+    UsageTimeseries,
+)
 from scrapegate.platform.dashboard_window import (
     Window,
     clamp_limit,
@@ -42,7 +89,11 @@ async def analytics_of(request: Request) -> DashboardAnalytics:
     return DashboardAnalytics((await fresh(request)).storage.analytics)
 
 
-@router.get("/detailed-logs", summary="Request log rows, crawl groups, or both")
+@router.get(
+    "/detailed-logs",
+    summary="Request log rows, crawl groups, or both",
+    response_model=DetailedLogsResponse | CrawlGroupsResponse,
+)
 async def detailed_logs(
     request: Request,
     who: Principal = Depends(reader),
@@ -52,7 +103,7 @@ async def detailed_logs(
     source: str | None = None,
     group_by: str | None = None,
     group_crawls: bool = False,
-) -> dict[str, Any]:
+) -> LogPage | CrawlGroupPage:
     logs = DetailedLogs((await fresh(request)).storage)
     size, start = clamp_limit(limit, 1_000), non_negative(offset, "offset")
     source = checked_source(source)
@@ -65,24 +116,30 @@ async def detailed_logs(
     return await logs.rows(who.org_id, window, source, start, size)
 
 
-@router.get("/domain-analytics", summary="Per-domain totals")
+@router.get(
+    "/domain-analytics", summary="Per-domain totals", response_model=DomainAnalyticsResponse
+)
 async def domain_analytics(
     request: Request,
     who: Principal = Depends(reader),
     window: Window = Depends(window_of),
     limit: int = 20,
-) -> dict[str, Any]:
+) -> DomainList:
     analytics = await analytics_of(request)
     return await analytics.domain_list(who.org_id, window, clamp_limit(limit, 100))
 
 
-@router.get("/domain-analytics/{domain}", summary="One domain in detail")
+@router.get(
+    "/domain-analytics/{domain}",
+    summary="One domain in detail",
+    response_model=DomainDetailResponse,
+)
 async def domain_detail(
     domain: str,
     request: Request,
     who: Principal = Depends(reader),
     window: Window = Depends(window_of),
-) -> dict[str, Any]:
+) -> DomainDetail:
     services = await fresh(request)
     name = domain.strip().lower()
     overrides = services.settings.playbook.overrides
@@ -91,54 +148,68 @@ async def domain_detail(
     )
     history = await histories.load(f"https://{name}/", who.org_id)
     min_tier = history.min_tier
-    playbook = {
-        "min_tier": min_tier.value if min_tier else None,
-        "override_active": name in overrides,
-    }
+    playbook = DomainPlaybook(min_tier.value if min_tier else None, name in overrides)
     analytics = DashboardAnalytics(services.storage.analytics)
     return await analytics.domain_detail(who.org_id, window, name, playbook)
 
 
-@router.get("/domain-timeseries/{domain}", summary="One domain over time")
+@router.get(
+    "/domain-timeseries/{domain}",
+    summary="One domain over time",
+    response_model=DomainTimeseriesResponse,
+)
 async def domain_timeseries(
     domain: str,
     request: Request,
     who: Principal = Depends(reader),
     window: Window = Depends(window_of),
-) -> dict[str, Any]:
+) -> DomainTimeseries:
     analytics = await analytics_of(request)
     return await analytics.domain_timeseries(who.org_id, window, domain.strip().lower())
 
 
-@router.get("/endpoint-stats", summary="Totals per endpoint type")
+@router.get(
+    "/endpoint-stats", summary="Totals per endpoint type", response_model=EndpointStatsResponse
+)
 async def endpoint_stats(
     request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
-) -> dict[str, Any]:
+) -> EndpointStats:
     return await (await analytics_of(request)).endpoint_stats(who.org_id, window)
 
 
-@router.get("/endpoint-timeseries", summary="Endpoint types over time")
+@router.get(
+    "/endpoint-timeseries",
+    summary="Endpoint types over time",
+    response_model=EndpointTimeseriesResponse,
+)
 async def endpoint_timeseries(
     request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
-) -> dict[str, Any]:
+) -> EndpointTimeseries:
     return await (await analytics_of(request)).endpoint_timeseries(who.org_id, window)
 
 
-@router.get("/geo-distribution", summary="Requests per proxy country")
+@router.get(
+    "/geo-distribution",
+    summary="Requests per proxy country",
+    response_model=GeoDistributionResponse,
+)
 async def geo_distribution(
     request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
-) -> dict[str, Any]:
+) -> GeoDistribution:
     return await (await analytics_of(request)).geo_distribution(who.org_id, window)
 
 
 @router.get("/hourly-patterns", summary="Requests per weekday and UTC hour")
 async def hourly_patterns(
     request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
-) -> dict[str, Any]:
-    return await (await analytics_of(request)).hourly_patterns(who.org_id, window)
+) -> HourlyPatternsResponse:
+    cells = await (await analytics_of(request)).hourly_patterns(who.org_id, window)
+    return HourlyPatternsResponse(data=[HourCellItem.model_validate(c) for c in cells])
 
 
-@router.get("/jobs", summary="Jobs of the organization, newest first")
+@router.get(
+    "/jobs", summary="Jobs of the organization, newest first", response_model=DashboardJobsResponse
+)
 async def jobs(
     request: Request,
     who: Principal = Depends(reader),
@@ -148,17 +219,19 @@ async def jobs(
     mode: str | None = None,
     search: str | None = None,
     source: str | None = None,
-) -> dict[str, Any]:
+) -> JobPage:
     wanted = JobFilter.checked(status, mode, search, checked_source(source))
     board = DashboardJobs((await fresh(request)).storage)
     size, start = clamp_limit(limit, 100), non_negative(offset, "offset")
     return await board.page(who.org_id, wanted, start, size, utcnow())
 
 
-@router.get("/jobs/{job_id}", summary="One job with its sanitised request")
-async def job_detail(
-    job_id: str, request: Request, who: Principal = Depends(reader)
-) -> dict[str, Any]:
+@router.get(
+    "/jobs/{job_id}",
+    summary="One job with its sanitised request",
+    response_model=DashboardJobDetail,
+)
+async def job_detail(job_id: str, request: Request, who: Principal = Depends(reader)) -> JobDetail:
     board = DashboardJobs((await fresh(request)).storage)
     return await board.detail(who.org_id, resource_id(job_id, "Job"), utcnow())
 
@@ -166,27 +239,32 @@ async def job_detail(
 @router.get("/peak-hours", summary="UTC hours by request count")
 async def peak_hours(
     request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
-) -> dict[str, Any]:
-    return await (await analytics_of(request)).peak_hours(who.org_id, window)
+) -> PeakHoursResponse:
+    hours = await (await analytics_of(request)).peak_hours(who.org_id, window)
+    return PeakHoursResponse(data=[PeakHourItem.model_validate(h) for h in hours])
 
 
-@router.get("/recent-jobs", summary="The newest jobs")
+@router.get("/recent-jobs", summary="The newest jobs", response_model=RecentJobsResponse)
 async def recent_jobs(
     request: Request, who: Principal = Depends(reader), limit: int = Query(10)
-) -> dict[str, Any]:
+) -> RecentJobs:
     board = DashboardJobs((await fresh(request)).storage)
     return await board.recent(who.org_id, clamp_limit(limit, 50), utcnow())
 
 
-@router.get("/request-types", summary="Requests per scrape mode")
+@router.get(
+    "/request-types", summary="Requests per scrape mode", response_model=RequestTypesResponse
+)
 async def request_types(
     request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
-) -> dict[str, Any]:
+) -> RequestTypes:
     return await (await analytics_of(request)).request_types(who.org_id, window)
 
 
-@router.get("/stats", summary="Month to date against last month")
-async def stats(request: Request, who: Principal = Depends(reader)) -> dict[str, Any]:
+@router.get(
+    "/stats", summary="Month to date against last month", response_model=DashboardStatsResponse
+)
+async def stats(request: Request, who: Principal = Depends(reader)) -> MonthStats:
     services = await fresh(request)
     billing = services.settings.billing.enabled
     balance = await services.storage.ledger.balance(who.org_id) if billing else None
@@ -194,20 +272,22 @@ async def stats(request: Request, who: Principal = Depends(reader)) -> dict[str,
     return await analytics.stats(who.org_id, utcnow(), balance)
 
 
-@router.get("/status-codes", summary="Target status codes")
+@router.get("/status-codes", summary="Target status codes", response_model=StatusCodesResponse)
 async def status_codes(
     request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
-) -> dict[str, Any]:
+) -> StatusCodes:
     return await (await analytics_of(request)).status_codes(who.org_id, window)
 
 
-@router.get("/top-consumers", summary="Domains and URLs by credits")
+@router.get(
+    "/top-consumers", summary="Domains and URLs by credits", response_model=TopConsumersResponse
+)
 async def top_consumers(
     request: Request,
     who: Principal = Depends(reader),
     window: Window = Depends(window_of),
     limit: int = 10,
-) -> dict[str, Any]:
+) -> TopConsumers:
     analytics = await analytics_of(request)
     return await analytics.top_consumers(who.org_id, window, clamp_limit(limit, 100))
 
@@ -218,13 +298,14 @@ async def top_endpoints(
     who: Principal = Depends(reader),
     window: Window = Depends(window_of),
     limit: int = 10,
-) -> dict[str, Any]:
+) -> TopEndpointsResponse:
     analytics = await analytics_of(request)
-    return await analytics.top_endpoints(who.org_id, window, clamp_limit(limit, 100))
+    routes = await analytics.top_endpoints(who.org_id, window, clamp_limit(limit, 100))
+    return TopEndpointsResponse(data=[RouteStatsItem.model_validate(r) for r in routes])
 
 
-@router.get("/usage-timeseries", summary="Daily usage")
+@router.get("/usage-timeseries", summary="Daily usage", response_model=UsageTimeseriesResponse)
 async def usage_timeseries(
     request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
-) -> dict[str, Any]:
+) -> UsageTimeseries:
     return await (await analytics_of(request)).usage_timeseries(who.org_id, window)

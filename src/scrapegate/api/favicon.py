@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
 from scrapegate.api.auth import services_of
 from scrapegate.api.public_rate import per_ip_public_access
+from scrapegate.api.wire import WireModel
 from scrapegate.errors import ScrapegateError
 from scrapegate.platform.favicon import DEFAULT_SIZE, FaviconResult, check_size, split_domains
 
@@ -48,19 +48,39 @@ async def favicon(
     return Response(result.png, media_type="image/png", headers=headers)
 
 
-def batch_entry(outcome: FaviconResult | ScrapegateError) -> dict[str, Any]:
+class FaviconBody(WireModel):
+    data_uri: str
+    source: str
+
+
+class FaviconErrorBody(WireModel):
+    data_uri: None
+    source: str
+    error: str  # the error code of the domain's failure
+
+
+class FaviconBatchBody(WireModel):
+    size: int
+    favicons: dict[str, FaviconBody | FaviconErrorBody]
+
+
+def batch_entry(outcome: FaviconResult | ScrapegateError) -> FaviconBody | FaviconErrorBody:
     if isinstance(outcome, ScrapegateError):
-        return {"data_uri": None, "source": "error", "error": outcome.code}
+        return FaviconErrorBody(data_uri=None, source="error", error=outcome.code)
     encoded = base64.b64encode(outcome.png).decode("ascii")
-    return {"data_uri": f"data:image/png;base64,{encoded}", "source": outcome.source}
+    return FaviconBody(data_uri=f"data:image/png;base64,{encoded}", source=outcome.source)
 
 
 @router.get(
-    "/favicon/batch", summary="Favicons of several domains", dependencies=[Depends(public_access)]
+    "/favicon/batch",
+    summary="Favicons of several domains",
+    response_model=FaviconBatchBody,
+    dependencies=[Depends(public_access)],
 )
 async def favicon_batch(
     request: Request, domains: str | None = None, size: int = DEFAULT_SIZE
-) -> dict[str, Any]:
+) -> FaviconBatchBody:
     wanted = split_domains(domains)
     outcomes = await services_of(request).favicons.batch(wanted, check_size(size))
-    return {"size": size, "favicons": {name: batch_entry(o) for name, o in outcomes.items()}}
+    entries = {name: batch_entry(outcome) for name, outcome in outcomes.items()}
+    return FaviconBatchBody(size=size, favicons=entries)

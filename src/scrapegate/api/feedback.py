@@ -8,29 +8,41 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.feedback_models import FeedbackBody, FeedbackReceiptBody
 from scrapegate.api.params import resource_id
+from scrapegate.domain.feedback_records import ScrapeFeedback
+from scrapegate.domain.principal import Principal
+from scrapegate.platform.feedback import FeedbackReceipt
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
 
 
-@router.post("/scrape", status_code=201, summary="Report a problem with a scrape job")
+@router.post(
+    "/scrape",
+    status_code=201,
+    summary="Report a problem with a scrape job",
+    response_model=FeedbackReceiptBody,
+)
 async def submit_scrape_feedback(
     request: Request, who: Principal = Depends(require("write"))
-) -> dict[str, Any]:
+) -> FeedbackReceipt:
     body = await read_json(request)
     return await services_of(request).feedback.submit(body, user_id=who.user_id, org_id=who.org_id)
 
 
-@router.get("/scrape/{feedback_id}", summary="A feedback and its diagnostic re-check")
+@router.get(
+    "/scrape/{feedback_id}",
+    summary="A feedback and its diagnostic re-check",
+    response_model=FeedbackBody,
+    response_class=JSONResponse,  # the stored analysis' numbers rendered as before (float repr)
+)
 async def read_scrape_feedback(
     feedback_id: str, request: Request, who: Principal = Depends(require("read"))
-) -> dict[str, Any]:
+) -> ScrapeFeedback:
     feedback = services_of(request).feedback
     return await feedback.view(resource_id(feedback_id, "Feedback"), who.org_id)

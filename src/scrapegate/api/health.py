@@ -6,17 +6,25 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 from datetime import timedelta
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from scrapegate import __version__
 from scrapegate.api.auth import client_ip, credential_from, services_of
+from scrapegate.api.health_models import (
+    HealthBody,
+    JobHealthBody,
+    JobQueueBody,
+    LiveBody,
+    OcrHealthBody,
+    ReadinessBody,
+    RecentJobsBody,
+    WorkersBody,
+)
 from scrapegate.api.services import Services
 from scrapegate.convert import ocr
 from scrapegate.domain.records import JobCounts, utcnow
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import Unauthorized
 from scrapegate.fetchers.browser.launch import browser_available
 from scrapegate.platform.worker_heartbeats import WorkerHeartbeats
@@ -32,52 +40,51 @@ RECENT = timedelta(minutes=5)
 NON_CRITICAL = ("browser_pool", "search_provider", "ocr")
 
 
-@router.get("/health", summary="Service health")
-async def health(request: Request) -> dict[str, Any]:
+@router.get("/health", summary="Service health", response_model=HealthBody)
+async def health(request: Request) -> HealthBody:
     services = services_of(request)
     checks = await readiness_checks(services)
     checks["ocr"] = ocr_check(services)
     degraded = any(checks[name] == "error" for name in NON_CRITICAL)
-    return {
-        "status": "degraded" if degraded else "ok",
-        "timestamp": iso(utcnow()),
-        "version": __version__,
-    }
+    status = "degraded" if degraded else "ok"
+    return HealthBody(status=status, timestamp=utcnow(), version=__version__)
 
 
-@router.get("/health/live", summary="Liveness")
-async def live() -> dict[str, Any]:
-    return {"status": "ok"}
+@router.get("/health/live", summary="Liveness", response_model=LiveBody)
+async def live() -> LiveBody:
+    return LiveBody(status="ok")
 
 
-@router.get("/health/ready", summary="Readiness")
+@router.get("/health/ready", summary="Readiness", response_model=ReadinessBody)
 async def ready(request: Request) -> JSONResponse:
     checks = await readiness_checks(services_of(request))
     if checks["database"] == "ok" and checks["queue"] == "ok":
-        return await _detailed(request, {"status": "ok", "checks": checks}, 200)
-    body = {"status": "not_ready", "checks": checks}
+        return await _detailed(request, ReadinessBody(status="ok", checks=checks), 200)
+    body = ReadinessBody(status="not_ready", checks=checks)
     response = await _detailed(request, body, 503)
     response.headers["Retry-After"] = "5"
     return response
 
 
-@router.get("/health/ocr", summary="OCR engine status")
-async def ocr_health() -> dict[str, Any]:
+@router.get("/health/ocr", summary="OCR engine status", response_model=OcrHealthBody)
+async def ocr_health() -> OcrHealthBody:
     # Runs tesseract (cached after the first call); off the event loop.
-    return await asyncio.to_thread(ocr.ocr_health)
+    return OcrHealthBody.model_validate(await asyncio.to_thread(ocr.ocr_health))
 
 
-@router.get("/health/jobs", summary="Job queue and worker health")
+@router.get("/health/jobs", summary="Job queue and worker health", response_model=JobHealthBody)
 async def jobs_health(request: Request) -> JSONResponse:
     body = await job_health(services_of(request))
-    return await _detailed(request, body, 503 if body["status"] == "down" else 200)
+    return await _detailed(request, body, 503 if body.status == "down" else 200)
 
 
-async def _detailed(request: Request, body: dict[str, Any], status_code: int) -> JSONResponse:
+async def _detailed(
+    request: Request, body: ReadinessBody | JobHealthBody, status_code: int
+) -> JSONResponse:
     """The body, or only its status when ``health.detail_requires_admin`` hides the rest."""
     if await _shows_detail(request):
-        return JSONResponse(body, status_code=status_code)
-    return JSONResponse({"status": body["status"]}, status_code=status_code)
+        return JSONResponse(body.model_dump(mode="json"), status_code=status_code)
+    return JSONResponse({"status": body.status}, status_code=status_code)
 
 
 async def _shows_detail(request: Request) -> bool:
@@ -141,7 +148,7 @@ async def _artifact_store_ok(services: Services) -> bool:
     return await services.artifacts.store.get("health-probe", utcnow()) is None
 
 
-async def job_health(services: Services) -> dict[str, Any]:
+async def job_health(services: Services) -> JobHealthBody:
     """The body of ``GET /api/v1/health/jobs``."""
     now = utcnow()
     counts = await services.storage.jobs.counts(now, now - RECENT)
@@ -154,28 +161,28 @@ async def job_health(services: Services) -> dict[str, Any]:
         if counts.oldest_pending_at is None
         else round((now - counts.oldest_pending_at).total_seconds(), 1)
     )
-    return {
-        "status": _job_status(heartbeat_seen, oldest_age, failure_rate),
-        "queue": _queue_body(counts, oldest_age, reaped),
-        "workers": {"total": total, "busy": busy, "idle": total - busy},
-        "last_5m": {
-            "completed": counts.completed_recently,
-            "failed": counts.failed_recently,
-            "failure_rate": failure_rate,
-            "avg_duration_ms": _rounded(counts.avg_duration_ms),
-        },
-        "timestamp": iso(now),
-    }
+    return JobHealthBody(
+        status=_job_status(heartbeat_seen, oldest_age, failure_rate),
+        queue=_queue_body(counts, oldest_age, reaped),
+        workers=WorkersBody(total=total, busy=busy, idle=total - busy),
+        last_5m=RecentJobsBody(
+            completed=counts.completed_recently,
+            failed=counts.failed_recently,
+            failure_rate=failure_rate,
+            avg_duration_ms=_rounded(counts.avg_duration_ms),
+        ),
+        timestamp=now,
+    )
 
 
-def _queue_body(counts: JobCounts, oldest_age: float | None, reaped: int) -> dict[str, Any]:
-    return {
-        "pending": counts.pending,
-        "running": counts.running,
-        "oldest_pending_age_s": oldest_age,
-        "stalled": counts.stalled,
-        "reaped_last_hour": reaped,
-    }
+def _queue_body(counts: JobCounts, oldest_age: float | None, reaped: int) -> JobQueueBody:
+    return JobQueueBody(
+        pending=counts.pending,
+        running=counts.running,
+        oldest_pending_age_s=oldest_age,
+        stalled=counts.stalled,
+        reaped_last_hour=reaped,
+    )
 
 
 def _job_status(heartbeat_seen: bool, oldest_age: float | None, failure_rate: float) -> str:

@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.params import resource_id
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Job
 from scrapegate.domain.timefmt import iso
 

@@ -3,15 +3,21 @@ routes (extended). Every route answers 404 while ``modules.support`` is off."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request, Response
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import client_ip, require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.kb_models import (
+    AdminArticleBody,
+    ArticleBody,
+    ArticlePageBody,
+    SearchResultsBody,
+    VoteRecordedBody,
+)
 from scrapegate.api.modules import module_switch
 from scrapegate.api.public_rate import per_ip_public_access
+from scrapegate.domain.principal import Principal
+from scrapegate.platform.kb import ArticlePage, ArticleView, SearchResults, VoteRecorded
 from scrapegate.platform.notifications import page_bounds
 
 VOTES_PER_MINUTE = 10
@@ -27,27 +33,33 @@ voting = per_ip_public_access("kb-helpful", VOTES_PER_MINUTE)
 @router.get(
     "/support/kb/search",
     summary="Search the knowledge base",
+    response_model=SearchResultsBody,
     dependencies=[Depends(per_ip_public_access("kb"))],
 )
 async def search_articles(
     request: Request, q: str | None = None, limit: int | None = None
-) -> dict[str, Any]:
+) -> SearchResults:
     return await services_of(request).kb.search(q, limit)
 
 
 @router.get(
     "/support/kb/{slug}",
     summary="A published knowledge-base article",
+    response_model=ArticleBody,
     dependencies=[Depends(per_ip_public_access("kb"))],
 )
-async def read_article(request: Request, slug: str) -> dict[str, Any]:
+async def read_article(request: Request, slug: str) -> ArticleView:
     return await services_of(request).kb.article(slug)
 
 
-@router.post("/support/kb/{slug}/helpful", summary="Vote on whether an article helped")
+@router.post(
+    "/support/kb/{slug}/helpful",
+    summary="Vote on whether an article helped",
+    response_model=VoteRecordedBody,
+)
 async def vote_on_article(
     request: Request, slug: str, who: Principal | None = Depends(voting)
-) -> dict[str, Any]:
+) -> VoteRecorded:
     body = await read_json(request)
     agent = request.headers.get("user-agent", "")
     voter = (who.user_id if who else None, client_ip(request), agent)
@@ -57,11 +69,12 @@ async def vote_on_article(
 @router.get(
     "/admin/kb/articles",
     summary="Every knowledge-base article",
+    response_model=ArticlePageBody,
     dependencies=[Depends(require("admin"))],
 )
 async def list_articles(
     request: Request, limit: int | None = None, offset: int | None = None
-) -> dict[str, Any]:
+) -> ArticlePage:
     size, start = page_bounds(limit, offset)
     return await services_of(request).kb.admin_list(size, start)
 
@@ -70,18 +83,20 @@ async def list_articles(
     "/admin/kb/articles",
     summary="Write a knowledge-base article",
     status_code=201,
+    response_model=AdminArticleBody,
     dependencies=[Depends(require("admin"))],
 )
-async def create_article(request: Request) -> dict[str, Any]:
+async def create_article(request: Request) -> ArticleView:
     return await services_of(request).kb.create(await read_json(request))
 
 
 @router.patch(
     "/admin/kb/articles/{article_id}",
     summary="Change a knowledge-base article",
+    response_model=AdminArticleBody,
     dependencies=[Depends(require("admin"))],
 )
-async def update_article(request: Request, article_id: str) -> dict[str, Any]:
+async def update_article(request: Request, article_id: str) -> ArticleView:
     return await services_of(request).kb.update(article_id, await read_json(request))
 
 

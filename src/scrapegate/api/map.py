@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
 from scrapegate.domain.map_request import parse_map_request
+from scrapegate.domain.principal import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["map"])
 

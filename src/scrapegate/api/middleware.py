@@ -12,8 +12,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from scrapegate import __version__
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.services import Services
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import UsageRow, new_id
 
 # Our access log replaces uvicorn's, which would write ``?api_key=…`` of SSE/WebSocket URLs.

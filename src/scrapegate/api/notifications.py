@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.notification_models import (
+    ActiveNotificationsBody,
+    BroadcastBody,
+    DismissedBody,
+    NotificationHistoryBody,
+)
 from scrapegate.domain.notification_records import Audience
+from scrapegate.domain.principal import Principal
+from scrapegate.platform.notifications import Dismissal, NotificationEntry, NotificationPage
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 
@@ -18,29 +23,42 @@ def audience_of(who: Principal) -> Audience:
     return Audience(user_id=who.user_id, org_id=who.org_id)
 
 
-@router.get("/notifications/active", summary="Notifications to show now")
+@router.get(
+    "/notifications/active",
+    summary="Notifications to show now",
+    response_model=ActiveNotificationsBody,
+)
 async def active_notifications(
     request: Request, who: Principal = Depends(require("read"))
-) -> dict[str, Any]:
-    return await services_of(request).notifications.active(audience_of(who))
+) -> ActiveNotificationsBody:
+    shown = await services_of(request).notifications.active(audience_of(who))
+    return ActiveNotificationsBody.model_validate({"notifications": shown})
 
 
 # README §2.2: dismissing changes no data of the organization, so the read scope suffices.
-@router.post("/notifications/dismiss", summary="Dismiss a notification for the caller")
+@router.post(
+    "/notifications/dismiss",
+    summary="Dismiss a notification for the caller",
+    response_model=DismissedBody,
+)
 async def dismiss_notification(
     request: Request, who: Principal = Depends(require("read"))
-) -> dict[str, Any]:
+) -> Dismissal:
     body = await read_json(request)
     return await services_of(request).notifications.dismiss(audience_of(who), body)
 
 
-@router.get("/notifications/history", summary="Notifications of the last 90 days")
+@router.get(
+    "/notifications/history",
+    summary="Notifications of the last 90 days",
+    response_model=NotificationHistoryBody,
+)
 async def notification_history(
     request: Request,
     limit: int | None = None,
     offset: int | None = None,
     who: Principal = Depends(require("read")),
-) -> dict[str, Any]:
+) -> NotificationPage:
     service = services_of(request).notifications
     return await service.history(audience_of(who), limit, offset)
 
@@ -49,7 +67,8 @@ async def notification_history(
     "/admin/notifications",
     summary="Broadcast a notification",
     status_code=201,
+    response_model=BroadcastBody,
     dependencies=[Depends(require("admin"))],
 )
-async def broadcast_notification(request: Request) -> dict[str, Any]:
+async def broadcast_notification(request: Request) -> NotificationEntry:
     return await services_of(request).notifications.broadcast(await read_json(request))

@@ -9,16 +9,17 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from scrapegate.accounts.keys import KeyService, Principal, generate_key, hash_key
+from scrapegate.accounts.keys import KeyService, generate_key, hash_key
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.oauth_models import AuthorizationBody, TokenBody
 from scrapegate.api.public_rate import per_ip_public_access
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import ApiKey, new_id
 from scrapegate.errors import InvalidRequest, NotFound, PayloadTooLarge
 from scrapegate.platform.oauth import OAuthTokenError, TokenRequest
@@ -31,16 +32,25 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 TOKEN_FIELDS = ("grant_type", "code", "client_id", "client_secret", "redirect_uri", "code_verifier")
 
 
-@router.post("/authorize", summary="Approve an integration: returns a single-use code")
-async def authorize(request: Request, who: Principal = Depends(require("admin"))) -> dict[str, Any]:
+@router.post(
+    "/authorize",
+    summary="Approve an integration: returns a single-use code",
+    response_model=AuthorizationBody,
+)
+async def authorize(
+    request: Request, who: Principal = Depends(require("admin"))
+) -> AuthorizationBody:
     # Auth class "dashboard" (README §2.2): a dashboard session or an admin-scoped key for now.
     body = await read_json(request)
-    return await services_of(request).oauth.authorize(body, user_id=who.user_id, org_id=who.org_id)
+    oauth = services_of(request).oauth
+    grant = await oauth.authorize(body, user_id=who.user_id, org_id=who.org_id)
+    return AuthorizationBody.of(grant)
 
 
 @router.post(
     "/token",
     summary="Exchange an authorization code for an API key",
+    response_model=TokenBody,
     dependencies=[Depends(per_ip_public_access("oauth-token"))],
 )
 async def token(request: Request) -> JSONResponse:
@@ -53,7 +63,7 @@ async def token(request: Request) -> JSONResponse:
         if exc.status == 401 and basic:
             headers["WWW-Authenticate"] = 'Basic realm="scrapegate"'
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
-    return JSONResponse(answer, headers=NO_STORE)
+    return JSONResponse(TokenBody.model_validate(answer).model_dump(), headers=NO_STORE)
 
 
 def _is_basic(request: Request) -> bool:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request, Response
 
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.oauth_models import ClientListBody, RegisteredClientBody
 from scrapegate.api.params import resource_id
+from scrapegate.platform.oauth import ClientList, RegisteredClient
 
 router = APIRouter(
     prefix="/api/v1/admin/oauth-clients",
@@ -17,13 +17,22 @@ router = APIRouter(
 )
 
 
-@router.get("", summary="Registered OAuth clients (secrets are never shown)")
-async def list_oauth_clients(request: Request) -> dict[str, Any]:
+@router.get(
+    "",
+    summary="Registered OAuth clients (secrets are never shown)",
+    response_model=ClientListBody,
+)
+async def list_oauth_clients(request: Request) -> ClientList:
     return await services_of(request).oauth.list_clients()
 
 
-@router.post("", status_code=201, summary="Register an OAuth client; its secret is shown once")
-async def register_oauth_client(request: Request) -> dict[str, Any]:
+@router.post(
+    "",
+    status_code=201,
+    summary="Register an OAuth client; its secret is shown once",
+    response_model=RegisteredClientBody,
+)
+async def register_oauth_client(request: Request) -> RegisteredClient:
     body = await read_json(request)
     return await services_of(request).oauth.register_client(body)
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from scrapegate.accounts.keys import KeyService
-from scrapegate.accounts.secrets import derive_key, master_secret
 from scrapegate.api.composition import JobParts
 from scrapegate.api.oauth import AccountKeyIssuer
 from scrapegate.config import Settings
 from scrapegate.engine.engine import ScrapeEngine
-from scrapegate.jobs.housekeeping import keep_for
 from scrapegate.jobs.job_effects import log_row_id
 from scrapegate.platform.blog.service import KEY_LABEL as BLOG_KEY_LABEL
 from scrapegate.platform.blog.service import BlogService
@@ -19,7 +17,9 @@ from scrapegate.platform.feedback_diagnosis import FeedbackDiagnosis, diagnostic
 from scrapegate.platform.notifications import Notifier
 from scrapegate.platform.oauth import OAuthService
 from scrapegate.platform.support.service import SupportService
+from scrapegate.secret_keys import derive_key, master_secret
 from scrapegate.storage.protocols import Storage
+from scrapegate.storage.retention import keep_for
 
 
 def build_blog(settings: Settings, storage: Storage) -> BlogService:

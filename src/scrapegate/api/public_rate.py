@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import authenticate, client_ip, credential_from, services_of
+from scrapegate.domain.principal import Principal
 from scrapegate.errors import RateLimited
 
 PUBLIC_RPM = 60

@@ -9,15 +9,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import client_ip, require, services_of
 from scrapegate.api.body import read_json
 from scrapegate.api.modules import module_switch
+from scrapegate.api.report_models import ReportBody, ReportCreatedBody
 from scrapegate.api.services import Services
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Report
 from scrapegate.domain.scrape_request import ScrapeRequest, parse_scrape_request
 from scrapegate.domain.tiers import Tier
-from scrapegate.domain.timefmt import iso
 from scrapegate.engine.robots import fetch_robots
 from scrapegate.engine.site_report import (
     ScrapeEvidence,
@@ -50,31 +50,15 @@ ANALYSIS_TIMEOUT_S = 90  # the scrape's own timeout; escalation to the browser t
 _DESCRIPTIVE_FAILURES = (ChallengeDetected, BlockedByAntibot, AllTiersFailed)
 
 
-def report_json(report: Report) -> dict[str, Any]:
-    return {
-        "id": report.id,
-        "source": report.source,
-        "domain": report.domain,
-        "url": report.url,
-        "title": report.title,
-        "score": report.score,
-        "grade": report.grade,
-        "created_at": iso(report.created_at),
-        "signals": report.signals,
-        "anti_bot_stack": report.anti_bot_stack,
-        "tech_stack": report.tech_stack,
-        "pagination": report.pagination,
-        "api_endpoints": report.api_endpoints,
-        "meta": report.meta,
-        "cookie_count": report.cookie_count,
-        "has_login_wall": report.has_login_wall,
-        "has_cookie_gate": report.has_cookie_gate,
-        "estimated_credits": report.estimated_credits,
-    }
-
-
-@router.post("/reports", summary="Submit a site report", status_code=201)
-async def submit_report(request: Request) -> JSONResponse:
+# JSONResponse renders the free-form parts' numbers as before (Python's float repr).
+@router.post(
+    "/reports",
+    summary="Submit a site report",
+    status_code=201,
+    response_model=ReportCreatedBody,
+    response_class=JSONResponse,
+)
+async def submit_report(request: Request) -> ReportCreatedBody:
     services = services_of(request)
     decision = await services.rate_limiter.hit(
         f"ip:{client_ip(request)}:reports", SUBMISSIONS_PER_MINUTE, 1
@@ -87,16 +71,17 @@ async def submit_report(request: Request) -> JSONResponse:
         )
     report = parse_submitted_report(await read_json(request, MAX_BODY_BYTES))
     await services.storage.reports.create(report)
-    body = {
-        "id": report.id,
-        "url": f"{services.settings.public_base_url.rstrip('/')}/reports/{report.id}",
-        "created_at": iso(report.created_at),
-    }
-    return JSONResponse(body, status_code=201)
+    page = f"{services.settings.public_base_url.rstrip('/')}/reports/{report.id}"
+    return ReportCreatedBody(id=report.id, url=page, created_at=report.created_at)
 
 
-@router.get("/reports/{report_id}", summary="Read a site report")
-async def get_report(report_id: str, request: Request) -> dict[str, Any]:
+@router.get(
+    "/reports/{report_id}",
+    summary="Read a site report",
+    response_model=ReportBody,
+    response_class=JSONResponse,
+)
+async def get_report(report_id: str, request: Request) -> Report:
     try:
         uuid.UUID(report_id)
     except ValueError:
@@ -104,7 +89,7 @@ async def get_report(report_id: str, request: Request) -> dict[str, Any]:
     report = await services_of(request).storage.reports.get(report_id)
     if report is None:
         raise NotFound("Report not found")
-    return report_json(report)
+    return report
 
 
 def _scrape_body(body: Any) -> dict[str, Any]:
@@ -160,8 +145,14 @@ async def _robots_allows(services: Services, url: str) -> bool | None:
     return rules.allowed(url)
 
 
-@router.post("/reports/analyze", summary="Analyse a URL and store the report", status_code=201)
-async def analyze_url(request: Request, who: Principal = Depends(require("write"))) -> JSONResponse:
+@router.post(
+    "/reports/analyze",
+    summary="Analyse a URL and store the report",
+    status_code=201,
+    response_model=ReportBody,
+    response_class=JSONResponse,
+)
+async def analyze_url(request: Request, who: Principal = Depends(require("write"))) -> Report:
     services = services_of(request)
     req = parse_scrape_request(_scrape_body(await read_json(request)), services.validation)
     evidence = await _scrape_evidence(services, who, req)
@@ -174,4 +165,4 @@ async def analyze_url(request: Request, who: Principal = Depends(require("write"
     report = server_report(fields, who.org_id)
     await services.storage.reports.create(report)
     log.info("site report %s for %s: score %s", report.id, report.domain, report.score)
-    return JSONResponse(report_json(report), status_code=201)
+    return report

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.scrape_request import parse_estimate_request, parse_scrape_request
 
 router = APIRouter(prefix="/api/v1", tags=["scrape"])

@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
 from scrapegate.api.params import resource_id
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.search_request import parse_search_batch_request, parse_search_request
 from scrapegate.jobs.search_service import SearchService
 

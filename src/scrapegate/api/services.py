@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scrapegate.accounts.keys import KeyService
-from scrapegate.accounts.ratelimit import ConcurrencyTracker, FailedAuthLimiter, RateLimiter
+from scrapegate.accounts.ratelimit import FailedAuthLimiter, RateLimiter
 from scrapegate.accounts.socket_slots import SocketSlots
 from scrapegate.api.composition import JobParts
 from scrapegate.api.coordination import Coordination
 from scrapegate.config import Settings
+from scrapegate.delivery.webhooks import WebhookDispatcher
 from scrapegate.domain.scrape_request import ValidationContext
 from scrapegate.engine.engine import ScrapeEngine
 from scrapegate.engine.estimate import CostEstimator
@@ -22,6 +23,8 @@ from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.scrape_service import ScrapeService
 from scrapegate.jobs.search_service import SearchService
 from scrapegate.jobs.worker import WorkerPool
+from scrapegate.metering.concurrency import ConcurrencyTracker
+from scrapegate.metering.usage_log import UsageLog
 from scrapegate.platform.announcements import AnnouncementService
 from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.beacons import BeaconService
@@ -35,8 +38,6 @@ from scrapegate.platform.status import StatusBoard
 from scrapegate.platform.support.service import SupportService
 from scrapegate.platform.support_preferences import SupportPreferenceService
 from scrapegate.platform.unsubscribe import UnsubscribeService
-from scrapegate.platform.usage_log import UsageLog
-from scrapegate.platform.webhooks import WebhookDispatcher
 from scrapegate.storage.protocols import Storage
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from fastapi import APIRouter, Request
 
 from scrapegate.api.auth import services_of
 from scrapegate.api.health import CHECK_TIMEOUT_S, browser_check, job_health, ocr_check
 from scrapegate.api.services import Services
+from scrapegate.api.status_models import StatusBody
 from scrapegate.convert import ocr
 from scrapegate.platform.status import (
     ServiceCheck,
@@ -19,6 +19,7 @@ from scrapegate.platform.status import (
     StatusBoard,
     StatusPage,
     StatusProber,
+    StatusReport,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["status"])
@@ -29,8 +30,8 @@ WEBHOOK_BACKLOG = 1_000  # pending deliveries beyond this mean receivers or the 
 Outcome = tuple[ServiceStatus, str]
 
 
-@router.get("/status", summary="Public service status")
-async def status(request: Request) -> dict[str, Any]:
+@router.get("/status", summary="Public service status", response_model=StatusBody)
+async def status(request: Request) -> StatusReport:
     services = services_of(request)
     if services.status is None:  # start_services did not run (an app built by hand)
         services.status = build_status_board(services)
@@ -87,11 +88,10 @@ async def _api() -> Outcome:
 
 async def _scraper(services: Services) -> Outcome:
     body = await job_health(services)
-    queue, workers = body["queue"], body["workers"]
-    summary = f"{workers['total']} worker slot(s), {queue['pending']} pending job(s)"
-    if body["status"] == "down":
+    summary = f"{body.workers.total} worker slot(s), {body.queue.pending} pending job(s)"
+    if body.status == "down":
         return "outage", "no worker heartbeat in the last 30 s"
-    if body["status"] == "degraded":
+    if body.status == "degraded":
         return "degraded", f"queue slow or jobs failing: {summary}"
     return "operational", summary
 

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import client_ip, require, services_of
 from scrapegate.api.body import read_json
 from scrapegate.api.modules import module_switch
 from scrapegate.api.public_rate import per_ip_public_access
+from scrapegate.api.support_models import (
+    AttachmentLinks,
+    CategoryListBody,
+    ContactReceiptBody,
+    MuteBody,
+    ReplyBody,
+    ReplyPageBody,
+    TicketBody,
+    TicketDetailBody,
+    TicketErasedBody,
+    TicketPageBody,
+)
+from scrapegate.domain.principal import Principal
 from scrapegate.platform.support.access import SupportActor
 from scrapegate.platform.support.fields import (
     page_params,
@@ -23,6 +33,14 @@ from scrapegate.platform.support.fields import (
 )
 from scrapegate.platform.support.service import SupportService
 from scrapegate.platform.support.tickets import TicketFilters
+from scrapegate.platform.support.views import (
+    CategoryList,
+    ContactReceipt,
+    MuteChange,
+    TicketErased,
+    TicketPage,
+    TicketView,
+)
 
 MAX_TICKET_PAGE = 100
 MAX_REPLY_PAGE = 200
@@ -42,23 +60,36 @@ def actor_of(who: Principal) -> SupportActor:
     return SupportActor(user_id=who.user_id, org_id=who.org_id, is_admin=who.is_admin)
 
 
+def links_of(request: Request) -> AttachmentLinks:
+    return AttachmentLinks(services_of(request).settings.public_base_url)
+
+
 @router.get(
     "/support/categories",
     summary="Active ticket categories",
+    response_model=CategoryListBody,
     dependencies=[Depends(per_ip_public_access("support-categories"))],
 )
-async def list_categories(request: Request) -> dict[str, Any]:
+async def list_categories(request: Request) -> CategoryList:
     return await support_of(request).categories.public()
 
 
-@router.post("/support/tickets", summary="Open a ticket", status_code=201)
-async def create_ticket(request: Request, who: Principal = Depends(require("write"))) -> Any:
+@router.post(
+    "/support/tickets", summary="Open a ticket", status_code=201, response_model=TicketBody
+)
+async def create_ticket(
+    request: Request, who: Principal = Depends(require("write"))
+) -> JSONResponse:
     new = parse_new_ticket(await read_json(request))
-    body = await support_of(request).intake.create(actor_of(who), new)
+    ticket = await support_of(request).intake.create(actor_of(who), new)
+    # json.dumps, as this route always did: metadata floats keep Python's spelling (1e-07).
+    body = TicketBody.model_validate(ticket).model_dump(mode="json")
     return JSONResponse(body, status_code=201)
 
 
-@router.get("/support/tickets", summary="The caller's tickets (agents: all)")
+@router.get(
+    "/support/tickets", summary="The caller's tickets (agents: all)", response_model=TicketPageBody
+)
 async def list_tickets(
     request: Request,
     status: str | None = Query(None),
@@ -68,7 +99,7 @@ async def list_tickets(
     page: int = Query(1),
     page_size: int = Query(20),
     who: Principal = Depends(require("read")),
-) -> dict[str, Any]:
+) -> TicketPage:
     page, page_size = page_params(page, page_size, MAX_TICKET_PAGE)
     filters = TicketFilters(status, priority, category, search)
     return await support_of(request).tickets.page(actor_of(who), filters, page, page_size)
@@ -78,74 +109,107 @@ async def list_tickets(
     "/support/tickets/public",
     summary="The public contact form",
     status_code=202,
+    response_model=ContactReceiptBody,
     dependencies=[Depends(per_ip_public_access("support-contact"))],
 )
-async def contact_form(request: Request) -> JSONResponse:
+async def contact_form(request: Request) -> ContactReceipt:
     form = parse_contact_form(await read_json(request))
-    body = await support_of(request).intake.contact(form, client_ip(request))
-    return JSONResponse(body, status_code=202)
+    return await support_of(request).intake.contact(form, client_ip(request))
 
 
-@router.get("/support/tickets/{ticket_id}", summary="A ticket with its latest replies")
+@router.get(
+    "/support/tickets/{ticket_id}",
+    summary="A ticket with its latest replies",
+    response_model=TicketDetailBody,
+)
 async def get_ticket(
     ticket_id: str, request: Request, who: Principal = Depends(require("read"))
-) -> dict[str, Any]:
-    return await support_of(request).tickets.detail(actor_of(who), ticket_id)
+) -> TicketDetailBody:
+    detail = await support_of(request).tickets.detail(actor_of(who), ticket_id)
+    return TicketDetailBody.model_validate(detail, context=links_of(request))
 
 
-@router.post("/support/tickets/{ticket_id}/close", summary="Close a ticket")
+@router.post(
+    "/support/tickets/{ticket_id}/close", summary="Close a ticket", response_model=TicketBody
+)
 async def close_ticket(
     ticket_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> dict[str, Any]:
+) -> TicketView:
     return await support_of(request).tickets.close(actor_of(who), ticket_id)
 
 
-@router.delete("/support/tickets/{ticket_id}/gdpr", summary="Erase a ticket for good")
+@router.delete(
+    "/support/tickets/{ticket_id}/gdpr",
+    summary="Erase a ticket for good",
+    response_model=TicketErasedBody,
+)
 async def erase_ticket(
     ticket_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> dict[str, Any]:
+) -> TicketErased:
     return await support_of(request).tickets.erase(actor_of(who), ticket_id)
 
 
-@router.patch("/support/tickets/{ticket_id}/mute", summary="Mute or unmute notifications")
+@router.patch(
+    "/support/tickets/{ticket_id}/mute",
+    summary="Mute or unmute notifications",
+    response_model=MuteBody,
+)
 async def mute_ticket(
     ticket_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> dict[str, Any]:
+) -> MuteChange:
     muted = parse_mute(await read_json(request))
     return await support_of(request).tickets.mute(actor_of(who), ticket_id, muted)
 
 
-@router.post("/support/tickets/{ticket_id}/reopen", summary="Reopen a finished ticket")
+@router.post(
+    "/support/tickets/{ticket_id}/reopen",
+    summary="Reopen a finished ticket",
+    response_model=TicketBody,
+)
 async def reopen_ticket(
     ticket_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> dict[str, Any]:
+) -> TicketView:
     return await support_of(request).tickets.reopen(actor_of(who), ticket_id)
 
 
-@router.post("/support/tickets/{ticket_id}/replies", summary="Reply to a ticket", status_code=201)
+@router.post(
+    "/support/tickets/{ticket_id}/replies",
+    summary="Reply to a ticket",
+    status_code=201,
+    response_model=ReplyBody,
+)
 async def add_reply(
     ticket_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> JSONResponse:
+) -> ReplyBody:
     new = parse_reply(await read_json(request))
-    body = await support_of(request).replies.add(actor_of(who), ticket_id, new)
-    return JSONResponse(body, status_code=201)
+    reply = await support_of(request).replies.add(actor_of(who), ticket_id, new)
+    return ReplyBody.model_validate(reply, context=links_of(request))
 
 
-@router.get("/support/tickets/{ticket_id}/replies", summary="The conversation, oldest first")
+@router.get(
+    "/support/tickets/{ticket_id}/replies",
+    summary="The conversation, oldest first",
+    response_model=ReplyPageBody,
+)
 async def list_replies(
     ticket_id: str,
     request: Request,
     page: int = Query(1),
     page_size: int = Query(50),
     who: Principal = Depends(require("read")),
-) -> dict[str, Any]:
+) -> ReplyPageBody:
     page, page_size = page_params(page, page_size, MAX_REPLY_PAGE)
-    return await support_of(request).replies.page(actor_of(who), ticket_id, page, page_size)
+    found = await support_of(request).replies.page(actor_of(who), ticket_id, page, page_size)
+    return ReplyPageBody.model_validate(found, context=links_of(request))
 
 
-@router.post("/support/tickets/{ticket_id}/satisfaction", summary="Rate the support received")
+@router.post(
+    "/support/tickets/{ticket_id}/satisfaction",
+    summary="Rate the support received",
+    response_model=TicketBody,
+)
 async def rate_ticket(
     ticket_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> dict[str, Any]:
+) -> TicketView:
     rating, comment = parse_satisfaction(await read_json(request))
     return await support_of(request).tickets.rate(actor_of(who), ticket_id, rating, comment)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
 from starlette.datastructures import UploadFile
 from starlette.types import Message
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.auth import require, services_of
-from scrapegate.api.support import actor_of, support_enabled, support_of
+from scrapegate.api.support import actor_of, links_of, support_enabled, support_of
+from scrapegate.api.support_models import AttachmentBody
+from scrapegate.domain.principal import Principal
 from scrapegate.errors import InvalidRequest, PayloadTooLarge
 from scrapegate.platform.support.attachments import Upload
 
@@ -55,8 +55,15 @@ def bounded_request(request: Request, limit: int) -> Request:
     return Request(request.scope, receive)
 
 
-@router.post("/support/upload", summary="Upload a file for a ticket", status_code=201)
-async def upload_file(request: Request, who: Principal = Depends(require("write"))) -> Any:
+@router.post(
+    "/support/upload",
+    summary="Upload a file for a ticket",
+    status_code=201,
+    response_model=AttachmentBody,
+)
+async def upload_file(
+    request: Request, who: Principal = Depends(require("write"))
+) -> AttachmentBody:
     support = support_of(request)
     limit = services_of(request).settings.support.upload_max_bytes
     # Starlette spools file parts to disk past 1 MiB, so memory stays bounded.
@@ -69,10 +76,10 @@ async def upload_file(request: Request, who: Principal = Depends(require("write"
         if ticket_id is not None and not isinstance(ticket_id, str):
             raise InvalidRequest("ticket_id must be a text field", field="ticket_id")
         upload = Upload(source=part, filename=part.filename or "upload")
-        body = await support.attachments.upload(actor_of(who), upload, ticket_id or None)
+        attachment = await support.attachments.upload(actor_of(who), upload, ticket_id or None)
     finally:
         await form.close()
-    return JSONResponse(body, status_code=201)
+    return AttachmentBody.model_validate(attachment, context=links_of(request))
 
 
 @router.get("/support/attachments/{attachment_id}", summary="Download an attachment")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.accounts.ratelimit import format_balance, tier_for_balance
 from scrapegate.api.auth import require, services_of
+from scrapegate.api.usage_models import UsageResponse
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import utcnow
-from scrapegate.domain.timefmt import iso
 
 router = APIRouter(prefix="/api/v1", tags=["usage"])
 
@@ -23,7 +22,7 @@ def month_bounds(now: datetime) -> tuple[datetime, datetime]:
 
 
 @router.get("/usage", summary="Balance and usage of the current period")
-async def usage(request: Request, who: Principal = Depends(require("read"))) -> dict[str, Any]:
+async def usage(request: Request, who: Principal = Depends(require("read"))) -> UsageResponse:
     services = services_of(request)
     start, end = month_bounds(utcnow())
     await services.usage_log.flush()
@@ -31,14 +30,14 @@ async def usage(request: Request, who: Principal = Depends(require("read"))) -> 
     enabled = services.settings.billing.enabled
     balance = await services.storage.ledger.balance(who.org_id) if enabled else None
     slug = tier_for_balance(balance)[0] if balance is not None else "custom"
-    return {
-        "credits_available": balance,
-        "credits_used": summary.credits,
-        "credits_limit": balance + summary.credits if balance is not None else None,
-        "requests_count": summary.requests,
-        "subscription_tier": slug,
-        "billing_period_start": iso(start),
-        "billing_period_end": iso(end),
-        "billing_enabled": enabled,
-        "balance_display": format_balance(balance) if balance is not None else None,
-    }
+    return UsageResponse(
+        credits_available=balance,
+        credits_used=summary.credits,
+        credits_limit=balance + summary.credits if balance is not None else None,
+        requests_count=summary.requests,
+        subscription_tier=slug,
+        billing_period_start=start,
+        billing_period_end=end,
+        billing_enabled=enabled,
+        balance_display=format_balance(balance) if balance is not None else None,
+    )

@@ -20,9 +20,9 @@ import orjson
 from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.api.params import resource_id
 from scrapegate.api.services import Services
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Job, utcnow
 from scrapegate.domain.timefmt import iso
 from scrapegate.errors import ScrapegateError, Unauthorized

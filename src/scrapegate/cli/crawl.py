@@ -33,8 +33,8 @@ from scrapegate.config import Settings
 from scrapegate.errors import Conflict, ScrapegateError
 
 if TYPE_CHECKING:
-    from scrapegate.accounts.keys import Principal
     from scrapegate.domain.crawl_request import CrawlRequest
+    from scrapegate.domain.principal import Principal
     from scrapegate.jobs.crawl_service import CrawlService
 
 POLL_S = 0.5

@@ -15,8 +15,8 @@ from scrapegate.config import ConfigError, Settings, get_settings
 from scrapegate.errors import ScrapegateError
 
 if TYPE_CHECKING:
-    from scrapegate.accounts.keys import Principal
     from scrapegate.api.services import Services
+    from scrapegate.domain.principal import Principal
     from scrapegate.domain.validation_context import ValidationContext
 
 EXIT_USAGE = 2
@@ -76,8 +76,8 @@ class LocalRun:
 @asynccontextmanager
 async def local_services(settings: Settings) -> AsyncIterator[LocalRun]:
     """Build and start the server's services on memory storage, with a local key's principal."""
-    from scrapegate.accounts.keys import Principal
     from scrapegate.api.app import build_services, start_services, stop_services
+    from scrapegate.domain.principal import Principal
     from scrapegate.storage.memory import create_memory_storage
 
     storage = create_memory_storage()

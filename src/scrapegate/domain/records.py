@@ -105,6 +105,8 @@ class Job:
     lease_until: datetime | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    # A crawl page's links, found when it completed (its raw HTML is then kept only if asked).
+    links: list[str] | None = None
 
     @property
     def terminal(self) -> bool:

@@ -88,6 +88,8 @@ def exit_with(server_pid: int) -> None:
     task queue open, so it would otherwise wait on it forever."""
     try:
         server = os.pidfd_open(server_pid)
+    except ProcessLookupError:  # it ended while this process was starting
+        os._exit(0)
     except OSError:  # a kernel before 5.3: no watch
         return
     watch = threading.Thread(

@@ -1,4 +1,4 @@
-"""Tiers 1-3: the code that talks to target sites over plain HTTP(S)."""
+"""Tiers 1-3: the code that talks to target sites over plain HTTP(S); also the SearXNG client."""
 
 from __future__ import annotations
 

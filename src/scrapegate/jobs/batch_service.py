@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from scrapegate.accounts.billing import Reservation
-from scrapegate.accounts.keys import Principal
 from scrapegate.domain.batch_request import BatchRequest
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Batch, Job, new_id, utcnow
 from scrapegate.engine.estimate import CostEstimator
 from scrapegate.errors import (
@@ -23,6 +22,7 @@ from scrapegate.jobs.batch_views import batch_view, webhook_data
 from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
 from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.runner import META_KEY, JobRunner, WebhookSink, job_meta
+from scrapegate.metering.reservations import Reservation
 from scrapegate.storage.protocols import Storage
 
 MAX_UNFINISHED_BATCHES = 5

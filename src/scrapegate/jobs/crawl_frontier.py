@@ -7,14 +7,16 @@ from datetime import datetime, timedelta
 
 from scrapegate.domain.crawl_request import CrawlRequest, crawl_from_options
 from scrapegate.domain.records import Crawl, CrawlPage, Job, new_id
+from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.estimate import CostEstimator
 from scrapegate.engine.robots import RobotsRules
+from scrapegate.jobs.discovery.links import extract_links
 from scrapegate.jobs.discovery.patterns import UrlFilter
 from scrapegate.jobs.discovery.scope import CrawlScope
 from scrapegate.jobs.discovery.traps import looks_like_trap
 from scrapegate.jobs.discovery.urls import normalize_url
 from scrapegate.jobs.queue import JobQueue
-from scrapegate.jobs.runner import META_KEY
+from scrapegate.jobs.runner import META_KEY, job_meta
 from scrapegate.storage.protocols import Storage
 
 # The crawl status lists at most this many robots-blocked URLs (the count goes on).
@@ -119,6 +121,20 @@ async def record_robots_blocked(storage: Storage, crawl: Crawl, frontier: CrawlF
         )
 
 
+def keep_links_not_html(job: Job) -> None:
+    """Result shaper of crawl pages: their links are what the crawl needs, stored with the job
+    in its one terminal write; the raw HTML stays only when the crawl asked for it."""
+    meta = job_meta(job)
+    result = job.result
+    if not meta.get("crawl_id") or result is None or "keep_raw_html" not in meta:
+        return  # not a crawl page, or queued before pages kept links (their hook reads HTML)
+    html = result.get("raw_html")
+    if isinstance(html, str) and meta.get("follow_links"):
+        job.links = extract_links(html, str(result.get("final_url") or job.request.get("url")))
+    if not meta["keep_raw_html"]:
+        job.result = {k: v for k, v in result.items() if k != "raw_html"}
+
+
 async def queue_page_jobs(
     storage: Storage,
     queue: JobQueue,
@@ -127,20 +143,26 @@ async def queue_page_jobs(
     req: CrawlRequest,
     pages: list[CrawlPage],
 ) -> None:
-    """Create and queue the jobs of pages already inserted into the crawl."""
+    """Create (in one write) and queue the jobs of pages already inserted into the crawl."""
+    estimates: dict[str, int] = {}  # the minimum cost depends on the page's domain only
+    jobs: list[Job] = []
     for page in pages:
         page_req = req.page_for(page.url)
+        domain = registrable_domain(page.url)
+        if domain not in estimates:
+            estimates[domain] = await estimator.minimum_credits(page_req, crawl.org_id)
         request = page_req.to_json()
-        estimate = await estimator.minimum_credits(page_req, crawl.org_id)
         request[META_KEY] = {
             "crawl_id": crawl.id,
             "depth": page.depth,
             "source": None,
-            "estimated_credits": estimate,
+            "estimated_credits": estimates[domain],
             "max_concurrency": req.max_concurrency,
             "host_s": host_interval(crawl, req),
+            "follow_links": page.depth < req.max_depth and req.sitemap != "only",
+            "keep_raw_html": req.wants_raw_html,
         }
-        await storage.jobs.create(
+        jobs.append(
             Job(
                 id=page.job_id,
                 org_id=crawl.org_id,
@@ -150,7 +172,9 @@ async def queue_page_jobs(
                 request_hash=new_id(),
             )
         )
-        await queue.put(page.job_id)
+    await storage.jobs.create_many(jobs)
+    for job in jobs:
+        await queue.put(job.id)
 
 
 async def enqueue_pages(

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from scrapegate.accounts.ratelimit import ConcurrencyTracker
 from scrapegate.domain.records import Job
 from scrapegate.jobs.runner import job_meta
+from scrapegate.metering.concurrency import ConcurrencyTracker
 
 SLOT_RETRY_S = 0.05
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from scrapegate.accounts.keys import Principal
 from scrapegate.domain.crawl_request import CrawlRequest, crawl_from_options, crawl_options
 from scrapegate.domain.netrules import NetPolicy
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Crawl, Job, new_id, utcnow
 from scrapegate.domain.timefmt import iso
 from scrapegate.engine.estimate import CostEstimator
@@ -272,36 +273,42 @@ class CrawlService:
         )
         if ending:
             return  # finished, or being stopped by whoever set stop_reason
+        counts = await self._p.storage.crawls.page_counts(crawl.id)  # after this page's mark
         if changed:
-            await self._page_events(crawl, job, depth)
+            await self._page_events(crawl, job, depth, counts)
             await self._progress(crawl, discovered=added > 0)
         if depth == 0 and not page_ok and not crawl.cancelled:
             await self._start_failed(crawl, job, status_code)
             return
-        counts = await self._p.storage.crawls.page_counts(crawl.id)
         if counts["queued"] == 0 or crawl.cancelled:
             await self._finish(crawl, "cancelled" if crawl.cancelled else None)
         elif self._deadline_passed(crawl, req):
             await self._stop(crawl, "deadline")
 
     async def _follow_links(self, crawl: Crawl, req: CrawlRequest, job: Job, depth: int) -> int:
+        links = job.links if job.links is not None else await self._links_from_html(job, req)
+        if not links or depth >= req.max_depth or req.sitemap == "only":
+            return 0
+        frontier = self._frontiers.get(crawl.id) or frontier_of(crawl, req)
+        self._frontiers[crawl.id] = frontier
+        pages = frontier.candidates(crawl.id, [(url, depth + 1) for url in links])
+        await record_robots_blocked(self._p.storage, crawl, frontier)
+        p = self._p
+        return await enqueue_pages(p.storage, p.queue, p.estimator, crawl, req, pages)
+
+    async def _links_from_html(self, job: Job, req: CrawlRequest) -> builtins.list[str]:
+        """Pages queued before links were kept with the job: read them from its raw HTML,
+        which is dropped (unless asked for) only after they are stored, for a replay."""
         result = job.result or {}
         html = result.get("raw_html")
-        added = 0
-        if isinstance(html, str) and depth < req.max_depth and req.sitemap != "only":
-            frontier = self._frontiers.get(crawl.id) or frontier_of(crawl, req)
-            self._frontiers[crawl.id] = frontier
-            base = str(result.get("final_url") or job.request.get("url"))
-            links = [(url, depth + 1) for url in extract_links(html, base)]
-            pages = frontier.candidates(crawl.id, links)
-            await record_robots_blocked(self._p.storage, crawl, frontier)
-            p = self._p
-            added = await enqueue_pages(p.storage, p.queue, p.estimator, crawl, req, pages)
-        # Dropped only once its links are stored: a replay after a crash still has them.
-        if not req.wants_raw_html and "raw_html" in result:
+        if not isinstance(html, str):
+            return []
+        links = extract_links(html, str(result.get("final_url") or job.request.get("url")))
+        if not req.wants_raw_html:
             job.result = {k: v for k, v in result.items() if k != "raw_html"}
+            job.links = links
             await self._p.storage.jobs.save(job)
-        return added
+        return links
 
     async def _start_failed(self, crawl: Crawl, job: Job, status_code: int) -> None:
         """The start URL failed: the crawl fails, with what went wrong (issue: a 404 start)."""
@@ -325,8 +332,9 @@ class CrawlService:
                 await self._p.runner.cancel_pending(page.job_id)
         await self._finish(crawl, reason)
 
-    async def _page_events(self, crawl: Crawl, job: Job, depth: int) -> None:
-        counts = await self._p.storage.crawls.page_counts(crawl.id)
+    async def _page_events(
+        self, crawl: Crawl, job: Job, depth: int, counts: dict[str, int]
+    ) -> None:
         event, data = page_event(crawl, job, depth, counts)
         await self._p.events.publish(crawl.id, event, data)
         if "crawl.page" in (crawl.webhook_events or ()):

@@ -11,10 +11,10 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from scrapegate.accounts.ratelimit import ConcurrencyTracker
 from scrapegate.domain.records import Job, utcnow
 from scrapegate.jobs.crawl_gate import CrawlGate
 from scrapegate.jobs.runner import JobRunner
+from scrapegate.metering.concurrency import ConcurrencyTracker
 from scrapegate.storage.protocols import Storage
 
 ORG_RETRY_S = 0.05

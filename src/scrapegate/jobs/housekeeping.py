@@ -13,21 +13,12 @@ from datetime import datetime, timedelta
 
 from scrapegate.domain.records import Job, utcnow
 from scrapegate.storage.protocols import Storage
+from scrapegate.storage.retention import Purge
 
 log = logging.getLogger(__name__)
 
-Purge = Callable[[datetime], Awaitable[int]]
 Requeue = Callable[[str], Awaitable[None]]
 Replay = Callable[[datetime], Awaitable[int]]
-
-
-def keep_for(purge: Purge, keep: timedelta) -> Purge:
-    """A retention purge: ``purge(older_than)`` run with ``now - keep``."""
-
-    async def run(now: datetime) -> int:
-        return await purge(now - keep)
-
-    return run
 
 
 class Housekeeping:

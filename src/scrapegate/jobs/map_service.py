@@ -8,10 +8,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from scrapegate.accounts.billing import Reservation, admit
-from scrapegate.accounts.keys import Principal
 from scrapegate.domain.map_request import MapRequest
 from scrapegate.domain.netrules import NetPolicy
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import UsageRow, new_id, utcnow
 from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.robots import RobotsRules, fetch_robots
@@ -25,6 +24,7 @@ from scrapegate.jobs.map_discovery import (
     walk_links,
     walk_sitemaps,
 )
+from scrapegate.metering.reservations import Reservation, admit
 from scrapegate.storage.protocols import Storage
 
 WORD = re.compile(r"[a-z0-9]+")

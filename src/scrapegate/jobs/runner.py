@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scrapegate.accounts.billing import Reservation
 from scrapegate.domain.job_meta import META_KEY, job_meta, job_request
 from scrapegate.domain.records import Job, utcnow
 from scrapegate.domain.scrape_request import ScrapeRequest
@@ -19,6 +18,7 @@ from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.events import CompletionSignals
 from scrapegate.jobs.job_effects import JobEffects, WebhookSink
 from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
+from scrapegate.metering.reservations import Reservation
 
 __all__ = ["META_KEY", "JobRunner", "RunnerSettings", "WebhookSink", "job_meta", "job_request"]
 from scrapegate.storage.protocols import Storage
@@ -48,6 +48,7 @@ class JobRunner:
         self._events = JobEventPublisher(events)
         self._effects = JobEffects(storage, webhooks)
         self._on_finished: list[Callable[[Job], Awaitable[None]]] = []
+        self._shapers: list[Callable[[Job], None]] = []
         self._storage = storage
         self._engine = engine
         self._signals = signals
@@ -81,6 +82,11 @@ class JobRunner:
         job.status, job.lease_owner, job.lease_until = "pending", None, None
         with contextlib.suppress(Exception):
             await self._storage.jobs.save_held(job, owner)
+
+    def add_result_shaper(self, shaper: Callable[[Job], None]) -> None:
+        """Called with a completed job just before its one terminal write (crawls keep a
+        page's links there instead of its HTML, so the result is written once)."""
+        self._shapers.append(shaper)
 
     def add_finish_hook(self, hook: Callable[[Job], Awaitable[None]]) -> None:
         """Called with every job that ends here (batches use it to notice their last item)."""
@@ -212,6 +218,8 @@ class JobRunner:
         job.lease_owner = job.lease_until = None
         job.effects_pending = True
         job_meta(job)["size_bytes"] = outcome.size_bytes
+        for shaper in self._shapers:
+            shaper(job)
         if not await self._storage.jobs.save_held(job, owner):
             return self._lost(job)
         try:

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from scrapegate.accounts.billing import Reservation, admit
-from scrapegate.accounts.keys import Principal
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Job, UsageRow, new_id, utcnow
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.timefmt import iso
@@ -23,6 +22,7 @@ from scrapegate.jobs.hot import HotCache
 from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
 from scrapegate.jobs.queue import JobQueue
 from scrapegate.jobs.runner import META_KEY, job_meta
+from scrapegate.metering.reservations import Reservation, admit
 from scrapegate.storage.protocols import Storage
 
 AsyncReason = Literal["sync_false", "webhook_only", "sync_budget_exceeded"]

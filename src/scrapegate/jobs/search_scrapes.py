@@ -7,14 +7,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from scrapegate.accounts.keys import Principal
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.scrape_request import parse_scrape_request
 from scrapegate.domain.search_request import SearchRequest, result_scrape_body
 from scrapegate.domain.validation_context import ValidationContext
 from scrapegate.errors import ScrapegateError
+from scrapegate.fetchers.search_provider import SearchHit
 from scrapegate.jobs.scrape_service import ScrapeService
 from scrapegate.jobs.search_views import ResultScrape
-from scrapegate.platform.search_provider import SearchHit
 
 log = logging.getLogger(__name__)
 

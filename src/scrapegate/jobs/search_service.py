@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from scrapegate.accounts.billing import Reservation, admit
-from scrapegate.accounts.keys import Principal
+from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Batch, Job, new_id, utcnow
 from scrapegate.domain.search_request import SearchBatchRequest, SearchRequest
 from scrapegate.domain.validation_context import ValidationContext
@@ -24,6 +23,7 @@ from scrapegate.errors import (
     ScrapegateError,
     error_from_code,
 )
+from scrapegate.fetchers.search_provider import SearchProvider
 from scrapegate.jobs.batch_service import MAX_UNFINISHED_BATCHES
 from scrapegate.jobs.runner import META_KEY, WebhookSink
 from scrapegate.jobs.scrape_service import ScrapeService
@@ -37,7 +37,7 @@ from scrapegate.jobs.search_views import (
     search_status_view,
     search_webhook,
 )
-from scrapegate.platform.search_provider import SearchProvider
+from scrapegate.metering.reservations import Reservation, admit
 from scrapegate.storage.protocols import Storage
 
 log = logging.getLogger(__name__)

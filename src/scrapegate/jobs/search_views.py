@@ -10,7 +10,7 @@ from scrapegate.domain.records import Batch, Job
 from scrapegate.domain.search_request import SearchRequest
 from scrapegate.domain.timefmt import iso
 from scrapegate.errors import ScrapegateError
-from scrapegate.platform.search_provider import SearchHit
+from scrapegate.fetchers.search_provider import SearchHit
 
 DISPLAY_SEGMENTS = 3
 

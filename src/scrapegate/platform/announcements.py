@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, cast, get_args
+from typing import Any, Self, cast, get_args
 from urllib.parse import urlsplit
 
 from scrapegate.domain.records import Announcement, AnnouncementStyle, new_id, utcnow
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest
 from scrapegate.storage.platform_events_protocol import AnnouncementRepository
 
@@ -85,52 +85,69 @@ def is_active(record: Announcement, now: datetime) -> bool:
     return started and (record.ends_at is None or now < record.ends_at)
 
 
-def inactive_json(version: int) -> dict[str, Any]:
-    return {
-        "enabled": False,
-        "text": None,
-        "cta": None,
-        "cta_url": None,
-        "style": "info",
-        "version": version,
-        "starts_at": None,
-        "ends_at": None,
-    }
+@dataclass(frozen=True)
+class AnnouncementView:
+    """The banner as the public sees it: the stored fields, or the inactive shape."""
+
+    enabled: bool
+    text: str | None
+    cta: str | None
+    cta_url: str | None
+    style: AnnouncementStyle
+    version: int
+    starts_at: datetime | None
+    ends_at: datetime | None
+
+    @classmethod
+    def of(cls, record: Announcement) -> Self:
+        return cls(
+            enabled=record.enabled,
+            text=record.text,
+            cta=record.cta,
+            cta_url=record.cta_url,
+            style=record.style,
+            version=record.version,
+            starts_at=record.starts_at,
+            ends_at=record.ends_at,
+        )
+
+    @classmethod
+    def inactive(cls, version: int) -> Self:
+        """Nothing shows; only the version is kept, so clients notice a new one."""
+        return cls(False, None, None, None, "info", version, None, None)
 
 
-def announcement_json(record: Announcement) -> dict[str, Any]:
-    return {
-        "enabled": record.enabled,
-        "text": record.text,
-        "cta": record.cta,
-        "cta_url": record.cta_url,
-        "style": record.style,
-        "version": record.version,
-        "starts_at": iso(record.starts_at),
-        "ends_at": iso(record.ends_at),
-    }
+@dataclass(frozen=True)
+class StoredAnnouncement(AnnouncementView):
+    """The admin view: what is stored (shown or not) and when it was set."""
+
+    updated_at: datetime | None = None
+
+    @classmethod
+    def of_stored(cls, record: Announcement) -> StoredAnnouncement:
+        return replace(cls.of(record), updated_at=record.updated_at)
 
 
 class AnnouncementService:
     def __init__(self, repository: AnnouncementRepository) -> None:
         self._repository = repository
 
-    async def active(self, now: datetime | None = None) -> dict[str, Any]:
+    async def active(self, now: datetime | None = None) -> AnnouncementView:
         """The public view (#5): the record when it shows now, else the inactive shape."""
         record = await self._repository.current()
         if record is None:
-            return inactive_json(0)
+            return AnnouncementView.inactive(0)
         if not is_active(record, now or utcnow()):
-            return inactive_json(record.version)
-        return announcement_json(record)
+            return AnnouncementView.inactive(record.version)
+        return AnnouncementView.of(record)
 
-    async def current(self) -> dict[str, Any]:
+    async def current(self) -> StoredAnnouncement:
         """The admin view: the stored record whether or not it shows now."""
         record = await self._repository.current()
         if record is None:
-            return inactive_json(0) | {"updated_at": None}
-        return announcement_json(record) | {"updated_at": iso(record.updated_at)}
+            return StoredAnnouncement.inactive(0)
+        return StoredAnnouncement.of_stored(record)
 
-    async def publish(self, body: Any) -> dict[str, Any]:
+    async def publish(self, body: Any) -> StoredAnnouncement:
         stored = await self._repository.publish(parse_announcement(body))
-        return announcement_json(stored) | {"updated_at": iso(stored.updated_at)}
+        return StoredAnnouncement.of_stored(stored)

@@ -31,9 +31,19 @@ class EventRejected(ValueError):
 
 
 @dataclass(frozen=True)
+class RejectedEvent:
+    index: int  # position in the request's ``events`` array
+    message: str
+
+
+@dataclass(frozen=True)
 class IngestOutcome:
     accepted: int
-    errors: list[dict[str, Any]]
+    errors: list[RejectedEvent]
+
+    @property
+    def rejected(self) -> int:
+        return len(self.errors)
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,15 @@ class FunnelStats:
     period_end: datetime
     window_hours: int
     steps: list[StepStats]
+
+
+@dataclass(frozen=True)
+class AllFunnelStats:
+    """The statistics of every configured funnel over one period."""
+
+    period_start: datetime
+    period_end: datetime
+    funnels: list[FunnelStats]
 
 
 def parse_ts(value: Any, now: datetime) -> datetime:
@@ -203,12 +222,12 @@ class BeaconService:
     async def ingest(self, body: Any, user_id: str | None = None) -> IngestOutcome:
         now = utcnow()
         accepted: list[AnalyticsEvent] = []
-        errors: list[dict[str, Any]] = []
+        errors: list[RejectedEvent] = []
         for index, raw in enumerate(events_of(body)):
             try:
                 accepted.append(parse_event(raw, now, user_id))
             except EventRejected as exc:
-                errors.append({"index": index, "message": str(exc)})
+                errors.append(RejectedEvent(index, str(exc)))
         await self._events.add_many(accepted)
         return IngestOutcome(accepted=len(accepted), errors=errors)
 
@@ -226,10 +245,7 @@ class BeaconService:
         steps = step_stats(funnel, depths)
         return FunnelStats(funnel.name, since, until, funnel.window_hours, steps)
 
-    async def all_stats(
-        self, days: int, now: datetime | None = None
-    ) -> tuple[datetime, datetime, list[FunnelStats]]:
-        """(period start, period end, the stats of every configured funnel)."""
+    async def all_stats(self, days: int, now: datetime | None = None) -> AllFunnelStats:
         until = now or utcnow()
         stats = [await self.stats(name, days, until) for name in self._funnels]
-        return until - timedelta(days=days), until, stats
+        return AllFunnelStats(until - timedelta(days=days), until, stats)

@@ -10,47 +10,71 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from scrapegate.domain.timefmt import iso
-from scrapegate.platform.dashboard_window import (
-    Granularity,
-    Window,
-    percent,
-    rate,
-    whole_ms,
+from scrapegate.platform.dashboard_views import (
+    Consumer,
+    CountryShare,
+    CountsAt,
+    DayUsage,
+    DomainDetail,
+    DomainList,
+    DomainPlaybook,
+    DomainSummary,
+    DomainTimeseries,
+    EndpointsAt,
+    EndpointShare,
+    EndpointStats,
+    EndpointTimeseries,
+    ErrorCount,
+    GeoDistribution,
+    HourCell,
+    MonthStats,
+    PeakHour,
+    RequestTypes,
+    RequestTypeShare,
+    RouteStats,
+    StatusCodes,
+    StatusCodeShare,
+    StatusFamilies,
+    TopConsumers,
+    UsageTimeseries,
 )
+from scrapegate.platform.dashboard_window import Window, percent, rate, whole_ms
 from scrapegate.storage.analytics_protocol import LogAggregate, RequestLogQueries
 
 DEFAULT_ENDPOINT = "scrape"  # rows written before the endpoint_type column existed
 PEAK_HOURS = 3
 
 
-def _counts(group: LogAggregate) -> dict[str, Any]:
-    return {
-        "requests": group.requests,
-        "successful": group.successful,
-        "failed": group.failed,
-        "credits": group.credits,
-        "avg_response_time_ms": whole_ms(group.avg_latency_ms),
-    }
+def _counts_at(start: datetime, g: LogAggregate) -> CountsAt:
+    return CountsAt(
+        g.requests, g.successful, g.failed, g.credits, whole_ms(g.avg_latency_ms), start
+    )
 
 
-def _domain_totals(group: LogAggregate) -> dict[str, Any]:
-    return {
-        "total_requests": group.requests,
-        "successful_requests": group.successful,
-        "failed_requests": group.failed,
-        "success_rate": rate(group.successful, group.requests),
-        "total_credits": group.credits,
-        "avg_response_time_ms": whole_ms(group.avg_latency_ms),
-    }
+def _endpoint_share(name: str, g: LogAggregate, total: int) -> EndpointShare:
+    return EndpointShare(
+        requests=g.requests,
+        successful=g.successful,
+        failed=g.failed,
+        credits=g.credits,
+        avg_response_time_ms=whole_ms(g.avg_latency_ms),
+        endpoint_type=name,
+        percentage=percent(g.requests, total),
+    )
 
 
-def _bucket_label(moment: datetime, granularity: Granularity) -> str | None:
-    return iso(moment) if granularity == "hour" else moment.strftime("%Y-%m-%d")
-
-
-def _period(window: Window) -> dict[str, Any]:
-    return {"period_start": iso(window.since), "period_end": iso(window.until)}
+def _domain_summary(domain: str, g: LogAggregate, tier: str | None) -> DomainSummary:
+    return DomainSummary(
+        domain=domain,
+        total_requests=g.requests,
+        successful_requests=g.successful,
+        failed_requests=g.failed,
+        success_rate=rate(g.successful, g.requests),
+        total_credits=g.credits,
+        avg_response_time_ms=whole_ms(g.avg_latency_ms),
+        most_used_tier=tier,
+        last_request_at=g.last_at,
+    )
 
 
 def _month_start(moment: datetime) -> datetime:
@@ -69,7 +93,7 @@ class DashboardAnalytics:
     async def _grouped(self, org_id: str, window: Window, *dims: Any) -> list[LogAggregate]:
         return await self._q.aggregate(window.query(org_id), dims)
 
-    async def domain_list(self, org_id: str, window: Window, limit: int) -> dict[str, Any]:
+    async def domain_list(self, org_id: str, window: Window, limit: int) -> DomainList:
         # One scan by (domain, tier) gives the domain totals, their usual tier and their count.
         pairs = await self._q.aggregate(window.query(org_id), ["domain", "tier"])
         totals: dict[str, LogAggregate] = {}
@@ -85,60 +109,56 @@ class DashboardAnalytics:
                 favourite[domain] = pair
         ranked = sorted(totals.items(), key=lambda item: (-item[1].requests, item[0]))
         domains = [
-            {
-                "domain": domain,
-                **_domain_totals(group),
-                "most_used_tier": favourite[domain].key[1],
-                "last_request_at": iso(group.last_at),
-            }
+            _domain_summary(domain, group, favourite[domain].key[1])
             for domain, group in ranked[:limit]
         ]
-        return {"domains": domains, "total_domains": len(totals)}
+        return DomainList(domains, total_domains=len(totals))
 
     async def domain_detail(
-        self, org_id: str, window: Window, domain: str, playbook: dict[str, Any]
-    ) -> dict[str, Any]:
+        self, org_id: str, window: Window, domain: str, playbook: DomainPlaybook
+    ) -> DomainDetail:
         query = window.query(org_id, domain=domain)
         [total] = await self._q.aggregate(query)
         tiers = await self._q.aggregate(query, ["tier"])
         errors = await self._q.aggregate(query, ["error_code"], order_by="requests")
         codes = await self._q.aggregate(query, ["target_status_code"])
-        return {
-            "domain": domain,
-            **_domain_totals(total),
-            "p95_response_time_ms": await self._q.latency_percentile(query, 0.95),
-            "tier_distribution": {g.key[0]: g.requests for g in tiers if g.key[0] is not None},
-            "error_breakdown": [
-                {"error_code": g.key[0], "count": g.requests} for g in errors if g.key[0]
-            ],
-            "status_codes": {str(g.key[0]): g.requests for g in codes if g.key[0] is not None},
-            "first_request_at": iso(total.first_at),
-            "last_request_at": iso(total.last_at),
-            "playbook": playbook,
-        }
+        return DomainDetail(
+            domain=domain,
+            total_requests=total.requests,
+            successful_requests=total.successful,
+            failed_requests=total.failed,
+            success_rate=rate(total.successful, total.requests),
+            total_credits=total.credits,
+            avg_response_time_ms=whole_ms(total.avg_latency_ms),
+            p95_response_time_ms=await self._q.latency_percentile(query, 0.95),
+            tier_distribution={g.key[0]: g.requests for g in tiers if g.key[0] is not None},
+            error_breakdown=[ErrorCount(g.key[0], g.requests) for g in errors if g.key[0]],
+            status_codes={str(g.key[0]): g.requests for g in codes if g.key[0] is not None},
+            first_request_at=total.first_at,
+            last_request_at=total.last_at,
+            playbook=playbook,
+        )
 
-    async def domain_timeseries(self, org_id: str, window: Window, domain: str) -> dict[str, Any]:
+    async def domain_timeseries(self, org_id: str, window: Window, domain: str) -> DomainTimeseries:
         granularity = window.granularity
         groups = await self._q.aggregate(window.query(org_id, domain=domain), [granularity])
         found = {g.key[0]: g for g in groups}
-        data = []
-        for start in window.buckets(granularity):
-            group = found.get(start)
-            counts = _counts(group) if group else _counts(_empty())
-            data.append({"timestamp": iso(start), **counts})
-        return {"data": data, **_period(window), "granularity": granularity}
+        data = [
+            _counts_at(start, found.get(start) or _empty()) for start in window.buckets(granularity)
+        ]
+        return DomainTimeseries(window.since, window.until, data, granularity)
 
-    async def endpoint_stats(self, org_id: str, window: Window) -> dict[str, Any]:
+    async def endpoint_stats(self, org_id: str, window: Window) -> EndpointStats:
         merged = _merge_endpoints(await self._grouped(org_id, window, "endpoint_type"))
         total = sum(g.requests for g in merged.values())
         data = [
-            {"endpoint_type": name, **_counts(g), "percentage": percent(g.requests, total)}
+            _endpoint_share(name, g, total)
             for name, g in sorted(merged.items(), key=lambda item: -item[1].requests)
         ]
         credits = sum(g.credits for g in merged.values())
-        return {"data": data, "total_requests": total, "total_credits": credits}
+        return EndpointStats(data, total_requests=total, total_credits=credits)
 
-    async def endpoint_timeseries(self, org_id: str, window: Window) -> dict[str, Any]:
+    async def endpoint_timeseries(self, org_id: str, window: Window) -> EndpointTimeseries:
         granularity = window.granularity
         groups = await self._grouped(org_id, window, granularity, "endpoint_type")
         names = sorted({g.key[1] or DEFAULT_ENDPOINT for g in groups})
@@ -148,83 +168,71 @@ class DashboardAnalytics:
             pair = cell.setdefault(g.key[1] or DEFAULT_ENDPOINT, [0, 0])
             pair[0] += g.requests
             pair[1] += g.credits
-        data = []
-        for start in window.buckets(granularity):
-            cell = cells.get(start, {})
-            data.append(
-                {
-                    "timestamp": iso(start),
-                    "requests": {n: cell.get(n, [0, 0])[0] for n in names},
-                    "credits": {n: cell.get(n, [0, 0])[1] for n in names},
-                }
-            )
-        return {"data": data, **_period(window), "granularity": granularity}
+        data = [
+            _endpoints_at(start, cells.get(start, {}), names)
+            for start in window.buckets(granularity)
+        ]
+        return EndpointTimeseries(window.since, window.until, data, granularity)
 
-    async def geo_distribution(self, org_id: str, window: Window) -> dict[str, Any]:
+    async def geo_distribution(self, org_id: str, window: Window) -> GeoDistribution:
         groups = await self._q.aggregate(
             window.query(org_id), ["proxy_country"], order_by="requests"
         )
         total = sum(g.requests for g in groups)
         data = [
-            {
-                "country": g.key[0],
-                "requests": g.requests,
-                "percentage": percent(g.requests, total),
-                "success_rate": rate(g.successful, g.requests),
-            }
+            CountryShare(
+                country=g.key[0],
+                requests=g.requests,
+                percentage=percent(g.requests, total),
+                success_rate=rate(g.successful, g.requests),
+            )
             for g in groups
         ]
-        return {"data": data, "total_requests": total}
+        return GeoDistribution(data, total_requests=total)
 
-    async def hourly_patterns(self, org_id: str, window: Window) -> dict[str, Any]:
+    async def hourly_patterns(self, org_id: str, window: Window) -> list[HourCell]:
+        """Every weekday and hour, Monday 00:00 first, empty cells included."""
         groups = await self._grouped(org_id, window, "weekday", "hour_of_day")
         found = {g.key: g for g in groups}
-        data = []
+        cells = []
         for day in range(7):
             for hour in range(24):
                 g = found.get((day, hour)) or _empty()
-                data.append(
-                    {
-                        "day_of_week": day,
-                        "hour": hour,
-                        "requests": g.requests,
-                        "avg_response_time_ms": whole_ms(g.avg_latency_ms),
-                        "success_rate": rate(g.successful, g.requests),
-                    }
-                )
-        return {"data": data}
+                average, success = whole_ms(g.avg_latency_ms), rate(g.successful, g.requests)
+                cells.append(HourCell(day, hour, g.requests, average, success))
+        return cells
 
-    async def peak_hours(self, org_id: str, window: Window) -> dict[str, Any]:
+    async def peak_hours(self, org_id: str, window: Window) -> list[PeakHour]:
+        """The 24 UTC hours, busiest first."""
         found = {g.key[0]: g.requests for g in await self._grouped(org_id, window, "hour_of_day")}
         total = sum(found.values())
         ranked = sorted(range(24), key=lambda hour: (-found.get(hour, 0), hour))
-        data = [
-            {
-                "hour": hour,
-                "requests": found.get(hour, 0),
-                "percentage": percent(found.get(hour, 0), total),
+        return [
+            PeakHour(
+                hour=hour,
+                requests=found.get(hour, 0),
+                percentage=percent(found.get(hour, 0), total),
                 # An hour without requests is never a peak, even among the first three.
-                "is_peak": rank < PEAK_HOURS and found.get(hour, 0) > 0,
-            }
+                is_peak=rank < PEAK_HOURS and found.get(hour, 0) > 0,
+            )
             for rank, hour in enumerate(ranked)
         ]
-        return {"data": data}
 
-    async def request_types(self, org_id: str, window: Window) -> dict[str, Any]:
+    async def request_types(self, org_id: str, window: Window) -> RequestTypes:
         groups = await self._q.aggregate(window.query(org_id), ["mode"], order_by="requests")
         total = sum(g.requests for g in groups)
         data = [
-            {
-                "type": g.key[0] or "auto",
-                "requests": g.requests,
-                "percentage": percent(g.requests, total),
-                "avg_credits": round(g.credits / g.requests, 1) if g.requests else 0.0,
-            }
+            RequestTypeShare(
+                type=g.key[0] or "auto",
+                requests=g.requests,
+                percentage=percent(g.requests, total),
+                avg_credits=round(g.credits / g.requests, 1) if g.requests else 0.0,
+            )
             for g in groups
         ]
-        return {"data": data, "total_requests": total}
+        return RequestTypes(data, total_requests=total)
 
-    async def status_codes(self, org_id: str, window: Window) -> dict[str, Any]:
+    async def status_codes(self, org_id: str, window: Window) -> StatusCodes:
         groups = await self._grouped(org_id, window, "target_status_code", "status")
         codes: dict[int, int] = {}
         grouped = {"2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0, "no_response": 0}
@@ -239,76 +247,79 @@ class DashboardAnalytics:
                 grouped[family] += g.requests
         total = sum(codes.values())
         individual = [
-            {"status_code": code, "count": count, "percentage": percent(count, total)}
+            StatusCodeShare(code, count, percent(count, total))
             for code, count in sorted(codes.items(), key=lambda item: (-item[1], item[0]))
         ]
-        return {"individual": individual, "grouped": grouped}
+        return StatusCodes(individual, _families(grouped))
 
-    async def top_consumers(self, org_id: str, window: Window, limit: int) -> dict[str, Any]:
+    async def top_consumers(self, org_id: str, window: Window, limit: int) -> TopConsumers:
         query = window.query(org_id)
 
-        async def top(dimension: Any) -> list[dict[str, Any]]:
+        async def top(dimension: Any) -> list[Consumer]:
             groups = await self._q.aggregate(query, [dimension], order_by="credits", limit=limit)
             return [
-                {
-                    dimension: g.key[0],
-                    "requests": g.requests,
-                    "credits": g.credits,
-                    "success_rate": rate(g.successful, g.requests),
-                }
+                Consumer(g.key[0], g.requests, g.credits, rate(g.successful, g.requests))
                 for g in groups
             ]
 
-        return {"top_domains": await top("domain"), "top_urls": await top("url")}
+        return TopConsumers(top_domains=await top("domain"), top_urls=await top("url"))
 
-    async def top_endpoints(self, org_id: str, window: Window, limit: int) -> dict[str, Any]:
+    async def top_endpoints(self, org_id: str, window: Window, limit: int) -> list[RouteStats]:
         groups = await self._q.aggregate(
             window.query(org_id), ["route"], order_by="requests", limit=limit
         )
-        data = [
-            {
-                "route": g.key[0],
-                "requests": g.requests,
-                "credits": g.credits,
-                "avg_response_time_ms": whole_ms(g.avg_latency_ms),
-                "error_rate": rate(g.failed, g.requests),
-            }
+        return [
+            RouteStats(
+                route=g.key[0],
+                requests=g.requests,
+                credits=g.credits,
+                avg_response_time_ms=whole_ms(g.avg_latency_ms),
+                error_rate=rate(g.failed, g.requests),
+            )
             for g in groups
         ]
-        return {"data": data}
 
-    async def usage_timeseries(self, org_id: str, window: Window) -> dict[str, Any]:
+    async def usage_timeseries(self, org_id: str, window: Window) -> UsageTimeseries:
         found = {g.key[0]: g for g in await self._grouped(org_id, window, "day")}
         data = []
         for start in window.buckets("day"):
             g = found.get(start) or _empty()
             data.append(
-                {
-                    "date": _bucket_label(start, "day"),
-                    "requests": g.requests,
-                    "successful": g.successful,
-                    "failed": g.failed,
-                    "credits": g.credits,
-                    "cached": g.cached,
-                }
+                DayUsage(start.date(), g.requests, g.successful, g.failed, g.credits, g.cached)
             )
-        return {"data": data, **_period(window), "total_days": len(data)}
+        return UsageTimeseries(window.since, window.until, data, total_days=len(data))
 
-    async def stats(self, org_id: str, now: datetime, balance: int | None) -> dict[str, Any]:
+    async def stats(self, org_id: str, now: datetime, balance: int | None) -> MonthStats:
         """Month to date against the same number of days of the previous month."""
         start = _month_start(now)
         previous_start = _month_start(start - timedelta(days=1))
         previous_end = min(previous_start + (now - start), start)
         [current] = await self._q.aggregate(Window(start, now).query(org_id))
         [previous] = await self._q.aggregate(Window(previous_start, previous_end).query(org_id))
-        return {
-            "credits_available": balance,
-            "credits_change_percent": change_percent(current.credits, previous.credits),
-            "total_requests_month": current.requests,
-            "requests_change_percent": change_percent(current.requests, previous.requests),
-            "cache_hit_rate": rate(current.cached, current.requests),
-            "avg_response_time_ms": whole_ms(current.avg_latency_ms),
-        }
+        return MonthStats(
+            credits_available=balance,
+            credits_change_percent=change_percent(current.credits, previous.credits),
+            total_requests_month=current.requests,
+            requests_change_percent=change_percent(current.requests, previous.requests),
+            cache_hit_rate=rate(current.cached, current.requests),
+            avg_response_time_ms=whole_ms(current.avg_latency_ms),
+        )
+
+
+def _endpoints_at(start: datetime, cell: dict[str, list[int]], names: list[str]) -> EndpointsAt:
+    """One bucket: requests and credits of every endpoint type seen in the window."""
+    requests = {n: cell.get(n, [0, 0])[0] for n in names}
+    return EndpointsAt(start, requests, credits={n: cell.get(n, [0, 0])[1] for n in names})
+
+
+def _families(grouped: dict[str, int]) -> StatusFamilies:
+    return StatusFamilies(
+        two_xx=grouped["2xx"],
+        three_xx=grouped["3xx"],
+        four_xx=grouped["4xx"],
+        five_xx=grouped["5xx"],
+        no_response=grouped["no_response"],
+    )
 
 
 def _empty() -> LogAggregate:

@@ -12,7 +12,6 @@ from typing import Any
 
 from scrapegate.domain.job_meta import META_KEY, job_source
 from scrapegate.domain.records import Job, UsageRow
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest, NotFound
 from scrapegate.storage.analytics_protocol import LogQuery
 from scrapegate.storage.protocols import Storage
@@ -49,38 +48,81 @@ class JobFilter:
         return cls(status, mode, search or None, source)
 
 
-def _unfinished_summary(job: Job) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "url": job.request.get("url"),
-        "mode": job.request.get("mode"),
-        "status": job.status,
-        "source": job_source(job),
-        "credits_used": 0,
-        "tier_used": job.current_tier,
-        "status_code": None,
-        "error_code": None,
-        "response_time_ms": None,
-        "created_at": iso(job.created_at),
-        "completed_at": None,
-    }
+@dataclass(frozen=True)
+class JobSummary:
+    id: str
+    url: str | None
+    mode: str | None
+    status: str
+    source: str | None
+    credits_used: int
+    tier_used: str | None
+    status_code: int | None  # the target's status
+    error_code: str | None
+    response_time_ms: int | None
+    created_at: datetime
+    completed_at: datetime | None
 
 
-def row_summary(row: UsageRow) -> dict[str, Any]:
-    return {
-        "id": row.job_id or row.id,
-        "url": row.url,
-        "mode": row.mode,
-        "status": row.status,
-        "source": row.source,
-        "credits_used": row.credits,
-        "tier_used": row.tier,
-        "status_code": row.target_status_code,
-        "error_code": row.error_code,
-        "response_time_ms": row.latency_ms,
-        "created_at": iso(row.created_at),
-        "completed_at": iso(row.completed_at or row.created_at),
-    }
+@dataclass(frozen=True)
+class JobDetail(JobSummary):
+    started_at: datetime | None
+    api_key_id: str | None
+    error: str | None
+    request: dict[str, Any] | None  # the stored request, sanitised
+    billing: dict[str, Any]
+    result_available: bool
+    result_expires_at: datetime | None
+    result: dict[str, Any] | None  # the stored result, while it is kept
+
+
+@dataclass(frozen=True)
+class JobPage:
+    jobs: list[JobSummary]
+    total: int
+    limit: int
+    offset: int
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class RecentJobs:
+    jobs: list[JobSummary]
+    total: int
+
+
+def _unfinished_summary(job: Job) -> JobSummary:
+    return JobSummary(
+        id=job.id,
+        url=job.request.get("url"),
+        mode=job.request.get("mode"),
+        status=job.status,
+        source=job_source(job),
+        credits_used=0,
+        tier_used=job.current_tier,
+        status_code=None,
+        error_code=None,
+        response_time_ms=None,
+        created_at=job.created_at,
+        completed_at=None,
+    )
+
+
+def row_summary(row: UsageRow) -> JobSummary:
+    return JobSummary(
+        id=row.job_id or row.id,
+        url=row.url,
+        mode=row.mode,
+        status=row.status,
+        source=row.source,
+        credits_used=row.credits,
+        tier_used=row.tier,
+        status_code=row.target_status_code,
+        error_code=row.error_code,
+        response_time_ms=row.latency_ms,
+        created_at=row.created_at,
+        completed_at=row.completed_at or row.created_at,
+    )
 
 
 def _keeps(job: Job, wanted: JobFilter) -> bool:
@@ -132,7 +174,7 @@ class DashboardJobs:
 
     async def page(
         self, org_id: str, wanted: JobFilter, offset: int, limit: int, now: datetime
-    ) -> dict[str, Any]:
+    ) -> JobPage:
         pending = await self._unfinished(org_id, wanted)
         items = [_unfinished_summary(j) for j in pending[offset : offset + limit]]
         logged_total = 0
@@ -144,19 +186,13 @@ class DashboardJobs:
             )
             items.extend(row_summary(r) for r in rows)
         total = len(pending) + logged_total
-        return {
-            "jobs": items,
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-            "has_more": offset + len(items) < total,
-        }
+        return JobPage(items, total, limit, offset, has_more=offset + len(items) < total)
 
-    async def recent(self, org_id: str, limit: int, now: datetime) -> dict[str, Any]:
+    async def recent(self, org_id: str, limit: int, now: datetime) -> RecentJobs:
         page = await self.page(org_id, JobFilter(), 0, limit, now)
-        return {"jobs": page["jobs"], "total": len(page["jobs"])}
+        return RecentJobs(page.jobs, total=len(page.jobs))
 
-    async def detail(self, org_id: str, job_id: str, now: datetime) -> dict[str, Any]:
+    async def detail(self, org_id: str, job_id: str, now: datetime) -> JobDetail:
         job = await self._storage.jobs.get(job_id)
         if job is not None and job.org_id != org_id:
             job = None
@@ -166,29 +202,33 @@ class DashboardJobs:
         return _detail(job, row, now)
 
 
-def _detail(job: Job | None, row: UsageRow | None, now: datetime) -> dict[str, Any]:
+def _detail(job: Job | None, row: UsageRow | None, now: datetime) -> JobDetail:
     if job is not None:
-        view = _unfinished_summary(job)
-        view.update(completed_at=iso(job.completed_at), credits_used=job.credits_used)
-        view.update(error_code=job.error_code, tier_used=job.current_tier)
+        view = replace(
+            _unfinished_summary(job),
+            completed_at=job.completed_at,
+            credits_used=job.credits_used,
+            error_code=job.error_code,
+            tier_used=job.current_tier,
+        )
     elif row is not None:
         view = row_summary(row)
     else:
         raise NotFound("Job not found")
     if row is not None:
-        view.update(status_code=row.target_status_code, response_time_ms=row.latency_ms)
+        view = replace(view, status_code=row.target_status_code, response_time_ms=row.latency_ms)
     available = job is not None and job.status == "completed" and _retained(job, now)
-    view.update(
-        started_at=iso(job.started_at) if job else None,
+    return JobDetail(
+        **vars(view),  # every field of the summary, as adjusted above
+        started_at=job.started_at if job else None,
         api_key_id=job.key_id if job else row.key_id if row else None,
         error=job.error if job else None,
         request=sanitised(job.request) if job else None,
         billing=_billing(job, row),
         result_available=available,
-        result_expires_at=iso(job.expires_at) if available and job else None,
+        result_expires_at=job.expires_at if available and job else None,
         result=job.result if available and job else None,
     )
-    return view
 
 
 def _retained(job: Job, now: datetime) -> bool:
@@ -196,6 +236,7 @@ def _retained(job: Job, now: datetime) -> bool:
 
 
 def _billing(job: Job | None, row: UsageRow | None) -> dict[str, Any]:
+    """The billing object stored with the result (free-form JSON), else what the rows know."""
     stored = (job.result or {}).get("billing") if job else None
     if isinstance(stored, dict):
         return stored

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Literal
 
 from scrapegate.domain.records import UsageRow
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest
 from scrapegate.platform.dashboard_window import Window
 from scrapegate.storage.analytics_protocol import LogAggregate, LogQuery
@@ -21,37 +21,96 @@ def checked_source(source: str | None) -> str | None:
     return source
 
 
-def log_view(row: UsageRow, key_names: dict[str, str]) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "job_id": row.job_id,
-        "created_at": iso(row.created_at),
-        "url": row.url,
-        "domain": row.domain,
-        "source": row.source,
-        "endpoint_type": row.endpoint_type,
-        "mode": row.mode,
-        "status": row.status,
-        "error_code": row.error_code,
-        "status_code": row.target_status_code,
-        "tier_used": row.tier,
-        "credits_used": row.credits,
-        "cached": row.cache_hit,
-        "response_time_ms": row.latency_ms,
-        "crawl_id": row.crawl_id,
-        "api_key_id": row.key_id,
-        "api_key_name": key_names.get(row.key_id or ""),
-    }
+@dataclass(frozen=True)
+class LogView:
+    """One request-log row as the dashboard shows it."""
+
+    id: str
+    job_id: str | None
+    created_at: datetime
+    url: str | None
+    domain: str | None
+    source: str | None
+    endpoint_type: str | None
+    mode: str | None
+    status: str
+    error_code: str | None
+    status_code: int | None  # the target's status
+    tier_used: str | None
+    credits_used: int
+    cached: bool
+    response_time_ms: int
+    crawl_id: str | None
+    api_key_id: str | None
+    api_key_name: str | None
 
 
-def _page(items_key: str, items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any]:
-    return {
-        items_key: items,
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-        "has_more": offset + len(items) < total,
-    }
+@dataclass(frozen=True)
+class CrawlSummary:
+    crawl_id: str
+    url: str | None  # None once the crawl itself was purged
+    domain: str | None
+    total_pages: int
+    successful_pages: int
+    failed_pages: int
+    credits_used: int
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CrawlGroup:
+    """A crawl among plain rows: its summary and its rows."""
+
+    crawl_id: str
+    summary: CrawlSummary
+    children: list[LogView]
+    type: Literal["crawl_group"] = "crawl_group"
+
+
+@dataclass(frozen=True)
+class Paging:
+    total: int
+    limit: int
+    offset: int
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class LogPage(Paging):
+    logs: list[LogView | CrawlGroup]
+
+
+@dataclass(frozen=True)
+class CrawlGroupPage(Paging):
+    groups: list[CrawlSummary]
+
+
+def _log_page(logs: list[LogView | CrawlGroup], total: int, offset: int, limit: int) -> LogPage:
+    return LogPage(total, limit, offset, has_more=offset + len(logs) < total, logs=logs)
+
+
+def log_view(row: UsageRow, key_names: dict[str, str]) -> LogView:
+    return LogView(
+        id=row.id,
+        job_id=row.job_id,
+        created_at=row.created_at,
+        url=row.url,
+        domain=row.domain,
+        source=row.source,
+        endpoint_type=row.endpoint_type,
+        mode=row.mode,
+        status=row.status,
+        error_code=row.error_code,
+        status_code=row.target_status_code,
+        tier_used=row.tier,
+        credits_used=row.credits,
+        cached=row.cache_hit,
+        response_time_ms=row.latency_ms,
+        crawl_id=row.crawl_id,
+        api_key_id=row.key_id,
+        api_key_name=key_names.get(row.key_id or ""),
+    )
 
 
 class DetailedLogs:
@@ -63,14 +122,14 @@ class DetailedLogs:
 
     async def rows(
         self, org_id: str, window: Window, source: str | None, offset: int, limit: int
-    ) -> dict[str, Any]:
+    ) -> LogPage:
         query = replace(window.query(org_id), source=source)
         rows = await self._storage.analytics.list_rows(query, offset=offset, limit=limit)
         total = await self._storage.analytics.count_rows(query)
         names = await self._key_names(org_id)
-        return _page("logs", [log_view(r, names) for r in rows], total, offset, limit)
+        return _log_page([log_view(r, names) for r in rows], total, offset, limit)
 
-    async def _summaries(self, query: LogQuery, groups: list[LogAggregate]) -> list[dict[str, Any]]:
+    async def _summaries(self, query: LogQuery, groups: list[LogAggregate]) -> list[CrawlSummary]:
         ids = tuple(g.key[0] for g in groups)
         domains: dict[str, str | None] = {}
         for g in await self._storage.analytics.aggregate(
@@ -78,22 +137,20 @@ class DetailedLogs:
         ):
             domains.setdefault(g.key[0], g.key[1])
         urls = await self._storage.analytics.crawl_urls(query.org_id, ids)
-        summaries = []
-        for g in groups:
-            summaries.append(
-                {
-                    "crawl_id": g.key[0],
-                    "url": urls.get(g.key[0]),  # None once the crawl itself was purged
-                    "domain": domains.get(g.key[0]),
-                    "total_pages": g.requests,
-                    "successful_pages": g.successful,
-                    "failed_pages": g.failed,
-                    "credits_used": g.credits,
-                    "started_at": iso(g.first_at),
-                    "ended_at": iso(g.last_at),
-                }
+        return [
+            CrawlSummary(
+                crawl_id=g.key[0],
+                url=urls.get(g.key[0]),
+                domain=domains.get(g.key[0]),
+                total_pages=g.requests,
+                successful_pages=g.successful,
+                failed_pages=g.failed,
+                credits_used=g.credits,
+                started_at=g.first_at,
+                ended_at=g.last_at,
             )
-        return summaries
+            for g in groups
+        ]
 
     async def _all_crawls(self, query: LogQuery) -> list[LogAggregate]:
         """Every crawl of the window, newest activity first (one scan; crawls are few)."""
@@ -104,15 +161,17 @@ class DetailedLogs:
 
     async def crawl_groups(
         self, org_id: str, window: Window, source: str | None, offset: int, limit: int
-    ) -> dict[str, Any]:
+    ) -> CrawlGroupPage:
         query = replace(window.query(org_id), source=source, has_crawl=True)
         crawls = await self._all_crawls(query)
         page = crawls[offset : offset + limit]
-        return _page("groups", await self._summaries(query, page), len(crawls), offset, limit)
+        groups = await self._summaries(query, page)
+        more = offset + len(groups) < len(crawls)
+        return CrawlGroupPage(len(crawls), limit, offset, has_more=more, groups=groups)
 
     async def mixed(
         self, org_id: str, window: Window, source: str | None, offset: int, limit: int
-    ) -> dict[str, Any]:
+    ) -> LogPage:
         """Plain rows and crawl groups newest first; a group counts as one entry.
 
         The page can only hold the newest ``offset + limit`` plain rows and any crawl, so those
@@ -132,7 +191,7 @@ class DetailedLogs:
         page = [entry[2] for entry in merged[offset : offset + limit]]
         groups = [item for item in page if isinstance(item, LogAggregate)]
         names = await self._key_names(org_id)
-        return _page("logs", await self._entries(query, page, groups, names), total, offset, limit)
+        return _log_page(await self._entries(query, page, groups, names), total, offset, limit)
 
     async def _entries(
         self,
@@ -140,24 +199,18 @@ class DetailedLogs:
         page: list[UsageRow | LogAggregate],
         groups: list[LogAggregate],
         names: dict[str, str],
-    ) -> list[dict[str, Any]]:
+    ) -> list[LogView | CrawlGroup]:
         crawl_query = replace(query, crawl_ids=tuple(g.key[0] for g in groups))
         children = await self._storage.analytics.list_rows(
             crawl_query, offset=0, limit=sum(g.requests for g in groups)
         )
-        summaries = {s["crawl_id"]: s for s in await self._summaries(crawl_query, groups)}
-        logs: list[dict[str, Any]] = []
+        summaries = {s.crawl_id: s for s in await self._summaries(crawl_query, groups)}
+        logs: list[LogView | CrawlGroup] = []
         for item in page:
             if isinstance(item, UsageRow):
                 logs.append(log_view(item, names))
                 continue
             crawl_id = item.key[0]
-            logs.append(
-                {
-                    "type": "crawl_group",
-                    "crawl_id": crawl_id,
-                    "summary": summaries[crawl_id],
-                    "children": [log_view(r, names) for r in children if r.crawl_id == crawl_id],
-                }
-            )
+            rows = [log_view(r, names) for r in children if r.crawl_id == crawl_id]
+            logs.append(CrawlGroup(crawl_id, summaries[crawl_id], rows))
         return logs

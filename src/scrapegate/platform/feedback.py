@@ -17,7 +17,6 @@ from typing import Any, Protocol, get_args
 
 from scrapegate.domain.feedback_records import IssueType, ScrapeFeedback
 from scrapegate.domain.records import Job, new_id, utcnow
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest, NotFound
 from scrapegate.storage.protocols import Storage
 
@@ -107,22 +106,16 @@ def result_text(result: dict[str, Any] | None) -> str | None:
     return None
 
 
-def feedback_json(feedback: ScrapeFeedback) -> dict[str, Any]:
-    return {
-        "feedback_id": feedback.id,
-        "job_id": feedback.job_id,
-        "issue_type": feedback.issue_type,
-        "description": feedback.description,
-        "expected_content": feedback.expected_content,
-        "url": feedback.url,
-        "analysis_queued": feedback.analysis_queued,
-        "analysis_status": feedback.analysis_status,
-        "analysis": feedback.analysis,
-        "support_ticket_id": feedback.support_ticket_id,
-        "support_ticket_ref": feedback.support_ticket_ref,
-        "created_at": iso(feedback.created_at),
-        "analyzed_at": iso(feedback.analyzed_at),
-    }
+@dataclass(frozen=True)
+class FeedbackReceipt:
+    """The answer to #30: the feedback is stored; whether a re-check or a ticket follows."""
+
+    feedback_id: str
+    message: str
+    analysis_queued: bool
+    support_ticket_id: str | None
+    support_ticket_ref: str | None
+    status: str = "received"
 
 
 def start_of_utc_day(moment: datetime) -> datetime:
@@ -148,7 +141,7 @@ class FeedbackService:
         # Count-then-insert of the daily cap: serialised within this process.
         self._queue_lock = asyncio.Lock()
 
-    async def submit(self, body: Any, *, user_id: str, org_id: str) -> dict[str, Any]:
+    async def submit(self, body: Any, *, user_id: str, org_id: str) -> FeedbackReceipt:
         given = parse_feedback(body)
         job = await self._reported_job(org_id, given.job_id)
         feedback = ScrapeFeedback(
@@ -170,23 +163,22 @@ class FeedbackService:
         await self._open_ticket(feedback)
         if feedback.analysis_queued:
             self._diagnosis.submit(feedback, job.content)
-        return {
-            "feedback_id": feedback.id,
-            "status": "received",
-            "message": self._message(feedback),
-            "analysis_queued": feedback.analysis_queued,
-            "support_ticket_id": feedback.support_ticket_id,
-            "support_ticket_ref": feedback.support_ticket_ref,
-        }
+        return FeedbackReceipt(
+            feedback_id=feedback.id,
+            message=self._message(feedback),
+            analysis_queued=feedback.analysis_queued,
+            support_ticket_id=feedback.support_ticket_id,
+            support_ticket_ref=feedback.support_ticket_ref,
+        )
 
     async def aclose(self) -> None:
         await self._diagnosis.aclose()
 
-    async def view(self, feedback_id: str, org_id: str) -> dict[str, Any]:
+    async def view(self, feedback_id: str, org_id: str) -> ScrapeFeedback:
         feedback = await self._storage.feedback.get(feedback_id)
         if feedback is None or feedback.org_id != org_id:
             raise NotFound("Feedback not found")
-        return feedback_json(feedback)
+        return feedback
 
     async def _reported_job(self, org_id: str, job_id: str) -> ReportedJob:
         """The caller's scrape job; once the job row expired, its request-log row stands in."""

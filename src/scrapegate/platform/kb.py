@@ -8,11 +8,12 @@ import hashlib
 import hmac
 import re
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from scrapegate.domain.kb_records import KbArticle, KbVote, VoteCounts
 from scrapegate.domain.records import new_id, utcnow
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest, NotFound
 from scrapegate.platform.kb_search import body_excerpt
 from scrapegate.storage.kb_protocol import KbRepository
@@ -83,23 +84,71 @@ def object_body(body: Any) -> dict[str, Any]:
     return body
 
 
-def article_json(article: KbArticle, votes: VoteCounts) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "title": article.title,
-        "slug": article.slug,
-        "body": article.body,
-        "category": article.category,
-        "tags": list(article.tags),
-        "updated_at": iso(article.updated_at),
-        "helpful_count": votes.helpful,
-        "not_helpful_count": votes.not_helpful,
-    }
+@dataclass(frozen=True)
+class ArticleView:
+    """An article with its vote counts; readers see all but ``published`` and ``created_at``."""
+
+    id: str
+    title: str
+    slug: str
+    body: str
+    category: str | None
+    tags: list[str]
+    updated_at: datetime
+    helpful_count: int
+    not_helpful_count: int
+    published: bool
+    created_at: datetime
 
 
-def admin_json(article: KbArticle, votes: VoteCounts) -> dict[str, Any]:
-    extra = {"published": article.published, "created_at": iso(article.created_at)}
-    return article_json(article, votes) | extra
+def article_view(article: KbArticle, votes: VoteCounts) -> ArticleView:
+    return ArticleView(
+        id=article.id,
+        title=article.title,
+        slug=article.slug,
+        body=article.body,
+        category=article.category,
+        tags=list(article.tags),
+        updated_at=article.updated_at,
+        helpful_count=votes.helpful,
+        not_helpful_count=votes.not_helpful,
+        published=article.published,
+        created_at=article.created_at,
+    )
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    id: str
+    title: str
+    slug: str
+    excerpt: str
+    category: str | None
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    results: list[SearchResult]
+    total: int
+
+
+@dataclass(frozen=True)
+class VoteRecorded:
+    slug: str
+    helpful: bool
+    helpful_count: int
+    not_helpful_count: int
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    articles: list[ArticleView]
+    total: int
+    limit: int
+    offset: int
+    has_more: bool
 
 
 def voter_id(secret: bytes, *, user_id: str | None, ip: str, user_agent: str) -> str:
@@ -114,7 +163,7 @@ class KbService:
         self._repository = repository
         self._vote_secret = vote_secret
 
-    async def search(self, query: str | None, limit: int | None) -> dict[str, Any]:
+    async def search(self, query: str | None, limit: int | None) -> SearchResults:
         text = (query or "").strip()
         if not 1 <= len(text) <= MAX_QUERY:
             raise InvalidRequest(f"q must be 1-{MAX_QUERY} characters", field="q")
@@ -123,17 +172,17 @@ class KbService:
             raise InvalidRequest("limit must be at least 1", field="limit")
         hits, total = await self._repository.search(text, min(wanted, MAX_RESULTS))
         results = [
-            {
-                "id": hit.article.id,
-                "title": hit.article.title,
-                "slug": hit.article.slug,
-                "excerpt": body_excerpt(hit.article.body, text),
-                "category": hit.article.category,
-                "score": float(f"{hit.score:.{SCORE_DIGITS}g}"),
-            }
+            SearchResult(
+                id=hit.article.id,
+                title=hit.article.title,
+                slug=hit.article.slug,
+                excerpt=body_excerpt(hit.article.body, text),
+                category=hit.article.category,
+                score=float(f"{hit.score:.{SCORE_DIGITS}g}"),
+            )
             for hit in hits
         ]
-        return {"query": text, "results": results, "total": total}
+        return SearchResults(query=text, results=results, total=total)
 
     async def _published(self, slug: str) -> KbArticle:
         article = await self._repository.get_by_slug(slug)
@@ -144,13 +193,11 @@ class KbService:
     async def _votes(self, article_id: str) -> VoteCounts:
         return (await self._repository.counts([article_id])).get(article_id, NO_VOTES)
 
-    async def article(self, slug: str) -> dict[str, Any]:
+    async def article(self, slug: str) -> ArticleView:
         article = await self._published(slug)
-        return article_json(article, await self._votes(article.id))
+        return article_view(article, await self._votes(article.id))
 
-    async def vote(
-        self, slug: str, body: Any, voter: tuple[str | None, str, str]
-    ) -> dict[str, Any]:
+    async def vote(self, slug: str, body: Any, voter: tuple[str | None, str, str]) -> VoteRecorded:
         """``voter``: (user id when authenticated, client IP, user agent)."""
         helpful = object_body(body).get("helpful")
         if not isinstance(helpful, bool):
@@ -159,25 +206,25 @@ class KbService:
         user_id, ip, agent = voter
         identity = voter_id(self._vote_secret, user_id=user_id, ip=ip, user_agent=agent)
         counts = await self._repository.vote(KbVote(article.id, identity, helpful, utcnow()))
-        return {
-            "slug": article.slug,
-            "helpful": helpful,
-            "helpful_count": counts.helpful,
-            "not_helpful_count": counts.not_helpful,
-        }
+        return VoteRecorded(
+            slug=article.slug,
+            helpful=helpful,
+            helpful_count=counts.helpful,
+            not_helpful_count=counts.not_helpful,
+        )
 
-    async def admin_list(self, limit: int, offset: int) -> dict[str, Any]:
+    async def admin_list(self, limit: int, offset: int) -> ArticlePage:
         articles, total = await self._repository.page(limit, offset)
         counts = await self._repository.counts([a.id for a in articles])
-        return {
-            "articles": [admin_json(a, counts.get(a.id, NO_VOTES)) for a in articles],
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-            "has_more": offset + len(articles) < total,
-        }
+        return ArticlePage(
+            articles=[article_view(a, counts.get(a.id, NO_VOTES)) for a in articles],
+            total=total,
+            limit=limit,
+            offset=offset,
+            has_more=offset + len(articles) < total,
+        )
 
-    async def create(self, body: Any) -> dict[str, Any]:
+    async def create(self, body: Any) -> ArticleView:
         fields = object_body(body)
         title = text_field(fields, "title", MAX_TITLE)
         text_field(fields, "body", MAX_BODY)
@@ -185,7 +232,7 @@ class KbService:
         draft = KbArticle(id=new_id(), title=title, slug="", body="", created_at=now)
         article = apply_fields(draft, {"slug": slug_from(title), **fields})
         article.updated_at = now
-        return admin_json(await self._repository.create(article), NO_VOTES)
+        return article_view(await self._repository.create(article), NO_VOTES)
 
     async def _existing(self, article_id: str) -> KbArticle:
         try:
@@ -197,11 +244,11 @@ class KbService:
             raise NotFound("Article not found")
         return article
 
-    async def update(self, article_id: str, body: Any) -> dict[str, Any]:
+    async def update(self, article_id: str, body: Any) -> ArticleView:
         article = apply_fields(await self._existing(article_id), object_body(body))
         article.updated_at = utcnow()
         saved = await self._repository.save(article)
-        return admin_json(saved, await self._votes(saved.id))
+        return article_view(saved, await self._votes(saved.id))
 
     async def delete(self, article_id: str) -> None:
         await self._existing(article_id)

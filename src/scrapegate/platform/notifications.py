@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -26,7 +27,6 @@ from scrapegate.domain.notification_records import (
     Severity,
 )
 from scrapegate.domain.records import Crawl, Job, new_id, utcnow
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest, NotFound
 from scrapegate.platform.announcements import text_field, time_field
 from scrapegate.storage.notification_protocol import NotificationRepository
@@ -47,19 +47,57 @@ MAX_MESSAGE = 2_000
 MAX_LINK = 2_048
 
 
-def notification_json(view: NotificationView) -> dict[str, Any]:
-    item = view.notification
-    return {
-        "id": item.id,
-        "type": item.type,
-        "severity": item.severity,
-        "title": item.title,
-        "message": item.message,
-        "link": item.link,
-        "created_at": iso(item.created_at),
-        "expires_at": iso(item.expires_at),
-        "read_at": iso(view.read_at),
-    }
+@dataclass(frozen=True)
+class NotificationEntry:
+    """A notification as one user sees it, flat; each route shows the fields it documents."""
+
+    id: str
+    type: str
+    severity: Severity
+    title: str
+    message: str
+    link: str | None
+    organization_id: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    read_at: datetime | None
+    dismissed_at: datetime | None
+
+    @classmethod
+    def of(cls, view: NotificationView) -> NotificationEntry:
+        item = view.notification
+        return cls(
+            id=item.id,
+            type=item.type,
+            severity=item.severity,
+            title=item.title,
+            message=item.message,
+            link=item.link,
+            organization_id=item.org_id,
+            created_at=item.created_at,
+            expires_at=item.expires_at,
+            read_at=view.read_at,
+            dismissed_at=view.dismissed_at,
+        )
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    notifications: list[NotificationEntry]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.notifications) < self.total
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    notification_id: str
+    dismissed_at: datetime
+    status: str = "dismissed"
 
 
 def canonical_uuid(value: Any) -> str | None:
@@ -127,15 +165,15 @@ class NotificationService:
         self._storage = storage
         self._repository: NotificationRepository = storage.notifications
 
-    async def active(self, audience: Audience) -> dict[str, Any]:
+    async def active(self, audience: Audience) -> list[NotificationEntry]:
         now = utcnow()
         query = NotificationQuery(audience, now, active=True, limit=ACTIVE_LIMIT)
         views, _ = await self._repository.query(query)
         unread = [v.notification.id for v in views if v.read_at is None]
         await self._repository.mark_read(audience.user_id, unread, now)
-        return {"notifications": [notification_json(v) for v in views]}
+        return [NotificationEntry.of(v) for v in views]
 
-    async def dismiss(self, audience: Audience, body: Any) -> dict[str, Any]:
+    async def dismiss(self, audience: Audience, body: Any) -> Dismissal:
         raw = body.get("notification_id") if isinstance(body, dict) else None
         if not isinstance(raw, str) or not raw:
             raise InvalidRequest("notification_id is required", field="notification_id")
@@ -146,42 +184,27 @@ class NotificationService:
         if found is None:
             raise NotFound("Notification not found")
         at = await self._repository.dismiss(audience.user_id, found.notification.id, utcnow())
-        return {
-            "status": "dismissed",
-            "notification_id": found.notification.id,
-            "dismissed_at": iso(at),
-        }
+        return Dismissal(notification_id=found.notification.id, dismissed_at=at)
 
     async def history(
         self, audience: Audience, limit: int | None, offset: int | None
-    ) -> dict[str, Any]:
+    ) -> NotificationPage:
         size, start = page_bounds(limit, offset)
         now = utcnow()
         since = now - timedelta(days=HISTORY_DAYS)
         query = NotificationQuery(audience, now, False, since=since, limit=size, offset=start)
         views, total = await self._repository.query(query)
-        return {
-            "notifications": [
-                notification_json(v) | {"dismissed_at": iso(v.dismissed_at)} for v in views
-            ],
-            "total": total,
-            "limit": size,
-            "offset": start,
-            "has_more": start + len(views) < total,
-        }
+        shown = [NotificationEntry.of(v) for v in views]
+        return NotificationPage(notifications=shown, total=total, limit=size, offset=start)
 
-    async def broadcast(self, body: Any) -> dict[str, Any]:
+    async def broadcast(self, body: Any) -> NotificationEntry:
         notification = parse_broadcast(body, utcnow())
         if notification.org_id is not None:
             org_id = canonical_uuid(notification.org_id)
             if org_id is None or await self._storage.organizations.get(org_id) is None:
                 raise InvalidRequest("Unknown organization", field="organization_id")
         await self._repository.add(notification)
-        view = NotificationView(notification)
-        return notification_json(view) | {
-            "organization_id": notification.org_id,
-            "dismissed_at": None,
-        }
+        return NotificationEntry.of(NotificationView(notification))
 
 
 class Notifier:

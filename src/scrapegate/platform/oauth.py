@@ -16,11 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from scrapegate.domain.oauth_records import OAuthClient, OAuthCode, OAuthGrant
 from scrapegate.domain.records import new_id, utcnow
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest, NotFound
 from scrapegate.storage.oauth_protocol import OAuthRepository
 
@@ -85,22 +84,60 @@ def validate_redirect_uri(uri: object) -> str:
     return uri
 
 
-def redirect_url(registered: str, code: str, state: str) -> str:
-    """The registered URI with ``code`` and ``state`` added to any query it already has."""
-    parts = urlsplit(registered)
-    extra = urlencode({"code": code, "state": state})
-    query = f"{parts.query}&{extra}" if parts.query else extra
-    return urlunsplit(parts._replace(query=query))
+@dataclass(frozen=True)
+class ClientView:
+    """A registered client as administrators see it: never its secret's hash."""
+
+    client_id: str
+    name: str
+    redirect_uris: list[str]
+    scopes: list[str]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, client: OAuthClient) -> ClientView:
+        return cls(
+            client.id,
+            client.name,
+            list(client.redirect_uris),
+            list(client.scopes),
+            client.created_at,
+        )
 
 
-def client_json(client: OAuthClient) -> dict[str, Any]:
-    return {
-        "client_id": client.id,
-        "name": client.name,
-        "redirect_uris": list(client.redirect_uris),
-        "scopes": list(client.scopes),
-        "created_at": iso(client.created_at),
-    }
+@dataclass(frozen=True)
+class RegisteredClient(ClientView):
+    """A client just registered, with its secret: the only time the secret is shown."""
+
+    client_secret: str
+
+
+@dataclass(frozen=True)
+class ClientList:
+    clients: list[ClientView]
+
+    @property
+    def total(self) -> int:
+        return len(self.clients)
+
+
+@dataclass(frozen=True)
+class AuthorizationCode:
+    """#39: a single-use code for ``redirect_uri``, the registered URI the client named."""
+
+    code: str
+    state: str
+    redirect_uri: str
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """#40: the new API key handed to the client as a bearer token."""
+
+    access_token: str
+    scope: str
+    token_type: str = "bearer"
 
 
 def _text(body: dict[str, Any], key: str, limit: int, *, required: bool = False) -> str | None:
@@ -216,7 +253,7 @@ class OAuthService:
 
     # --- admin (B.10) -------------------------------------------------------------------------
 
-    async def register_client(self, body: Any) -> dict[str, Any]:
+    async def register_client(self, body: Any) -> RegisteredClient:
         name, uris, scopes = parse_client(body)
         secret = SECRET_PREFIX + secrets.token_urlsafe(32)
         client = OAuthClient(
@@ -228,11 +265,12 @@ class OAuthService:
             created_at=self._clock(),
         )
         await self._repository.create_client(client)
-        return client_json(client) | {"client_secret": secret}
+        shown = ClientView.of(client)
+        return RegisteredClient(**vars(shown), client_secret=secret)
 
-    async def list_clients(self) -> dict[str, Any]:
+    async def list_clients(self) -> ClientList:
         clients = await self._repository.list_clients()
-        return {"clients": [client_json(c) for c in clients], "total": len(clients)}
+        return ClientList([ClientView.of(c) for c in clients])
 
     async def delete_client(self, client_id: str) -> None:
         if not await self._repository.delete_client(client_id):
@@ -240,7 +278,7 @@ class OAuthService:
 
     # --- #39 authorize ------------------------------------------------------------------------
 
-    async def authorize(self, body: Any, *, user_id: str, org_id: str) -> dict[str, Any]:
+    async def authorize(self, body: Any, *, user_id: str, org_id: str) -> AuthorizationCode:
         """A code for the approving user (``user_id``) in organization ``org_id``."""
         req = parse_authorize(body)
         client = await self._repository.get_client(req.client_id)
@@ -265,16 +303,11 @@ class OAuthService:
                 created_at=now,
             )
         )
-        return {
-            "code": raw,
-            "state": req.state,
-            "redirect_url": redirect_url(req.redirect_uri, raw, req.state),
-            "expires_in": self._code_ttl_s,
-        }
+        return AuthorizationCode(raw, req.state, req.redirect_uri, self._code_ttl_s)
 
     # --- #40 token ----------------------------------------------------------------------------
 
-    async def exchange(self, req: TokenRequest) -> dict[str, Any]:
+    async def exchange(self, req: TokenRequest) -> IssuedToken:
         if not req.grant_type:
             raise OAuthTokenError("invalid_request", "grant_type is required")
         if req.grant_type != "authorization_code":
@@ -288,7 +321,7 @@ class OAuthService:
             await self._revoke_replayed(code.code_hash)  # lost a race with another exchange
             raise invalid_grant("The authorization code was already used")
         raw = await self._issue_key(client, code)
-        return {"access_token": raw, "token_type": "bearer", "scope": code.scope}
+        return IssuedToken(access_token=raw, scope=code.scope)
 
     async def _authenticate_client(self, req: TokenRequest) -> OAuthClient:
         client = await self._repository.get_client(req.client_id or "")

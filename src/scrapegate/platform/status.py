@@ -13,9 +13,9 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -43,13 +43,29 @@ class ServiceCheck:
     latency_ms: int | None
     message: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "status": self.status,
-            "latency_ms": self.latency_ms,
-            "message": self.message,
-        }
+
+@dataclass(frozen=True)
+class StatusReport:
+    """The status page: every check, the worst condition and 30 days' uptime."""
+
+    overall_status: str
+    services: list[ServiceCheck]
+    timestamp: datetime
+    uptime_percentage: float
+
+    def to_json(self) -> str:
+        """The page as shared between processes through Redis: its wire shape."""
+        return json.dumps(asdict(self) | {"timestamp": iso(self.timestamp)})
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> StatusReport:
+        page = json.loads(text)
+        return cls(
+            overall_status=page["overall_status"],
+            services=[ServiceCheck(**check) for check in page["services"]],
+            timestamp=datetime.fromisoformat(page["timestamp"].replace("Z", "+00:00")),
+            uptime_percentage=page["uptime_percentage"],
+        )
 
 
 Probe = Callable[[], Awaitable[Sequence[ServiceCheck]]]
@@ -79,7 +95,7 @@ def sample_of(checks: Sequence[ServiceCheck], taken_at: datetime) -> HealthSampl
         taken_at=taken_at,
         overall_status=overall_status(checks),
         core_operational=core_operational(checks),
-        services=[check.as_dict() for check in checks],
+        services=[asdict(check) for check in checks],
     )
 
 
@@ -122,11 +138,11 @@ class StatusPage:
         self._clock = clock
         self._redis = redis
         self._cache_key = cache_key
-        self._body: dict[str, Any] | None = None
+        self._body: StatusReport | None = None
         self._computed_at = 0.0
         self._lock = asyncio.Lock()
 
-    async def body(self) -> dict[str, Any]:
+    async def body(self) -> StatusReport:
         async with self._lock:  # one computation serves every request arriving meanwhile
             if self._redis is not None:
                 with contextlib.suppress(RedisError):  # Redis down: this process's own page
@@ -136,29 +152,23 @@ class StatusPage:
                 self._computed_at = self._clock()
             return self._body
 
-    async def _shared_body(self, redis: Redis) -> dict[str, Any]:
+    async def _shared_body(self, redis: Redis) -> StatusReport:
         cached = await redis.get(self._cache_key)
         if cached is not None:
-            body: dict[str, Any] = json.loads(cached)
-            return body
+            return StatusReport.from_json(cached)
         body = await self._compute()
         # NX: when two processes compute at once, both answer the page the first one stored.
-        await redis.set(self._cache_key, json.dumps(body), nx=True, px=int(self._cache_s * 1000))
+        await redis.set(self._cache_key, body.to_json(), nx=True, px=int(self._cache_s * 1000))
         stored = await redis.get(self._cache_key)
-        return body if stored is None else dict(json.loads(stored))
+        return body if stored is None else StatusReport.from_json(stored)
 
-    async def _compute(self) -> dict[str, Any]:
+    async def _compute(self) -> StatusReport:
         checks = await self._probe()
         now = utcnow()
         uptime = await uptime_percentage(self._samples, now)
         if uptime is None:  # no sample yet (first minute of a new install): this probe is all
             uptime = 100.0 if core_operational(checks) else 0.0
-        return {
-            "overall_status": overall_status(checks),
-            "services": [check.as_dict() for check in checks],
-            "timestamp": iso(now),
-            "uptime_percentage": uptime,
-        }
+        return StatusReport(overall_status(checks), list(checks), now, uptime)
 
 
 class StatusProber:

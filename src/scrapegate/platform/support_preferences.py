@@ -6,23 +6,41 @@ Every switch defaults to true. Nothing is stored until the first PATCH, so ``upd
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from scrapegate.domain.notification_records import SupportPreferences
 from scrapegate.domain.records import utcnow
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest
 from scrapegate.storage.notification_protocol import SupportPreferenceRepository
 
 SWITCHES = ("email_admin_reply", "email_status_change", "email_resolved")
 
 
-def preferences_json(preferences: SupportPreferences) -> dict[str, Any]:
-    return {
-        "user_id": preferences.user_id,
-        "notification_settings": {name: getattr(preferences, name) for name in SWITCHES},
-        "updated_at": iso(preferences.updated_at),
-    }
+@dataclass(frozen=True)
+class SupportSwitches:
+    email_admin_reply: bool
+    email_status_change: bool
+    email_resolved: bool
+
+
+@dataclass(frozen=True)
+class PreferencesView:
+    """#50: the switches of a user; ``updated_at`` is None until the first change."""
+
+    user_id: str
+    notification_settings: SupportSwitches
+    updated_at: datetime | None
+
+
+def preferences_view(preferences: SupportPreferences) -> PreferencesView:
+    switches = SupportSwitches(
+        email_admin_reply=preferences.email_admin_reply,
+        email_status_change=preferences.email_status_change,
+        email_resolved=preferences.email_resolved,
+    )
+    return PreferencesView(preferences.user_id, switches, preferences.updated_at)
 
 
 def parse_changes(body: Any) -> dict[str, bool]:
@@ -45,15 +63,15 @@ class SupportPreferenceService:
         stored = await self._repository.get(user_id)
         return stored or SupportPreferences(user_id=user_id)
 
-    async def get(self, user_id: str) -> dict[str, Any]:
-        return preferences_json(await self._current(user_id))
+    async def get(self, user_id: str) -> PreferencesView:
+        return preferences_view(await self._current(user_id))
 
-    async def update(self, user_id: str, body: Any) -> dict[str, Any]:
+    async def update(self, user_id: str, body: Any) -> PreferencesView:
         changes = parse_changes(body)
         current = await self._current(user_id)
         if not changes:
-            return preferences_json(current)
+            return preferences_view(current)
         for name, value in changes.items():
             setattr(current, name, value)
         current.updated_at = utcnow()
-        return preferences_json(await self._repository.save(current))
+        return preferences_view(await self._repository.save(current))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from scrapegate.domain.records import EmailUnsubscribe
@@ -59,6 +60,12 @@ def expiry_of(body: dict[str, Any], now: float) -> int | None:
     return expires
 
 
+@dataclass(frozen=True)
+class Unsubscribed:
+    message: str  # what the user opted out of, in words
+    ok: bool = True
+
+
 class UnsubscribeService:
     def __init__(self, repository: UnsubscribeRepository, key: bytes) -> None:
         self._repository = repository
@@ -67,7 +74,7 @@ class UnsubscribeService:
     def token_for(self, uid: str, email_type: str, expires: int | None = None) -> str:
         return mint_token(self._key, uid, email_type, expires)
 
-    async def unsubscribe(self, body: Any, now: float | None = None) -> dict[str, Any]:
+    async def unsubscribe(self, body: Any, now: float | None = None) -> Unsubscribed:
         if not isinstance(body, dict):
             raise InvalidRequest("Request body must be a JSON object")
         uid = required_text(body, "uid")
@@ -80,7 +87,7 @@ class UnsubscribeService:
         if not hmac.compare_digest(token, self.token_for(uid, email_type, expires).encode()):
             raise InvalidRequest("Invalid unsubscribe token", field="token")
         await self._repository.add(EmailUnsubscribe(user_id=uid, type=email_type))
-        return {"ok": True, "message": MESSAGES[email_type]}
+        return Unsubscribed(MESSAGES[email_type])
 
     async def wants_email(self, uid: str, email_type: str) -> bool:
         """Whether e-mails of ``email_type`` may go to the user (security ones always may)."""

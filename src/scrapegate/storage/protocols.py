@@ -112,6 +112,10 @@ class LedgerRepository(Protocol):
 
 class JobRepository(Protocol):
     async def create(self, job: Job) -> Job: ...
+    async def create_many(self, jobs: Sequence[Job]) -> None:
+        """Create the jobs in one write; ids already stored are left as they are."""
+        ...
+
     async def get(self, job_id: str) -> Job | None: ...
     async def save(self, job: Job) -> None:
         """Write every field of an existing job."""

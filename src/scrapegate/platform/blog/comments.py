@@ -14,10 +14,15 @@ from email_validator import EmailNotValidError, validate_email
 
 from scrapegate.domain.blog_records import BlogComment, CommentStatus
 from scrapegate.domain.records import new_id, utcnow
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import InvalidRequest, NotFound
 from scrapegate.platform.blog.posts import BlogPost, PostIndex
-from scrapegate.platform.blog.render import render_comment
+from scrapegate.platform.blog.views import (
+    CommentThread,
+    ModeratedComment,
+    ModerationPage,
+    SubmittedComment,
+    ThreadComment,
+)
 from scrapegate.storage.blog_protocol import BlogRepository
 
 MAX_CONTENT = 5_000
@@ -104,57 +109,17 @@ def parse_submission(body: Any) -> CommentSubmission:
     )
 
 
-def submitted_json(comment: BlogComment, post_key: str) -> dict[str, Any]:
-    return {
-        "id": comment.id,
-        "post_id": post_key,
-        "parent_id": comment.parent_id,
-        "status": comment.status,
-        "created_at": iso(comment.created_at),
-        "message": AWAITING_MODERATION,
-    }
-
-
-def admin_json(comment: BlogComment) -> dict[str, Any]:
-    return {
-        "id": comment.id,
-        "post_slug": comment.post_slug,
-        "parent_id": comment.parent_id,
-        "author_name": comment.author_name,
-        "author_email": comment.author_email,
-        "author_website": comment.author_website,
-        "content": comment.content,
-        "content_html": render_comment(comment.content),
-        "status": comment.status,
-        "ip_hash": comment.ip_hash,
-        "created_at": iso(comment.created_at),
-        "moderated_at": iso(comment.moderated_at),
-    }
-
-
-def public_json(comment: BlogComment, depth: int) -> dict[str, Any]:
-    return {
-        "id": comment.id,
-        "parent_id": comment.parent_id,
-        "depth": depth,
-        "author_name": comment.author_name,
-        "author_website": comment.author_website,
-        "content_html": render_comment(comment.content),
-        "created_at": iso(comment.created_at),
-    }
-
-
-def thread_order(approved: list[BlogComment]) -> list[dict[str, Any]]:
+def thread_order(approved: list[BlogComment]) -> list[ThreadComment]:
     """Depth-first conversation order with each comment's depth. A reply whose parent is not
     approved is left out with its own replies: without the parent it has no context."""
     replies: dict[str | None, list[BlogComment]] = defaultdict(list)
     for comment in approved:  # oldest first, so siblings stay in time order
         replies[comment.parent_id].append(comment)
-    ordered: list[dict[str, Any]] = []
+    ordered: list[ThreadComment] = []
     stack = [(comment, 0) for comment in reversed(replies[None])]
     while stack:  # iterative: a long reply chain cannot exhaust the recursion limit
         comment, depth = stack.pop()
-        ordered.append(public_json(comment, depth))
+        ordered.append(ThreadComment.of(comment, depth))
         stack.extend((reply, depth + 1) for reply in reversed(replies.pop(comment.id, [])))
     return ordered
 
@@ -187,7 +152,7 @@ class CommentService:
             raise NotFound("Post not found")
         return post
 
-    async def submit(self, body: Any, client_ip: str) -> dict[str, Any]:
+    async def submit(self, body: Any, client_ip: str) -> SubmittedComment:
         """#6: validate, then store as pending; a filled honeypot gets the same answer only."""
         submission = parse_submission(body)
         post = await self._post(submission.post_key)
@@ -207,31 +172,33 @@ class CommentService:
         )
         if not submission.honeypot:
             await self._repository.add_comment(comment)
-        return submitted_json(comment, submission.post_key)
+        return SubmittedComment(
+            id=comment.id,
+            post_id=submission.post_key,
+            parent_id=comment.parent_id,
+            status=comment.status,
+            created_at=comment.created_at,
+            message=AWAITING_MODERATION,
+        )
 
-    async def thread(self, slug: str) -> dict[str, Any]:
+    async def thread(self, slug: str) -> CommentThread:
         """The public comments of a post: approved only, in thread order, no e-mail."""
         post = await self._post(slug)
         shown = thread_order(await self._repository.approved_comments(post.slug))
-        return {"slug": post.slug, "post_id": post.post_id, "comments": shown, "total": len(shown)}
+        return CommentThread(slug=post.slug, post_id=post.post_id, comments=shown)
 
-    async def moderation_queue(self, status: str | None, limit: int, offset: int) -> dict[str, Any]:
+    async def moderation_queue(self, status: str | None, limit: int, offset: int) -> ModerationPage:
         page = await self._repository.list_comments(list_filter(status), limit, offset)
-        return {
-            "comments": [admin_json(c) for c in page.comments],
-            "total": page.total,
-            "limit": limit,
-            "offset": offset,
-            "has_more": offset + len(page.comments) < page.total,
-        }
+        shown = [ModeratedComment.of(c) for c in page.comments]
+        return ModerationPage(comments=shown, total=page.total, limit=limit, offset=offset)
 
-    async def moderate(self, comment_id: str, body: Any) -> dict[str, Any]:
+    async def moderate(self, comment_id: str, body: Any) -> ModeratedComment:
         updated = await self._repository.set_comment_status(
             comment_id, moderation_status(body), utcnow()
         )
         if updated is None:
             raise NotFound("Comment not found")
-        return admin_json(updated)
+        return ModeratedComment.of(updated)
 
     async def delete(self, comment_id: str) -> None:
         if not await self._repository.delete_comment(comment_id):

@@ -12,6 +12,7 @@ from scrapegate.domain.blog_records import REACTION_TYPES, BlogReaction, Reactio
 from scrapegate.domain.records import new_id, utcnow
 from scrapegate.errors import InvalidRequest, NotFound
 from scrapegate.platform.blog.posts import BlogPost, PostIndex
+from scrapegate.platform.blog.views import ReactionRecorded, ReactionSummary
 from scrapegate.storage.blog_protocol import BlogRepository
 
 REACTION_WINDOW = timedelta(hours=24)
@@ -62,7 +63,7 @@ class ReactionService:
             raise NotFound("Post not found")
         return post
 
-    async def react(self, slug: str, body: Any, visitor: str) -> dict[str, Any]:
+    async def react(self, slug: str, body: Any, visitor: str) -> ReactionRecorded:
         """#8: record the reaction unless this visitor already gave it within 24 h."""
         kind = reaction_field(body)
         now = self._clock()
@@ -72,22 +73,13 @@ class ReactionService:
         )
         await self._repository.add_reaction(reaction, now - REACTION_WINDOW)
         counts = all_counts(await self._repository.reaction_counts(post.slug))
-        return {
-            "slug": post.slug,
-            "reaction": kind,
-            "counts": counts,
-            "total": sum(counts.values()),
-        }
+        return ReactionRecorded(slug=post.slug, counts=counts, reaction=kind)
 
-    async def summary(self, slug: str, visitor: str) -> dict[str, Any]:
+    async def summary(self, slug: str, visitor: str) -> ReactionSummary:
         """#9: counts of every type and the types this visitor gave within the last 24 h."""
         now = self._clock()
         post = await self._post(slug, now)
         counts = all_counts(await self._repository.reaction_counts(post.slug))
         mine = await self._repository.visitor_reactions(post.slug, visitor, now - REACTION_WINDOW)
-        return {
-            "slug": post.slug,
-            "counts": counts,
-            "total": sum(counts.values()),
-            "my_reactions": [kind for kind in REACTION_TYPES if kind in mine],
-        }
+        given = [kind for kind in REACTION_TYPES if kind in mine]
+        return ReactionSummary(slug=post.slug, counts=counts, my_reactions=given)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Protocol
 
 from scrapegate.config import SupportSettings
 from scrapegate.domain.records import new_id, utcnow
@@ -20,7 +20,6 @@ from scrapegate.errors import InvalidRequest, NotFound, PayloadTooLarge, RateLim
 from scrapegate.platform.support.access import SupportActor, TicketAccess, is_uuid
 from scrapegate.platform.support.files import SupportFileStore
 from scrapegate.platform.support.sniff import UploadSniffer
-from scrapegate.platform.support.views import attachment_json
 from scrapegate.storage.support_protocol import SupportRepository
 
 log = logging.getLogger(__name__)
@@ -61,22 +60,17 @@ class AttachmentService:
         repository: SupportRepository,
         files: SupportFileStore,
         settings: SupportSettings,
-        base_url: str,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._repository = repository
         self._files = files
         self._settings = settings
-        self._base_url = base_url
         self._clock = clock
         self._access = TicketAccess(repository)
 
     @property
     def files(self) -> SupportFileStore:
         return self._files
-
-    def json(self, attachment: SupportAttachment) -> dict[str, Any]:
-        return attachment_json(attachment, self._base_url)
 
     async def _check_hourly_budget(self, actor: SupportActor, now: datetime) -> None:
         used = await self._repository.count_uploads(actor.user_id, now - UPLOAD_WINDOW)
@@ -88,7 +82,7 @@ class AttachmentService:
 
     async def upload(
         self, actor: SupportActor, upload: Upload, ticket_id: str | None
-    ) -> dict[str, Any]:
+    ) -> SupportAttachment:
         now = self._clock()
         await self._check_hourly_budget(actor, now)
         ticket = await self._access.visible(actor, ticket_id) if ticket_id else None
@@ -112,7 +106,7 @@ class AttachmentService:
         if ticket is not None:
             await self._repository.link_attachments([attachment.id], ticket.id, None)
             attachment.ticket_id = ticket.id
-        return self.json(attachment)
+        return attachment
 
     async def _receive(self, source: ChunkSource, filename: str) -> tuple[Path, int, str]:
         """Copy the stream into a temporary file, counting and sniffing on the way."""

@@ -10,7 +10,7 @@ from scrapegate.domain.support_records import SupportCategory
 from scrapegate.errors import Conflict, InvalidRequest, NotFound
 from scrapegate.platform.support.access import is_uuid
 from scrapegate.platform.support.fields import bool_field, json_object, required_text, text_field
-from scrapegate.platform.support.views import admin_category_json, category_json
+from scrapegate.platform.support.views import CategoryList, category_list
 from scrapegate.storage.support_protocol import SupportRepository
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -29,13 +29,11 @@ class CategoryService:
     def __init__(self, repository: SupportRepository) -> None:
         self._repository = repository
 
-    async def public(self) -> dict[str, Any]:
-        found = await self._repository.categories(active_only=True)
-        return {"categories": [category_json(c) for c in found], "total": len(found)}
+    async def public(self) -> CategoryList:
+        return category_list(await self._repository.categories(active_only=True))
 
-    async def all(self) -> dict[str, Any]:
-        found = await self._repository.categories(active_only=False)
-        return {"categories": [admin_category_json(c) for c in found], "total": len(found)}
+    async def all(self) -> CategoryList:
+        return category_list(await self._repository.categories(active_only=False))
 
     async def active_by_slug(self, slug: str | None) -> SupportCategory | None:
         """The category a ticket names; unknown or inactive slugs are a client error."""
@@ -46,7 +44,7 @@ class CategoryService:
                 return category
         raise InvalidRequest(f"Unknown category {slug!r}", field="category_slug")
 
-    async def create(self, raw: Any) -> dict[str, Any]:
+    async def create(self, raw: Any) -> SupportCategory:
         body = json_object(raw)
         slug = required_text(body, "slug", 64)
         if not _SLUG.match(slug):
@@ -62,9 +60,9 @@ class CategoryService:
         )
         if not await self._repository.add_category(category):
             raise Conflict(f"A category with slug {slug!r} exists.")
-        return admin_category_json(category)
+        return category
 
-    async def update(self, category_id: str, raw: Any) -> dict[str, Any]:
+    async def update(self, category_id: str, raw: Any) -> SupportCategory:
         body = json_object(raw)
         found = {c.id: c for c in await self._repository.categories(active_only=False)}
         category = found.get(category_id) if is_uuid(category_id) else None
@@ -79,4 +77,4 @@ class CategoryService:
         if "active" in body:
             category.active = bool_field(body, "active")
         await self._repository.save_category(category)
-        return admin_category_json(category)
+        return category

@@ -26,7 +26,7 @@ from scrapegate.platform.support.access import SupportActor
 from scrapegate.platform.support.attachments import AttachmentService
 from scrapegate.platform.support.categories import CategoryService
 from scrapegate.platform.support.fields import MAX_BODY, MAX_SUBJECT, ContactForm, NewTicket
-from scrapegate.platform.support.views import ticket_json
+from scrapegate.platform.support.views import ContactReceipt, TicketView, ticket_view
 from scrapegate.storage.support_protocol import SupportRepository
 
 CONTACT_FORMS_PER_HOUR = 3
@@ -102,7 +102,7 @@ class TicketIntake:
         await self._repository.add_ticket(ticket, first)
         return ticket, first
 
-    async def create(self, actor: SupportActor, new: NewTicket) -> dict[str, Any]:
+    async def create(self, actor: SupportActor, new: NewTicket) -> TicketView:
         category = await self._categories.active_by_slug(new.category_slug)
         limit = self._settings.max_open_tickets
         if await self._repository.count_open(actor.user_id, actor.org_id) >= limit:
@@ -120,13 +120,13 @@ class TicketIntake:
         )
         ticket, first = await self._store(draft)
         await self._attachments.attach(new.attachment_ids, ticket.id, first.id)
-        return ticket_json(ticket, category)
+        return ticket_view(ticket, category)
 
     def origin_hash(self, client_ip: str) -> str:
         # Keyed, so the stored value does not reveal the address.
         return hmac.new(self._ip_key, client_ip.encode(), hashlib.sha256).hexdigest()
 
-    async def contact(self, form: ContactForm, client_ip: str) -> dict[str, Any]:
+    async def contact(self, form: ContactForm, client_ip: str) -> ContactReceipt:
         origin = self.origin_hash(client_ip)
         since = self._clock() - CONTACT_WINDOW
         if await self._repository.count_from_origin(origin, since) >= CONTACT_FORMS_PER_HOUR:
@@ -139,7 +139,7 @@ class TicketIntake:
         if form.honeypot_filled:
             # Bots get the usual answer with a plausible reference; nothing is stored.
             fake_ref = ticket_ref(secrets.randbelow(999_999) + 1)
-            return {"status": "received", "ticket_ref": fake_ref, "message": CONTACT_ANSWER}
+            return ContactReceipt(status="received", ticket_ref=fake_ref, message=CONTACT_ANSWER)
         draft = TicketDraft(
             subject=form.subject,
             body=form.message,
@@ -153,7 +153,7 @@ class TicketIntake:
             origin_ip_hash=origin,
         )
         ticket, _ = await self._store(draft)
-        return {"status": "received", "ticket_ref": ticket.ref, "message": CONTACT_ANSWER}
+        return ContactReceipt(status="received", ticket_ref=ticket.ref, message=CONTACT_ANSWER)
 
     async def open_feedback_ticket(
         self, *, user_id: str, org_id: str, subject: str, body: str, metadata: dict[str, Any]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
 
 from scrapegate.domain.records import new_id, utcnow
 from scrapegate.domain.support_records import SupportReply
@@ -14,7 +13,7 @@ from scrapegate.platform.support.access import SupportActor, TicketAccess
 from scrapegate.platform.support.attachments import AttachmentService
 from scrapegate.platform.support.fields import NewReply
 from scrapegate.platform.support.status_rules import apply_reply
-from scrapegate.platform.support.views import reply_json
+from scrapegate.platform.support.views import ReplyPage, ReplyView, reply_view
 from scrapegate.storage.support_protocol import SupportRepository
 
 AGENT_NAME = "Support"
@@ -25,22 +24,18 @@ class ReplyService:
         self,
         repository: SupportRepository,
         attachments: AttachmentService,
-        base_url: str,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._repository = repository
         self._attachments = attachments
-        self._base_url = base_url
         self._clock = clock
         self._access = TicketAccess(repository)
 
-    async def as_json(self, replies: Sequence[SupportReply]) -> list[dict[str, Any]]:
+    async def views(self, replies: Sequence[SupportReply]) -> list[ReplyView]:
         files = await self._repository.attachments_of_replies([r.id for r in replies])
-        return [
-            reply_json(r, [f for f in files if f.reply_id == r.id], self._base_url) for r in replies
-        ]
+        return [reply_view(r, [f for f in files if f.reply_id == r.id]) for r in replies]
 
-    async def add(self, actor: SupportActor, ticket_id: str, new: NewReply) -> dict[str, Any]:
+    async def add(self, actor: SupportActor, ticket_id: str, new: NewReply) -> ReplyView:
         ticket = await self._access.visible(actor, ticket_id)
         if new.is_internal_note and not actor.is_admin:
             raise Forbidden("Only support agents can write internal notes.")
@@ -61,11 +56,11 @@ class ReplyService:
         await self._repository.add_reply(reply)
         await self._repository.save_ticket(ticket)
         await self._attachments.attach(new.attachment_ids, ticket.id, reply.id)
-        return (await self.as_json([reply]))[0]
+        return (await self.views([reply]))[0]
 
     async def page(
         self, actor: SupportActor, ticket_id: str, page: int, page_size: int
-    ) -> dict[str, Any]:
+    ) -> ReplyPage:
         ticket = await self._access.visible(actor, ticket_id)
         found, total = await self._repository.replies(
             ticket.id,
@@ -73,16 +68,16 @@ class ReplyService:
             offset=(page - 1) * page_size,
             limit=page_size,
         )
-        return {
-            "replies": await self.as_json(found),
-            "total": total,
-            "page": page,
-            "page_size": page_size,
-            "pages": math.ceil(total / page_size),
-        }
+        return ReplyPage(
+            replies=await self.views(found),
+            total=total,
+            page=page,
+            page_size=page_size,
+            pages=math.ceil(total / page_size),
+        )
 
-    async def preview(self, ticket_id: str, *, include_internal: bool) -> list[dict[str, Any]]:
+    async def preview(self, ticket_id: str, *, include_internal: bool) -> list[ReplyView]:
         latest = await self._repository.latest_replies(
             ticket_id, include_internal=include_internal, limit=3
         )
-        return await self.as_json(latest)
+        return await self.views(latest)

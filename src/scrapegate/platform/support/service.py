@@ -8,15 +8,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from scrapegate.accounts.secrets import derive_key, master_secret
 from scrapegate.config import Settings, SupportSettings
-from scrapegate.jobs.housekeeping import Purge
 from scrapegate.platform.support.attachments import AttachmentService
 from scrapegate.platform.support.categories import CategoryService
 from scrapegate.platform.support.files import SupportFileStore
 from scrapegate.platform.support.intake import TicketIntake
 from scrapegate.platform.support.replies import ReplyService
 from scrapegate.platform.support.tickets import TicketService
+from scrapegate.secret_keys import derive_key, master_secret
+from scrapegate.storage.retention import Purge
 from scrapegate.storage.support_protocol import SupportRepository
 
 IP_KEY_LABEL = "support-contact-ip"
@@ -48,12 +48,11 @@ def build_support(
     repository: SupportRepository,
     settings: SupportSettings,
     files_root: Path,
-    base_url: str,
     ip_key: bytes,
 ) -> SupportService:
-    attachments = AttachmentService(repository, SupportFileStore(files_root), settings, base_url)
+    attachments = AttachmentService(repository, SupportFileStore(files_root), settings)
     categories = CategoryService(repository)
-    replies = ReplyService(repository, attachments, base_url)
+    replies = ReplyService(repository, attachments)
     return SupportService(
         categories=categories,
         attachments=attachments,
@@ -71,7 +70,6 @@ def support_for(
         repository,
         settings.support,
         Path(settings.data_dir) / "support",
-        settings.public_base_url,
         derive_key(master_secret(settings), IP_KEY_LABEL),
     )
     add_purge(support.housekeeping)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from scrapegate.config import SupportSettings
 from scrapegate.domain.records import utcnow
@@ -17,7 +16,16 @@ from scrapegate.platform.support.access import SupportActor, TicketAccess, is_uu
 from scrapegate.platform.support.attachments import AttachmentService
 from scrapegate.platform.support.fields import PRIORITIES, STATUSES, AgentUpdate
 from scrapegate.platform.support.replies import ReplyService
-from scrapegate.platform.support.views import ticket_json
+from scrapegate.platform.support.views import (
+    MuteChange,
+    TicketDetail,
+    TicketErased,
+    TicketFilterEcho,
+    TicketPage,
+    TicketView,
+    ticket_detail,
+    ticket_view,
+)
 from scrapegate.storage.support_protocol import SupportRepository
 
 ERASED_MESSAGE = "Ticket and all replies and attachments were permanently deleted."
@@ -44,13 +52,8 @@ class TicketFilters:
         self.status, self.priority, self.category = status, priority, category
         self.search = (search.strip() or None) if search is not None else None
 
-    def echo(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "priority": self.priority,
-            "category": self.category,
-            "search": self.search,
-        }
+    def echo(self) -> TicketFilterEcho:
+        return TicketFilterEcho(self.status, self.priority, self.category, self.search)
 
 
 class TicketService:
@@ -69,9 +72,9 @@ class TicketService:
         self._clock = clock
         self._access = TicketAccess(repository)
 
-    async def as_json(self, ticket: SupportTicket) -> dict[str, Any]:
+    async def view(self, ticket: SupportTicket) -> TicketView:
         categories = await self._access.categories()
-        return ticket_json(ticket, categories.get(ticket.category_id or ""))
+        return ticket_view(ticket, categories.get(ticket.category_id or ""))
 
     async def _category_id(self, slug: str | None) -> str | None:
         if slug is None:
@@ -83,7 +86,7 @@ class TicketService:
 
     async def page(
         self, actor: SupportActor, filters: TicketFilters, page: int, page_size: int
-    ) -> dict[str, Any]:
+    ) -> TicketPage:
         query = TicketQuery(
             user_id=None if actor.is_admin else actor.user_id,
             org_id=None if actor.is_admin else actor.org_id,
@@ -97,63 +100,60 @@ class TicketService:
         )
         found, total = await self._repository.find_tickets(query)
         categories = await self._access.categories()
-        return {
-            "tickets": [ticket_json(t, categories.get(t.category_id or "")) for t in found],
-            "total": total,
-            "page": page,
-            "page_size": page_size,
-            "pages": math.ceil(total / page_size),
-            "filters": filters.echo(),
-        }
+        return TicketPage(
+            tickets=[ticket_view(t, categories.get(t.category_id or "")) for t in found],
+            total=total,
+            page=page,
+            page_size=page_size,
+            pages=math.ceil(total / page_size),
+            filters=filters.echo(),
+        )
 
-    async def detail(self, actor: SupportActor, ticket_id: str) -> dict[str, Any]:
+    async def detail(self, actor: SupportActor, ticket_id: str) -> TicketDetail:
         ticket = await self._access.visible(actor, ticket_id)
         preview = await self._replies.preview(ticket.id, include_internal=actor.is_admin)
-        return await self.as_json(ticket) | {"replies_preview": preview}
+        return ticket_detail(await self.view(ticket), preview)
 
-    async def close(self, actor: SupportActor, ticket_id: str) -> dict[str, Any]:
+    async def close(self, actor: SupportActor, ticket_id: str) -> TicketView:
         ticket = await self._access.owned(actor, ticket_id)
         if status_rules.close(ticket, self._clock()):
             await self._repository.save_ticket(ticket)
-        return await self.as_json(ticket)
+        return await self.view(ticket)
 
-    async def reopen(self, actor: SupportActor, ticket_id: str) -> dict[str, Any]:
+    async def reopen(self, actor: SupportActor, ticket_id: str) -> TicketView:
         ticket = await self._access.owned(actor, ticket_id)
         status_rules.reopen(ticket, self._clock())
         await self._repository.save_ticket(ticket)
-        return await self.as_json(ticket)
+        return await self.view(ticket)
 
-    async def mute(self, actor: SupportActor, ticket_id: str, muted: bool) -> dict[str, Any]:
+    async def mute(self, actor: SupportActor, ticket_id: str, muted: bool) -> MuteChange:
         ticket = await self._access.owned(actor, ticket_id)
         if ticket.is_muted != muted:
             ticket.is_muted, ticket.updated_at = muted, self._clock()
             await self._repository.save_ticket(ticket)
         message = "Notifications for this ticket are muted." if muted else "Notifications resumed."
-        return {"ticket_id": ticket.id, "is_muted": ticket.is_muted, "message": message}
+        return MuteChange(ticket_id=ticket.id, is_muted=ticket.is_muted, message=message)
 
     async def rate(
         self, actor: SupportActor, ticket_id: str, rating: int, comment: str | None
-    ) -> dict[str, Any]:
+    ) -> TicketView:
         ticket = await self._access.owned(actor, ticket_id)
         status_rules.rate(ticket, rating, comment, self._clock())
         await self._repository.save_ticket(ticket)
-        return await self.as_json(ticket)
+        return await self.view(ticket)
 
-    async def erase(self, actor: SupportActor, ticket_id: str) -> dict[str, Any]:
+    async def erase(self, actor: SupportActor, ticket_id: str) -> TicketErased:
         """GDPR erasure (#57): rows and files go; only the reference stays, in the log."""
         ticket = await self._access.visible(actor, ticket_id)
         files = await self._repository.attachments_of_ticket(ticket.id)
         erasure = SupportErasure(ticket.ref, self._clock(), actor.user_id)
         await self._repository.erase_ticket(ticket.id, erasure)
         await self._attachments.remove_files(files)
-        return {
-            "ticket_id": ticket.id,
-            "ticket_ref": ticket.ref,
-            "deleted": True,
-            "message": ERASED_MESSAGE,
-        }
+        return TicketErased(
+            ticket_id=ticket.id, ticket_ref=ticket.ref, deleted=True, message=ERASED_MESSAGE
+        )
 
-    async def agent_update(self, ticket_id: str, update: AgentUpdate) -> dict[str, Any]:
+    async def agent_update(self, ticket_id: str, update: AgentUpdate) -> TicketView:
         ticket = await self._repository.get_ticket(ticket_id) if is_uuid(ticket_id) else None
         if ticket is None:
             raise NotFound("Ticket not found")
@@ -166,7 +166,7 @@ class TicketService:
         if update.priority is not None:
             ticket.priority, ticket.updated_at = update.priority, now
         await self._repository.save_ticket(ticket)
-        return await self.as_json(ticket)
+        return await self.view(ticket)
 
     async def auto_close(self, now: datetime) -> int:
         """Housekeeping: tickets resolved for ``auto_close_after_s`` are closed."""

@@ -29,6 +29,10 @@ class MemoryJobRepository:
         self._state.jobs[job.id] = detached(job)
         return job
 
+    async def create_many(self, jobs: Sequence[Job]) -> None:
+        for job in jobs:
+            self._state.jobs.setdefault(job.id, detached(job))
+
     async def get(self, job_id: str) -> Job | None:
         return detached(self._state.jobs.get(job_id))
 

@@ -58,6 +58,17 @@ class SqlJobRepository:
             raise Conflict(f"job {job.id} already exists") from None
         return job
 
+    async def create_many(self, jobs: Sequence[Job]) -> None:
+        if not jobs:
+            return
+        statement = insert_ignoring_conflict(self._db.backend, JOBS)
+        rows = [column_values(job) for job in jobs]
+
+        async def work(conn: AsyncConnection) -> None:
+            await conn.execute(statement, rows)
+
+        await self._db.write(work)
+
     async def get(self, job_id: str) -> Job | None:
         return await self._first(select(JOBS).where(JOBS.c.id == job_id))
 

@@ -151,6 +151,7 @@ class JobRow(Base):
     lease_until: Mapped[datetime | None]
     webhook_url: Mapped[str | None] = mapped_column(Text)
     webhook_secret: Mapped[str | None]
+    links: Mapped[list[str] | None] = mapped_column(NullableJSON)
 
 
 class JobTombstoneRow(Base):

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from scrapegate.storage.protocols import WebhookDeliveryRepository
-from tests.platform.receiver import Receiver
+from tests.delivery.receiver import Receiver
 
 
 class RecordingSleep:

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scrapegate.domain.records import UsageRow
-from scrapegate.platform.usage_log import UsageLog, UsageLogLimits
+from scrapegate.metering.usage_log import UsageLog, UsageLogLimits
 from scrapegate.storage.memory import create_memory_storage
-from tests.platform.test_usage_log_writer import Wrapped
+from tests.metering.test_usage_log_writer import Wrapped
 
 # A flush gives up quickly while the database is down (the outcome, not the timing, is tested).
 LIMITS = UsageLogLimits(linger_s=0.001, retry_max_s=0.01, flush_timeout_s=0.05)

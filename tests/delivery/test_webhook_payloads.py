@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scrapegate.platform.webhook_signing import signature_matches
-from scrapegate.platform.webhooks import (
+from scrapegate.delivery.webhook_signing import signature_matches
+from scrapegate.delivery.webhooks import (
     build_body,
     classify_response,
     encode_body,

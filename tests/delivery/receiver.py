@@ -9,7 +9,7 @@ import ssl
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapegate.platform.webhook_signing import sign_v1, sign_v2, signature_matches
+from scrapegate.delivery.webhook_signing import sign_v1, sign_v2, signature_matches
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ import pytest
 from scrapegate.config import WebhookSettings
 from scrapegate.domain.records import WebhookDelivery
 from scrapegate.storage.protocols import WebhookDeliveryRepository
-from tests.platform.conftest import RecordingSleep
-from tests.platform.receiver import Answer, Receiver
-from tests.platform.test_webhooks import SECRET, make_dispatcher, stored
+from tests.delivery.conftest import RecordingSleep
+from tests.delivery.receiver import Answer, Receiver
+from tests.delivery.test_webhooks import SECRET, make_dispatcher, stored
 
 # The receiver fixture runs on the session loop; the tests must share it.
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from scrapegate.config import WebhookSettings
+from scrapegate.delivery.webhooks import WebhookDispatcher, encode_body
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.records import WebhookDelivery
-from scrapegate.platform.webhooks import WebhookDispatcher, encode_body
 from scrapegate.storage.protocols import WebhookDeliveryRepository
-from tests.platform.conftest import RecordingSleep
-from tests.platform.receiver import Answer, Receiver
+from tests.delivery.conftest import RecordingSleep
+from tests.delivery.receiver import Answer, Receiver
 
 # The receiver fixture runs on the session loop; the tests must share it.
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from scrapegate.domain.records import UsageRow, UsageSummary
-from scrapegate.platform.usage_log import UsageLog, UsageLogLimits
-from scrapegate.platform.usage_spool import UsageSpool
+from scrapegate.metering.usage_log import UsageLog, UsageLogLimits
+from scrapegate.metering.usage_spool import UsageSpool
 from scrapegate.storage.protocols import Storage, UsageRepository
 from scrapegate.storage.sql import open_sql_storage, upgrade_database
 

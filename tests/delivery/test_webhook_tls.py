@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from scrapegate.storage.protocols import WebhookDeliveryRepository
-from tests.platform.receiver import Receiver
-from tests.platform.test_webhook_targets import HOOK_HOST, ScriptedResolver, loopback_only
-from tests.platform.test_webhooks import SECRET, make_dispatcher, send, stored
+from tests.delivery.receiver import Receiver
+from tests.delivery.test_webhook_targets import HOOK_HOST, ScriptedResolver, loopback_only
+from tests.delivery.test_webhooks import SECRET, make_dispatcher, send, stored
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),

@@ -7,13 +7,13 @@ import ipaddress
 import pytest
 
 from scrapegate.config import WebhookSettings
+from scrapegate.delivery.webhook_target import WebhookTargetRules, resolve_target
 from scrapegate.domain.netrules import IPAddress, NetPolicy
 from scrapegate.errors import InvalidURL, URLNotAllowed
-from scrapegate.platform.webhook_target import WebhookTargetRules, resolve_target
 from scrapegate.storage.protocols import WebhookDeliveryRepository
-from tests.platform.conftest import RecordingSleep
-from tests.platform.receiver import Answer, Receiver
-from tests.platform.test_webhooks import CLOSED, make_dispatcher, send, stored
+from tests.delivery.conftest import RecordingSleep
+from tests.delivery.receiver import Answer, Receiver
+from tests.delivery.test_webhooks import CLOSED, make_dispatcher, send, stored
 
 # The receiver fixture runs on the session loop; the tests must share it.
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapegate.domain.records import UsageRow
-from scrapegate.platform.usage_spool import UsageSpool
+from scrapegate.metering.usage_spool import UsageSpool
 from scrapegate.storage.protocols import UsageRepository
 
 log = logging.getLogger(__name__)

@@ -24,12 +24,8 @@ import httpx
 import orjson
 
 from scrapegate.config import WebhookSettings
-from scrapegate.domain.netrules import NetPolicy
-from scrapegate.domain.records import WebhookDelivery, new_id
-from scrapegate.domain.timefmt import iso
-from scrapegate.errors import Conflict, InvalidURL, URLNotAllowed
-from scrapegate.platform.webhook_signing import sign_v1, sign_v2
-from scrapegate.platform.webhook_target import (
+from scrapegate.delivery.webhook_signing import sign_v1, sign_v2
+from scrapegate.delivery.webhook_target import (
     CheckedTarget,
     PinnedTransport,
     Resolver,
@@ -37,6 +33,10 @@ from scrapegate.platform.webhook_target import (
     resolve_system,
     resolve_target,
 )
+from scrapegate.domain.netrules import NetPolicy
+from scrapegate.domain.records import WebhookDelivery, new_id
+from scrapegate.domain.timefmt import iso
+from scrapegate.errors import Conflict, InvalidURL, URLNotAllowed
 from scrapegate.storage.protocols import WebhookDeliveryRepository
 
 __all__ = ["WebhookDispatcher", "build_body", "encode_body", "sign_v1", "sign_v2"]

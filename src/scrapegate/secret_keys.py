@@ -6,10 +6,12 @@ import hashlib
 import hmac
 import os
 import secrets
+import string
 from pathlib import Path
 
-from scrapegate.accounts.keys import BASE62
 from scrapegate.config import Settings
+
+BASE62 = string.digits + string.ascii_letters  # API keys and derived webhook secrets
 
 
 def master_secret(settings: Settings) -> bytes:

@@ -1,0 +1,1 @@
+"""Outbound webhook delivery: signing, target checks, and retried POSTs."""

@@ -1,0 +1,1 @@
+"""What organizations use: credit reservations, running-job slots, the request log."""
