@@ -99,13 +99,14 @@ class RequestPlumbing:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-        access_log.info(
-            "%s %s %s %d",
-            _client(scope),
-            scope["method"],
-            _logged_target(scope),
-            status_holder["status"],
-        )
+        if access_log.isEnabledFor(logging.INFO):  # its arguments cost more than the call
+            access_log.info(
+                "%s %s %s %d",
+                _client(scope),
+                scope["method"],
+                _logged_target(scope),
+                status_holder["status"],
+            )
         services: Services | None = getattr(scope.get("app"), "state", None) and getattr(
             scope["app"].state, "services", None
         )
