@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from scrapegate.accounts.keys import KeyService
-from scrapegate.api.composition import JobParts
 from scrapegate.api.oauth import AccountKeyIssuer
 from scrapegate.config import Settings
 from scrapegate.engine.engine import ScrapeEngine
@@ -14,12 +11,10 @@ from scrapegate.platform.blog.service import KEY_LABEL as BLOG_KEY_LABEL
 from scrapegate.platform.blog.service import BlogService
 from scrapegate.platform.feedback import FeedbackService
 from scrapegate.platform.feedback_diagnosis import FeedbackDiagnosis, diagnostic_engine
-from scrapegate.platform.notifications import Notifier
 from scrapegate.platform.oauth import OAuthService
 from scrapegate.platform.support.service import SupportService
 from scrapegate.secret_keys import derive_key, master_secret
 from scrapegate.storage.protocols import Storage
-from scrapegate.storage.retention import keep_for
 
 
 def build_blog(settings: Settings, storage: Storage) -> BlogService:
@@ -31,19 +26,7 @@ def build_blog(settings: Settings, storage: Storage) -> BlogService:
     )
 
 
-def build_notifier(settings: Settings, storage: Storage, jobs: JobParts) -> Notifier:
-    """The notifier, told about every job and crawl that ends in this process."""
-    notifier = Notifier(storage, settings.billing)
-    jobs.runner.add_finish_hook(notifier.job_finished)
-    jobs.crawls.add_finish_hook(notifier.crawl_finished)
-    return notifier
-
-
-def build_oauth(
-    settings: Settings, storage: Storage, keys: KeyService, jobs: JobParts
-) -> OAuthService:
-    # Used codes are kept a day past expiry so that a late replay still revokes its key.
-    jobs.housekeeping.add_purge(keep_for(storage.oauth.purge_codes, timedelta(days=1)))
+def build_oauth(settings: Settings, storage: Storage, keys: KeyService) -> OAuthService:
     issuer = AccountKeyIssuer(keys, storage.api_keys)
     return OAuthService(storage.oauth, issuer, settings.oauth.code_ttl_s)
 

@@ -9,6 +9,7 @@ from scrapegate.accounts.ratelimit import FailedAuthLimiter, RateLimiter
 from scrapegate.accounts.socket_slots import SocketSlots
 from scrapegate.api.composition import JobParts
 from scrapegate.api.coordination import Coordination
+from scrapegate.api.job_side import Capabilities
 from scrapegate.config import Settings
 from scrapegate.delivery.webhooks import WebhookDispatcher
 from scrapegate.domain.scrape_request import ValidationContext
@@ -39,15 +40,6 @@ from scrapegate.platform.support.service import SupportService
 from scrapegate.platform.support_preferences import SupportPreferenceService
 from scrapegate.platform.unsubscribe import UnsubscribeService
 from scrapegate.storage.protocols import Storage
-
-
-@dataclass(frozen=True)
-class Capabilities:
-    """What this server can do, probed once at start (drives 501 answers and health)."""
-
-    browser: bool
-    ocr: bool
-    ocr_languages: frozenset[str]
 
 
 @dataclass

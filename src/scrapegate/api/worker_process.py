@@ -1,8 +1,9 @@
 """``scrapegate worker``: the composition root of a worker process in the Redis topology.
 
-It builds the same services as the API (so the runner, crawl and batch hooks, webhooks and the
-request log behave identically), starts no HTTP server, and runs arq until SIGTERM; then it
-stops taking jobs and lets running ones finish for ``jobs.shutdown_wait_s`` seconds.
+It builds only what runs jobs (``api/job_side.py``: the same runner, crawl and batch hooks,
+webhooks and request log as the API, but no routes and no product services), starts no HTTP
+server, and runs arq until SIGTERM; then it stops taking jobs and lets running ones finish for
+``jobs.shutdown_wait_s`` seconds.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from datetime import timedelta
 
 from arq.connections import ArqRedis
 
-from scrapegate.api.app import build_services, open_storage
-from scrapegate.api.services import Services
+from scrapegate.api.job_side import JobSide, build_job_side, open_storage
 from scrapegate.config import ConfigError, Settings
 from scrapegate.domain.records import utcnow
 from scrapegate.jobs.arq_worker import WorkerOptions, build_worker
@@ -35,7 +35,7 @@ def worker_options(settings: Settings, concurrency: int | None) -> WorkerOptions
     )
 
 
-def heartbeat_loop(services: Services, options: WorkerOptions) -> HeartbeatLoop:
+def heartbeat_loop(services: JobSide, options: WorkerOptions) -> HeartbeatLoop:
     """This process's heartbeat, read by the API's job health and status page."""
     redis = services.coordination.redis
     assert redis is not None  # only the Redis topology runs separate workers
@@ -52,7 +52,7 @@ def heartbeat_loop(services: Services, options: WorkerOptions) -> HeartbeatLoop:
     return HeartbeatLoop(WorkerHeartbeats(redis), beat)
 
 
-async def _stop(services: Services) -> None:
+async def _stop(services: JobSide) -> None:
     await services.webhooks.drain(5.0)
     await services.webhooks.aclose()
     await services.usage_log.aclose()
@@ -66,7 +66,7 @@ async def run_worker(settings: Settings, concurrency: int | None = None) -> None
     if not settings.redis_url:
         raise ConfigError("scrapegate worker needs SCRAPEGATE_REDIS_URL (the shared job queue)")
     storage = await open_storage(settings)
-    services = build_services(settings, storage)
+    services = build_job_side(settings, storage)
     redis = services.coordination.redis
     assert redis is not None  # a Redis URL was given
     await services.usage_log.start()

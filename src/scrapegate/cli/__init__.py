@@ -164,7 +164,7 @@ def scrape_command(url: str, formats: tuple[str, ...], mode: str, as_json: bool)
 async def scrape_locally(settings: Settings, body: dict[str, Any]) -> dict[str, Any]:
     """One scrape through the engine in this process, with throw-away in-memory storage; the
     same tiers, PDF and OCR support as the server (screenshots need the server's artifacts)."""
-    from scrapegate.api.app import build_engine, build_validation, probe_capabilities
+    from scrapegate.api.job_side import build_engine, build_validation, probe_capabilities
     from scrapegate.domain.scrape_request import parse_scrape_request
     from scrapegate.engine.conversion_runners import ThreadConversionRunner
     from scrapegate.engine.engine import ScrapeContext
@@ -183,7 +183,7 @@ async def scrape_locally(settings: Settings, body: dict[str, Any]) -> dict[str, 
 
 
 async def _with_storage(settings: Settings, action: Callable[[Any], Awaitable[T]]) -> T:
-    from scrapegate.api.app import open_storage
+    from scrapegate.api.job_side import open_storage
 
     storage = await open_storage(settings)
     try:

@@ -50,7 +50,7 @@ def local_settings(settings: Settings, *, allow_private: bool, **overrides: Any)
 
 def validation_for(settings: Settings) -> ValidationContext:
     """The same request rules the server applies, without building any service."""
-    from scrapegate.api.app import build_validation, probe_capabilities
+    from scrapegate.api.job_side import build_validation, probe_capabilities
 
     return build_validation(settings, probe_capabilities(settings))
 
