@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from scrapegate.domain.job_origin import JobOrigin
 from scrapegate.domain.records import Job, UsageRow, new_id, utcnow
 from tests.api.conftest import new_key
 from tests.live_server import LiveServer
@@ -91,8 +92,9 @@ def test_jobs_list_includes_pending_jobs_from_the_store(
         org_id=org_id_of(server, "jobs-owner"),
         key_id=None,
         type="scrape",
-        request={"url": "https://waiting.example/", "mode": "auto", "_meta": {"batch_id": "b"}},
+        request={"url": "https://waiting.example/", "mode": "auto"},
         request_hash=new_id(),
+        origin=JobOrigin(batch_id="b"),
     )
     server.call(server.services.storage.jobs.create(pending))
     body = get(owner, "jobs", status="queued").json()
@@ -112,6 +114,7 @@ def test_job_detail_masks_secrets_and_carries_the_result(owner: httpx.Client, sc
     headers = {name.lower(): value for name, value in body["request"]["headers"].items()}
     assert headers == {"x-api-token": "***"}
     assert body["request"]["advanced"]["cookies"] == {"sid": "***"}
+    assert not {"_meta", "origin", "source_client", "estimated_credits"} & body["request"].keys()
     assert body["result_available"] is True and body["result"]["status_code"] == 200
     assert body["billing"]["tier_used"] == "1" and body["credits_used"] == 200
     assert body["status"] == "completed" and body["started_at"] and body["result_expires_at"]

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from scrapegate.domain.job_origin import CrawlPageLimits, JobOrigin
 from scrapegate.domain.records import utcnow
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.storage.protocols import Storage
@@ -22,7 +23,9 @@ def lease(seconds: float = 60) -> datetime:
 
 
 async def test_create_get_save_roundtrip_every_field(storage: Storage) -> None:
-    job = await storage.jobs.create(make_job(ORG, key_id="key-1", created_at=at(0)))
+    origin = JobOrigin(source_client="sdk-py/1.2", batch_id="batch-1")
+    job = make_job(ORG, key_id="key-1", created_at=at(0), origin=origin, estimated_credits=1_500)
+    await storage.jobs.create(job)
     assert await storage.jobs.get(job.id) == job
 
     job.status = "completed"
@@ -35,10 +38,31 @@ async def test_create_get_save_roundtrip_every_field(storage: Storage) -> None:
     job.lease_owner, job.lease_until = "worker-a", at(60)
     job.webhook_url, job.webhook_secret = "https://hooks.example.com/x", "whsec"
     job.links = ["https://example.com/a", "https://example.com/b"]
+    limits = CrawlPageLimits(
+        max_concurrency=3, host_interval_s=1.5, follow_links=True, keep_raw_html=False
+    )
+    job.origin = JobOrigin(crawl_id="crawl-1", depth=2, crawl_limits=limits)
+    job.estimated_credits, job.size_bytes = 2_000, 123_456
     await storage.jobs.save(job)
 
     assert await storage.jobs.get(job.id) == job
     assert await storage.jobs.get("missing") is None
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        CrawlPageLimits(),  # the defaults, keep_raw_html unknown (pages queued before links)
+        CrawlPageLimits(max_concurrency=1, host_interval_s=0.25, keep_raw_html=True),
+    ],
+)
+async def test_crawl_page_limits_roundtrip(storage: Storage, limits: CrawlPageLimits) -> None:
+    origin = JobOrigin(crawl_id="crawl-1", crawl_limits=limits)
+    page = await storage.jobs.create(make_job(ORG, origin=origin))
+    plain = await storage.jobs.create(make_job(ORG, origin=JobOrigin(crawl_id="crawl-1")))
+    got = await storage.jobs.get_many([page.id, plain.id])
+    assert got == [page, plain]
+    assert got[1].origin.crawl_limits is None
 
 
 async def test_save_can_clear_optional_fields(storage: Storage) -> None:

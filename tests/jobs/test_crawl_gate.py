@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from scrapegate.accounts.ratelimit import InMemoryConcurrencyTracker
 from scrapegate.domain.crawl_request import parse_crawl_request
+from scrapegate.domain.job_origin import CrawlPageLimits, JobOrigin
 from scrapegate.domain.records import Crawl, Job
 from scrapegate.engine.robots import RobotsRules
 from scrapegate.jobs.crawl_frontier import frontier_of, host_interval
 from scrapegate.jobs.crawl_gate import CrawlGate, InMemoryHostPacer
-from scrapegate.jobs.runner import META_KEY
 from tests.domain.validation_support import make_ctx
 
 
@@ -23,12 +23,15 @@ class Clock:
 def page_job(
     job_id: str, url: str, *, crawl_id: str = "c1", limit: int = 2, host_s: float = 0.0
 ) -> Job:
-    request = {
-        "url": url,
-        META_KEY: {"crawl_id": crawl_id, "max_concurrency": limit, "host_s": host_s},
-    }
+    limits = CrawlPageLimits(max_concurrency=limit, host_interval_s=host_s)
     return Job(
-        id=job_id, org_id="o", key_id=None, type="scrape", request=request, request_hash=job_id
+        id=job_id,
+        org_id="o",
+        key_id=None,
+        type="scrape",
+        request={"url": url},
+        request_hash=job_id,
+        origin=JobOrigin(crawl_id=crawl_id, crawl_limits=limits),
     )
 
 

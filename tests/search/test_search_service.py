@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from scrapegate.api.search_models import SearchAcceptedResponse
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Job
 from scrapegate.domain.search_request import (
@@ -20,6 +21,7 @@ from scrapegate.domain.search_request import (
 from scrapegate.errors import FeatureUnavailable, InsufficientBalance, NotFound, UpstreamError
 from scrapegate.fetchers.search_provider import SearxngProvider
 from scrapegate.jobs.search_service import SearchService, SearchSettings
+from scrapegate.jobs.search_views import FailedSearch
 from tests.api.conftest import make_settings, new_key
 from tests.live_server import LiveServer
 from tests.site.server import FixtureSite
@@ -86,7 +88,9 @@ def search(harness: Harness, query: str = "scrapegate", **options: Any) -> dict[
     sync = options.pop("sync", True)
     req = SearchRequest(query, options=SearchOptions(**options), sync=sync)
     answer = harness.call(harness.service.search(harness.who, req, "tests"))
-    return answer.result if answer.result is not None else answer.accepted
+    if answer.result is not None:
+        return answer.result
+    return SearchAcceptedResponse.of(answer.accepted).model_dump(mode="json")  # as sent
 
 
 def test_search_without_scraping(
@@ -170,7 +174,8 @@ def test_failed_search_is_kept_as_a_failed_job(server: LiveServer, searxng: Sear
     job = harness.finished(accepted["search_id"])
     assert (job.status, job.error_code, job.credits_refunded) == ("failed", "UPSTREAM_ERROR", PRICE)
     view = harness.call(harness.service.status(harness.who, job.id))
-    assert view["status"] == "failed" and view["error_code"] == "UPSTREAM_ERROR"
+    assert isinstance(view, FailedSearch)
+    assert view.status == "failed" and view.error_code == "UPSTREAM_ERROR"
 
 
 def test_async_search(server: LiveServer, searxng: SearxngStandin) -> None:
@@ -187,13 +192,13 @@ def test_async_search_webhook(server: LiveServer, searxng: SearxngStandin) -> No
     harness = Harness(server, searxng.url)
     req = SearchRequest("hooked", sync=False, webhook_url="https://hooks.example.com/in")
     accepted = harness.call(harness.service.search(harness.who, req, None)).accepted
-    harness.finished(accepted["search_id"])
+    harness.finished(accepted.search_id)
     deadline = time.monotonic() + WAIT_LIMIT_S
     while not harness.webhooks.sent and time.monotonic() < deadline:
         time.sleep(0.05)
     (sent,) = harness.webhooks.sent
     assert sent["event"] == "search.completed" and sent["url"] == "https://hooks.example.com/in"
-    assert sent["data"]["search_id"] == accepted["search_id"]
+    assert sent["data"]["search_id"] == accepted.search_id
     assert sent["data"]["results_count"] == 5 and sent["data"]["result"]["query"] == "hooked"
 
 
@@ -215,10 +220,10 @@ def test_search_batch(server: LiveServer, searxng: SearxngStandin) -> None:
         webhook_url="https://hooks.example.com/b",
     )
     accepted = harness.call(harness.service.submit_batch(harness.who, breq, None))
-    assert accepted["type"] == "search" and accepted["status"] == "pending"
-    assert accepted["total_queries"] == 3 and accepted["estimated_credits"] == 3 * PRICE
-    assert accepted["job_ids"] == accepted["search_ids"]
-    jobs = [harness.finished(job_id) for job_id in accepted["search_ids"]]
+    assert accepted.type == "search" and accepted.status == "pending"
+    assert accepted.total_queries == 3 and accepted.estimated_credits == 3 * PRICE
+    assert accepted.job_ids == accepted.search_ids
+    jobs = [harness.finished(job_id) for job_id in accepted.search_ids]
     assert [j.result["query"] for j in jobs if j.result] == ["alpha", "beta", "gamma"]
     assert sorted(q["q"] for q in searxng.queries) == ["alpha", "beta", "gamma"]
     assert harness.balance() == before - 3 * PRICE
@@ -229,7 +234,7 @@ def test_search_batch(server: LiveServer, searxng: SearxngStandin) -> None:
     assert sent["event"] == "batch.search.completed"
     assert sent["data"]["completed"] == 3 and sent["data"]["failed"] == 0
     assert [i["query"] for i in sent["data"]["items"]] == ["alpha", "beta", "gamma"]
-    batch = harness.call(server.services.storage.batches.get(accepted["batch_id"]))
+    batch = harness.call(server.services.storage.batches.get(accepted.batch_id))
     assert batch.type == "search" and batch.completed_at is not None
 
 

@@ -2,34 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from scrapegate.api.auth import require, services_of
+from scrapegate.api.batch_models import (
+    BatchAcceptedResponse,
+    BatchCancelResponse,
+    BatchStatusResponse,
+)
 from scrapegate.api.body import read_json
 from scrapegate.api.params import MAX_PAGE, page_window, resource_id
 from scrapegate.domain.batch_request import parse_batch_request
 from scrapegate.domain.principal import Principal
+from scrapegate.jobs.batch_views import BatchCancelled, BatchPage
 
 router = APIRouter(prefix="/api/v1", tags=["batch"])
 BATCH_BODY_LIMIT = 10 * 1024 * 1024
 
 
-@router.post("/batch", summary="Submit up to 100 scrapes")
+@router.post(
+    "/batch",
+    summary="Submit up to 100 scrapes",
+    status_code=202,
+    response_model=BatchAcceptedResponse,
+)
 async def submit_batch(
-    request: Request, who: Principal = Depends(require("write"))
-) -> JSONResponse:
+    request: Request, response: Response, who: Principal = Depends(require("write"))
+) -> BatchAcceptedResponse:
     services = services_of(request)
     body = await read_json(request, BATCH_BODY_LIMIT)
     breq = parse_batch_request(body, services.validation, services.settings.batch.max_items)
     source = request.headers.get("x-alterlab-source") or request.headers.get("user-agent")
-    accepted = await services.batches.submit(who, breq, source)
-    return JSONResponse(accepted, status_code=202, headers={"Location": accepted["poll_url"]})
+    accepted = BatchAcceptedResponse.of(await services.batches.submit(who, breq, source))
+    response.headers["Location"] = accepted.poll_url
+    return accepted
 
 
-@router.get("/batch/{batch_id}", summary="Batch status and results")
+@router.get(
+    "/batch/{batch_id}", summary="Batch status and results", response_model=BatchStatusResponse
+)
 async def get_batch(
     batch_id: str,
     request: Request,
@@ -37,7 +48,7 @@ async def get_batch(
     offset: int = Query(0),
     limit: int = Query(MAX_PAGE),
     who: Principal = Depends(require("read")),
-) -> dict[str, Any]:
+) -> BatchPage:
     offset, limit = page_window(offset, limit)
     return await services_of(request).batches.status(
         who,
@@ -48,8 +59,12 @@ async def get_batch(
     )
 
 
-@router.delete("/batch/{batch_id}", summary="Cancel a batch's pending items")
+@router.delete(
+    "/batch/{batch_id}",
+    summary="Cancel a batch's pending items",
+    response_model=BatchCancelResponse,
+)
 async def cancel_batch(
     batch_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> dict[str, Any]:
+) -> BatchCancelled:
     return await services_of(request).batches.cancel(who, resource_id(batch_id, "Batch"))

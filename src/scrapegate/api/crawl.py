@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
 
 from scrapegate.api.auth import authenticate, require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.crawl_models import (
+    CrawlCancelResponse,
+    CrawlListResponse,
+    CrawlStartedResponse,
+    CrawlStatusResponse,
+)
 from scrapegate.api.params import MAX_PAGE, page_window, resource_id
 from scrapegate.domain.crawl_request import parse_crawl_request
 from scrapegate.domain.principal import Principal
@@ -18,7 +23,7 @@ from scrapegate.domain.records import CrawlEvent
 from scrapegate.errors import Forbidden, InvalidRequest
 from scrapegate.jobs.crawl_events import CrawlEventLog, crawl_topic
 from scrapegate.jobs.crawl_service import CRAWL_STATUSES
-from scrapegate.jobs.crawl_views import completed_data
+from scrapegate.jobs.crawl_views import CrawlCancelled, CrawlList, CrawlView, completed_data
 from scrapegate.storage.protocols import Storage
 
 router = APIRouter(prefix="/api/v1", tags=["crawl"])
@@ -26,22 +31,27 @@ PING_S = 15.0
 LIST_PAGE = 100
 
 
-@router.post("/crawl", summary="Start a crawl")
-async def start_crawl(request: Request, who: Principal = Depends(require("write"))) -> JSONResponse:
+@router.post(
+    "/crawl", summary="Start a crawl", status_code=202, response_model=CrawlStartedResponse
+)
+async def start_crawl(
+    request: Request, response: Response, who: Principal = Depends(require("write"))
+) -> CrawlStartedResponse:
     services = services_of(request)
     req = parse_crawl_request(await read_json(request), services.validation)
-    accepted = await services.crawls.start(who, req)
-    return JSONResponse(accepted, status_code=202, headers={"Location": accepted["poll_url"]})
+    accepted = CrawlStartedResponse.of(await services.crawls.start(who, req))
+    response.headers["Location"] = accepted.poll_url
+    return accepted
 
 
-@router.get("/crawl", summary="List the organization's crawls")
+@router.get("/crawl", summary="List the organization's crawls", response_model=CrawlListResponse)
 async def list_crawls(
     request: Request,
     status: str | None = None,
     offset: int = Query(0),
     limit: int = Query(LIST_PAGE),
     who: Principal = Depends(require("read")),
-) -> dict[str, Any]:
+) -> CrawlList:
     if status is not None and status not in ("active", *CRAWL_STATUSES):
         raise InvalidRequest(
             f"status must be 'active' or one of {', '.join(CRAWL_STATUSES)}", "status"
@@ -50,7 +60,9 @@ async def list_crawls(
     return await services_of(request).crawls.list(who, status=status, offset=offset, limit=limit)
 
 
-@router.get("/crawl/{crawl_id}", summary="Crawl progress and results")
+@router.get(
+    "/crawl/{crawl_id}", summary="Crawl progress and results", response_model=CrawlStatusResponse
+)
 async def get_crawl(
     crawl_id: str,
     request: Request,
@@ -58,7 +70,7 @@ async def get_crawl(
     offset: int = Query(0),
     limit: int = Query(MAX_PAGE),
     who: Principal = Depends(require("read")),
-) -> dict[str, Any]:
+) -> CrawlView:
     offset, limit = page_window(offset, limit)
     return await services_of(request).crawls.status(
         who,
@@ -69,10 +81,10 @@ async def get_crawl(
     )
 
 
-@router.delete("/crawl/{crawl_id}", summary="Cancel a crawl")
+@router.delete("/crawl/{crawl_id}", summary="Cancel a crawl", response_model=CrawlCancelResponse)
 async def cancel_crawl(
     crawl_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> dict[str, Any]:
+) -> CrawlCancelled:
     return await services_of(request).crawls.cancel(who, resource_id(crawl_id, "Crawl"))
 
 

@@ -126,7 +126,7 @@ async def _scrape_evidence(
         answer = await services.scrape.scrape(who, req, "site-report")
         result = answer.result
         if result is None and answer.accepted is not None:
-            result = await _finished_result(services, who, str(answer.accepted["job_id"]))
+            result = await _finished_result(services, who, answer.accepted.job_id)
     except _DESCRIPTIVE_FAILURES as exc:
         return evidence_from_failure(req.url, exc.details)
     if result is None:

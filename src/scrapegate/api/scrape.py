@@ -4,27 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.scrape_models import ScrapeAcceptedResponse, ScrapeResultResponse
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.scrape_request import parse_estimate_request, parse_scrape_request
 
 router = APIRouter(prefix="/api/v1", tags=["scrape"])
 
 
-@router.post("/scrape", summary="Scrape one URL")
-async def scrape(request: Request, who: Principal = Depends(require("write"))) -> JSONResponse:
+@router.post(
+    "/scrape",
+    summary="Scrape one URL",
+    response_class=JSONResponse,
+    responses={
+        200: {"model": ScrapeResultResponse, "description": "The finished scrape"},
+        202: {"model": ScrapeAcceptedResponse, "description": "Accepted: poll the job"},
+    },
+)
+async def scrape(request: Request, who: Principal = Depends(require("write"))) -> Response:
     services = services_of(request)
     req = parse_scrape_request(await read_json(request), services.validation)
     source = request.headers.get("x-alterlab-source") or request.headers.get("user-agent")
     answer = await services.scrape.scrape(who, req, source)
     if answer.accepted is not None:
-        return JSONResponse(
-            answer.accepted, status_code=202, headers={"Location": answer.accepted["poll_url"]}
+        accepted = ScrapeAcceptedResponse.of(answer.accepted)
+        return Response(
+            accepted.model_dump_json(),
+            status_code=202,
+            headers={"Location": accepted.poll_url},
+            media_type="application/json",
         )
+    # The stored scrape result, sent as is: no validation of a large body on the hot path.
     return JSONResponse(answer.result)
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic_core import to_json
 
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
 from scrapegate.api.params import resource_id
+from scrapegate.api.search_models import (
+    SearchAcceptedResponse,
+    SearchBatchAcceptedResponse,
+    SearchResultResponse,
+    SearchStatusResponse,
+)
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.search_request import parse_search_batch_request, parse_search_request
 from scrapegate.jobs.search_service import SearchService
@@ -26,36 +31,71 @@ def _source(request: Request) -> str | None:
     return request.headers.get("x-alterlab-source") or request.headers.get("user-agent")
 
 
-@router.post("/search", summary="Web search, optionally scraping each result")
-async def search(request: Request, who: Principal = Depends(require("write"))) -> JSONResponse:
+@router.post(
+    "/search",
+    summary="Web search, optionally scraping each result",
+    response_class=JSONResponse,
+    responses={
+        200: {"model": SearchResultResponse, "description": "The finished search"},
+        202: {"model": SearchAcceptedResponse, "description": "Accepted: poll the search"},
+    },
+)
+async def search(request: Request, who: Principal = Depends(require("write"))) -> Response:
     service = _search_service(request)
     service.require_enabled()
     body = await read_json(request, SEARCH_BODY_LIMIT)
     req = parse_search_request(body, services_of(request).validation)
     answer = await service.search(who, req, _source(request))
     if answer.accepted is not None:
-        return JSONResponse(
-            answer.accepted, status_code=202, headers={"Location": answer.accepted["poll_url"]}
+        accepted = SearchAcceptedResponse.of(answer.accepted)
+        return Response(
+            accepted.model_dump_json(),
+            status_code=202,
+            headers={"Location": accepted.poll_url},
+            media_type="application/json",
         )
-    return JSONResponse(answer.result)
+    return JSONResponse(answer.result)  # the stored body, as the search job wrote it
 
 
-@router.post("/search/batch", summary="Submit 2 to 100 searches")
+@router.post(
+    "/search/batch",
+    summary="Submit 2 to 100 searches",
+    status_code=202,
+    response_model=SearchBatchAcceptedResponse,
+)
 async def search_batch(
-    request: Request, who: Principal = Depends(require("write"))
-) -> JSONResponse:
+    request: Request, response: Response, who: Principal = Depends(require("write"))
+) -> SearchBatchAcceptedResponse:
     service = _search_service(request)
     service.require_enabled()
     body = await read_json(request, SEARCH_BODY_LIMIT)
     breq = parse_search_batch_request(body, services_of(request).validation)
-    accepted = await service.submit_batch(who, breq, _source(request))
-    return JSONResponse(accepted, status_code=202, headers={"Location": accepted["poll_url"]})
+    accepted = SearchBatchAcceptedResponse.of(
+        await service.submit_batch(who, breq, _source(request))
+    )
+    response.headers["Location"] = accepted.poll_url
+    return accepted
 
 
-@router.get("/search/{search_id}", summary="A search's status and results")
+@router.get(
+    "/search/{search_id}",
+    summary="A search's status and results",
+    response_class=Response,
+    responses={
+        200: {
+            "model": SearchResultResponse | SearchStatusResponse,
+            "description": "The completed search, or where it stands",
+            "content": {"application/json": {}},
+        }
+    },
+)
 async def get_search(
     search_id: str, request: Request, who: Principal = Depends(require("read", polling=True))
-) -> dict[str, Any]:
+) -> Response:
     service = _search_service(request)
     service.require_enabled()
-    return await service.status(who, resource_id(search_id, "Search"))
+    view = await service.status(who, resource_id(search_id, "Search"))
+    if isinstance(view, dict):  # completed: the stored body, serialised as a dict route did
+        return Response(to_json(view), media_type="application/json")
+    body = SearchStatusResponse.model_validate(view).model_dump_json()
+    return Response(body, media_type="application/json")

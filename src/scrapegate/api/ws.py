@@ -33,7 +33,6 @@ from scrapegate.jobs.job_events import (
     job_event,
     job_topic,
 )
-from scrapegate.jobs.runner import job_meta
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
@@ -271,7 +270,9 @@ class JobSocket:
                 self._jobs[job_id] = previous
             raise FrameRejected(exc.code, exc.detail, job_id=job_id) from None
         position = await self._position(job)
-        await self._forward(job_event(job, batch_id=batch_of(job), queue_position=position), job)
+        await self._forward(
+            job_event(job, batch_id=job.origin.batch_id, queue_position=position), job
+        )
 
     async def _subscribe_batch(self, batch_id: str, include_result: bool) -> None:
         try:
@@ -360,11 +361,6 @@ def frame_target(frame: dict[str, Any]) -> tuple[str, str]:
         return kind, resource_id(raw, what)
     except ScrapegateError as exc:
         raise FrameRejected(exc.code, exc.detail, **{kind: raw}) from None
-
-
-def batch_of(job: Job) -> str | None:
-    batch_id = job_meta(job).get("batch_id")
-    return str(batch_id) if batch_id else None
 
 
 def moves_forward(last: Progress | None, new: Progress) -> bool:

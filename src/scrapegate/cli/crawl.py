@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from scrapegate.domain.crawl_request import CrawlRequest
     from scrapegate.domain.principal import Principal
     from scrapegate.jobs.crawl_service import CrawlService
+    from scrapegate.jobs.crawl_views import CrawlView
 
 POLL_S = 0.5
 DRAIN_S = 60.0  # longest wait for pages still running when a crawl is stopped
@@ -93,7 +94,7 @@ async def follow_crawl(
     watch, cancelled = Stopwatch(), False
 
     async def poll() -> dict[str, Any]:
-        view = await crawls.status(who, crawl_id, include_results=False, offset=0, limit=1)
+        view = wire(await crawls.status(who, crawl_id, include_results=False, offset=0, limit=1))
         progress.update(CrawlCounts.from_view(view, watch.elapsed_s))
         return view
 
@@ -119,6 +120,13 @@ async def follow_crawl(
     return view, cancelled
 
 
+def wire(view: CrawlView) -> dict[str, Any]:
+    """The crawl as ``GET /api/v1/crawl/{id}`` sends it (the files written use its keys)."""
+    from scrapegate.api.crawl_models import CrawlStatusResponse  # lazy: keeps startup light
+
+    return CrawlStatusResponse.model_validate(view).model_dump(mode="json")
+
+
 def unfinished(view: dict[str, Any]) -> int:
     """Pages neither completed nor failed (queued or running), whatever the view calls them."""
     return max(int(view["total"]) - int(view["completed"]) - int(view["failed"]), 0)
@@ -129,8 +137,10 @@ async def write_results(
 ) -> None:
     offset: int | None = 0
     while offset is not None:
-        view = await crawls.status(
-            who, crawl_id, include_results=True, offset=offset, limit=RESULTS_CHUNK
+        view = wire(
+            await crawls.status(
+                who, crawl_id, include_results=True, offset=offset, limit=RESULTS_CHUNK
+            )
         )
         for page in view.get("pages") or []:
             writer.add_page(page)
@@ -152,7 +162,7 @@ async def crawl_to_directory(
         with ctrl_c_sets(stop):
             crawls = run.services.crawls
             accepted = await crawls.start(run.who, req)
-            crawl_id = str(accepted["crawl_id"])
+            crawl_id = accepted.crawl_id
             progress.started(req.url, crawl_id)
             try:
                 view, interrupted = await follow_crawl(crawls, run.who, crawl_id, progress, stop)

@@ -25,8 +25,11 @@ if TYPE_CHECKING:
 
 async def map_locally(settings: Settings, req: MapRequest) -> dict[str, Any]:
     """One map call through the server's MapService on embedded, throw-away services."""
+    from scrapegate.api.map_models import MapResponse  # lazy: keeps startup light
+
     async with local_services(settings) as run:
-        return await run.services.maps.map(run.who, req)
+        found = await run.services.maps.map(run.who, req)
+    return MapResponse.model_validate(found).model_dump(mode="json")
 
 
 def map_body(url: str, limit: int | None, search: str | None, **flags: bool) -> dict[str, Any]:

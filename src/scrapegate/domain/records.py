@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from scrapegate.domain.job_origin import JobOrigin
+
 JobStatus = Literal["pending", "running", "completed", "failed"]
 LedgerKind = Literal["deposit", "reserve", "release", "adjustment"]
 Scope = Literal["read", "write", "admin"]
@@ -80,8 +82,8 @@ class Job:
     id: str
     org_id: str
     key_id: str | None
-    type: str  # "scrape" (later "search")
-    request: dict[str, Any]  # the validated request as JSON, secrets excluded
+    type: str  # "scrape" or "search"
+    request: dict[str, Any]  # the validated request as JSON, secrets excluded, nothing else
     request_hash: str  # canonical body hash, for coalescing identical in-flight requests
     status: JobStatus = "pending"
     created_at: datetime = field(default_factory=utcnow)
@@ -107,6 +109,9 @@ class Job:
     webhook_secret: str | None = None
     # A crawl page's links, found when it completed (its raw HTML is then kept only if asked).
     links: list[str] | None = None
+    origin: JobOrigin = field(default_factory=JobOrigin)
+    estimated_credits: int = 0  # the minimum cost reserved at admission (microcents)
+    size_bytes: int = 0  # decompressed bytes of the page received, for the request log
 
     @property
     def terminal(self) -> bool:

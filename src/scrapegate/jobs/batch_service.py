@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from scrapegate.domain.batch_request import BatchRequest
+from scrapegate.domain.job_origin import JobOrigin
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Batch, Job, new_id, utcnow
 from scrapegate.engine.estimate import CostEstimator
@@ -18,10 +19,16 @@ from scrapegate.errors import (
     JobExpired,
     NotFound,
 )
-from scrapegate.jobs.batch_views import batch_view, webhook_data
+from scrapegate.jobs.batch_views import (
+    BatchAccepted,
+    BatchCancelled,
+    BatchPage,
+    batch_view,
+    webhook_data,
+)
 from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
 from scrapegate.jobs.queue import JobQueue
-from scrapegate.jobs.runner import META_KEY, JobRunner, WebhookSink, job_meta
+from scrapegate.jobs.runner import JobRunner, WebhookSink
 from scrapegate.metering.reservations import Reservation
 from scrapegate.storage.protocols import Storage
 
@@ -55,9 +62,7 @@ class BatchService:
         self._settings = settings
         self._webhooks = webhooks
 
-    async def submit(
-        self, who: Principal, breq: BatchRequest, source: str | None
-    ) -> dict[str, Any]:
+    async def submit(self, who: Principal, breq: BatchRequest, source: str | None) -> BatchAccepted:
         if await self._storage.batches.count_unfinished(who.org_id) >= MAX_UNFINISHED_BATCHES:
             raise ConcurrencyLimited("At most 5 unfinished batches per organization", 2)
         batch = Batch(
@@ -83,11 +88,8 @@ class BatchService:
         await self._announce(batch, jobs)
         for job_id in batch.job_ids:
             await self._queue.put(job_id)
-        return batch_view(batch, [], include_results=False) | {
-            "job_ids": batch.job_ids,
-            "status": "pending",
-            "poll_url": f"/api/v1/batch/{batch.id}",
-        }
+        view = batch_view(batch, [], include_results=False)
+        return BatchAccepted(**vars(view), job_ids=batch.job_ids)
 
     async def _announce(self, batch: Batch, jobs: list[Job]) -> None:
         """job.queued for every item; one position lookup, the items queue in order behind it."""
@@ -126,22 +128,17 @@ class BatchService:
         reserved: tuple[Reservation, int],
         source: str | None,
     ) -> Job:
-        request = req.to_json()
-        request[META_KEY] = {
-            "source": source,
-            "estimated_credits": reserved[1],
-            "batch_id": batch.id,
-            "batch_index": index,
-        }
         per_item_events = set(batch.webhook_events or ()) & set(JOB_EVENTS)
         return Job(
             id=batch.job_ids[index],
             org_id=who.org_id,
             key_id=who.key.id,
             type="scrape",
-            request=request,
+            request=req.to_json(),
             request_hash=new_id(),  # never coalesced (spec §12.1)
             credits_reserved=reserved[0].held,
+            origin=JobOrigin(source_client=source, batch_id=batch.id),
+            estimated_credits=reserved[1],
             webhook_url=batch.webhook_url if per_item_events else None,
             webhook_secret=self._secret(batch),
         )
@@ -160,18 +157,17 @@ class BatchService:
 
     async def status(
         self, who: Principal, batch_id: str, *, include_results: bool, offset: int, limit: int
-    ) -> dict[str, Any]:
+    ) -> BatchPage:
         batch = await self.owned(who.org_id, batch_id)
         jobs = await self._storage.jobs.get_many(batch.job_ids)
-        view = batch_view(batch, jobs, include_results=include_results)
-        items = view["items"][offset : offset + limit]
-        has_more = offset + limit < len(view["items"])
-        view.update(
-            items=items, has_more=has_more, next_offset=offset + limit if has_more else None
+        window = slice(offset, offset + limit)
+        view = batch_view(batch, jobs, include_results=include_results, window=window)
+        has_more = offset + limit < len(batch.job_ids)
+        return BatchPage(
+            **vars(view), has_more=has_more, next_offset=offset + limit if has_more else None
         )
-        return view
 
-    async def cancel(self, who: Principal, batch_id: str) -> dict[str, Any]:
+    async def cancel(self, who: Principal, batch_id: str) -> BatchCancelled:
         batch = await self.owned(who.org_id, batch_id)
         if batch.completed_at is not None:
             raise Conflict("The batch has already finished")
@@ -183,19 +179,14 @@ class BatchService:
         batch.cancelled = True
         await self._storage.batches.save(batch)
         await self._finish(batch)
-        return {
-            "batch_id": batch.id,
-            "status": "cancelled",
-            "cancelled_jobs": cancelled,
-            "credits_refunded": refunded,
-        }
+        return BatchCancelled(batch.id, "cancelled", cancelled, refunded)
 
     async def on_job_finished(self, job: Job) -> None:
         """Runner hook: when the last item of a batch ends, the batch ends (exactly once)."""
-        batch_id = job_meta(job).get("batch_id")
+        batch_id = job.origin.batch_id
         if not batch_id:
             return
-        batch = await self._storage.batches.get(str(batch_id))
+        batch = await self._storage.batches.get(batch_id)
         if batch is None or batch.completed_at is not None:
             return
         jobs = await self._storage.jobs.get_many(batch.job_ids)

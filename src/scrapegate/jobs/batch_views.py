@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from scrapegate.domain.records import Batch, Job
-from scrapegate.domain.timefmt import iso
 
 
 def batch_status(batch: Batch, jobs: list[Job]) -> str:
@@ -19,74 +20,145 @@ def batch_status(batch: Batch, jobs: list[Job]) -> str:
     return "running"
 
 
-def item_view(index: int, url: str, job: Job | None, include_results: bool) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ExpiredBatchItem:
+    """An item whose job is gone (purged): reported failed, in this key order on the wire."""
+
+    index: int
+    url: str
+    job_id: None = None
+    status: str = "failed"
+    error: str = "The job's result has expired"
+    error_code: str = "JOB_EXPIRED"
+    credits_used: int = 0
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    index: int
+    job_id: str
+    url: str
+    status: str
+    credits_used: int
+
+
+@dataclass(frozen=True)
+class BatchItemResult(BatchItem):
+    """A completed item, with its scrape result (stored JSON)."""
+
+    result: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class FailedBatchItem(BatchItem):
+    error: str | None
+    error_code: str | None
+
+
+AnyBatchItem = ExpiredBatchItem | BatchItem
+
+
+@dataclass(frozen=True)
+class BatchView:
+    """``GET /api/v1/batch/{id}``, one window of its items."""
+
+    batch_id: str
+    type: str
+    status: str
+    total_requests: int
+    total_urls: int
+    completed: int
+    failed: int
+    pending: int
+    running: int
+    credits_used: int
+    estimated_credits: int
+    invalid_items: list[dict[str, Any]]
+    created_at: datetime
+    completed_at: datetime | None
+    expires_at: datetime | None
+    items: list[AnyBatchItem]
+
+
+@dataclass(frozen=True)
+class BatchPage(BatchView):
+    has_more: bool
+    next_offset: int | None
+
+
+@dataclass(frozen=True)
+class BatchAccepted(BatchView):
+    """``POST /api/v1/batch`` accepted (``api/`` adds where to poll)."""
+
+    job_ids: list[str]
+
+
+@dataclass(frozen=True)
+class BatchCancelled:
+    batch_id: str
+    status: str
+    cancelled_jobs: int
+    credits_refunded: int
+
+
+def item_view(index: int, url: str, job: Job | None, include_results: bool) -> AnyBatchItem:
     if job is None:
-        return {
-            "index": index,
-            "job_id": None,
-            "url": url,
-            "status": "failed",
-            "error": "The job's result has expired",
-            "error_code": "JOB_EXPIRED",
-            "credits_used": 0,
-        }
-    item: dict[str, Any] = {
-        "index": index,
-        "job_id": job.id,
-        "url": url,
-        "status": job.status,
-        "credits_used": job.credits_used,
-    }
+        return ExpiredBatchItem(index=index, url=url)
+    item = BatchItem(index, job.id, url, job.status, job.credits_used)
     if job.status == "completed" and include_results:
-        item["result"] = job.result
+        return BatchItemResult(**vars(item), result=job.result)
     if job.status == "failed":
-        item.update(error=job.error, error_code=job.error_code)
+        return FailedBatchItem(**vars(item), error=job.error, error_code=job.error_code)
     return item
 
 
-def batch_view(batch: Batch, jobs: list[Job], *, include_results: bool) -> dict[str, Any]:
+def batch_view(
+    batch: Batch, jobs: list[Job], *, include_results: bool, window: slice = slice(None)
+) -> BatchView:
     by_id = {j.id: j for j in jobs}
-    items = [
-        item_view(i, url, by_id.get(job_id), include_results)
-        for i, (job_id, url) in enumerate(zip(batch.job_ids, batch.urls, strict=True))
-    ]
+    pairs = list(enumerate(zip(batch.job_ids, batch.urls, strict=True)))[window]
     count = {
         s: sum(1 for j in jobs if j.status == s)
         for s in ("completed", "failed", "pending", "running")
     }
-    return {
-        "batch_id": batch.id,
-        "type": batch.type,
-        "status": batch_status(batch, jobs),
-        "total_requests": len(batch.job_ids),
-        "total_urls": len(batch.urls),
+    return BatchView(
+        batch_id=batch.id,
+        type=batch.type,
+        status=batch_status(batch, jobs),
+        total_requests=len(batch.job_ids),
+        total_urls=len(batch.urls),
         **count,
-        "credits_used": sum(j.credits_used for j in jobs),
-        "estimated_credits": batch.estimated_credits,
-        "invalid_items": batch.invalid_items,
-        "created_at": iso(batch.created_at),
-        "completed_at": iso(batch.completed_at),
-        "expires_at": iso(batch.expires_at),
-        "items": items,
-    }
+        credits_used=sum(j.credits_used for j in jobs),
+        estimated_credits=batch.estimated_credits,
+        invalid_items=batch.invalid_items,
+        created_at=batch.created_at,
+        completed_at=batch.completed_at,
+        expires_at=batch.expires_at,
+        items=[item_view(i, url, by_id.get(job_id), include_results) for i, (job_id, url) in pairs],
+    )
 
 
 def webhook_data(batch: Batch, jobs: list[Job]) -> tuple[str, dict[str, Any]]:
     view = batch_view(batch, jobs, include_results=False)
-    status = view["status"]
-    event = "batch.completed" if status == "completed" else "batch.failed"
+    event = "batch.completed" if view.status == "completed" else "batch.failed"
     items = [
-        {k: item.get(k) for k in ("index", "job_id", "url", "status", "error_code")}
-        for item in view["items"]
+        {
+            "index": item.index,
+            "job_id": item.job_id,
+            "url": item.url,
+            "status": item.status,
+            "error_code": getattr(item, "error_code", None),
+        }
+        for item in view.items
     ]
     return event, {
         "batch_id": batch.id,
         "type": batch.type,
-        "status": status,
-        "total_requests": view["total_requests"],
-        "completed": view["completed"],
-        "failed": view["failed"],
-        "credits_used": view["credits_used"],
+        "status": view.status,
+        "total_requests": view.total_requests,
+        "completed": view.completed,
+        "failed": view.failed,
+        "credits_used": view.credits_used,
         "results_url": f"/api/v1/batch/{batch.id}",
         "items": items,
     }

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from scrapegate.domain.crawl_request import CrawlRequest, crawl_from_options
+from scrapegate.domain.job_origin import CrawlPageLimits, JobOrigin
 from scrapegate.domain.records import Crawl, CrawlPage, Job, new_id
 from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.estimate import CostEstimator
@@ -16,7 +17,6 @@ from scrapegate.jobs.discovery.scope import CrawlScope
 from scrapegate.jobs.discovery.traps import looks_like_trap
 from scrapegate.jobs.discovery.urls import normalize_url
 from scrapegate.jobs.queue import JobQueue
-from scrapegate.jobs.runner import META_KEY, job_meta
 from scrapegate.storage.protocols import Storage
 
 # The crawl status lists at most this many robots-blocked URLs (the count goes on).
@@ -124,15 +124,25 @@ async def record_robots_blocked(storage: Storage, crawl: Crawl, frontier: CrawlF
 def keep_links_not_html(job: Job) -> None:
     """Result shaper of crawl pages: their links are what the crawl needs, stored with the job
     in its one terminal write; the raw HTML stays only when the crawl asked for it."""
-    meta = job_meta(job)
+    limits = job.origin.crawl_limits
     result = job.result
-    if not meta.get("crawl_id") or result is None or "keep_raw_html" not in meta:
+    if not job.origin.crawl_id or result is None or limits is None or limits.keep_raw_html is None:
         return  # not a crawl page, or queued before pages kept links (their hook reads HTML)
     html = result.get("raw_html")
-    if isinstance(html, str) and meta.get("follow_links"):
+    if isinstance(html, str) and limits.follow_links:
         job.links = extract_links(html, str(result.get("final_url") or job.request.get("url")))
-    if not meta["keep_raw_html"]:
+    if not limits.keep_raw_html:
         job.result = {k: v for k, v in result.items() if k != "raw_html"}
+
+
+def page_origin(crawl: Crawl, req: CrawlRequest, page: CrawlPage) -> JobOrigin:
+    limits = CrawlPageLimits(
+        max_concurrency=req.max_concurrency,
+        host_interval_s=host_interval(crawl, req),
+        follow_links=page.depth < req.max_depth and req.sitemap != "only",
+        keep_raw_html=req.wants_raw_html,
+    )
+    return JobOrigin(crawl_id=crawl.id, depth=page.depth, crawl_limits=limits)
 
 
 async def queue_page_jobs(
@@ -151,25 +161,16 @@ async def queue_page_jobs(
         domain = registrable_domain(page.url)
         if domain not in estimates:
             estimates[domain] = await estimator.minimum_credits(page_req, crawl.org_id)
-        request = page_req.to_json()
-        request[META_KEY] = {
-            "crawl_id": crawl.id,
-            "depth": page.depth,
-            "source": None,
-            "estimated_credits": estimates[domain],
-            "max_concurrency": req.max_concurrency,
-            "host_s": host_interval(crawl, req),
-            "follow_links": page.depth < req.max_depth and req.sitemap != "only",
-            "keep_raw_html": req.wants_raw_html,
-        }
         jobs.append(
             Job(
                 id=page.job_id,
                 org_id=crawl.org_id,
                 key_id=crawl.key_id,
                 type="scrape",
-                request=request,
+                request=page_req.to_json(),
                 request_hash=new_id(),
+                origin=page_origin(crawl, req, page),
+                estimated_credits=estimates[domain],
             )
         )
     await storage.jobs.create_many(jobs)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urlsplit
 
+from scrapegate.domain.job_origin import CrawlPageLimits
 from scrapegate.domain.records import Job
-from scrapegate.jobs.runner import job_meta
 from scrapegate.metering.concurrency import ConcurrencyTracker
 
 SLOT_RETRY_S = 0.05
@@ -44,11 +44,11 @@ class InMemoryHostPacer:
 
 def crawl_limits(job: Job) -> tuple[str, int, float] | None:
     """(crawl id, max concurrency, host interval) of a crawl page; None for other jobs."""
-    meta: dict[str, Any] = job_meta(job)
-    crawl_id = meta.get("crawl_id")
+    crawl_id = job.origin.crawl_id
     if not crawl_id:
         return None
-    return str(crawl_id), int(meta.get("max_concurrency") or 10), float(meta.get("host_s") or 0.0)
+    limits = job.origin.crawl_limits or CrawlPageLimits()
+    return crawl_id, limits.max_concurrency, limits.host_interval_s
 
 
 class CrawlGate:

@@ -14,7 +14,6 @@ from scrapegate.domain.crawl_request import CrawlRequest, crawl_from_options, cr
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Crawl, Job, new_id, utcnow
-from scrapegate.domain.timefmt import iso
 from scrapegate.engine.estimate import CostEstimator
 from scrapegate.engine.robots import RobotsRules, fetch_robots
 from scrapegate.errors import (
@@ -35,6 +34,10 @@ from scrapegate.jobs.crawl_frontier import (
     repair_orphan_pages,
 )
 from scrapegate.jobs.crawl_views import (
+    CrawlCancelled,
+    CrawlList,
+    CrawlStarted,
+    CrawlView,
     completed_data,
     crawl_view,
     list_item,
@@ -45,7 +48,7 @@ from scrapegate.jobs.discovery.links import extract_links
 from scrapegate.jobs.discovery.sitemaps import crawl_sitemaps, well_known_sitemap_urls
 from scrapegate.jobs.map_discovery import origin_of
 from scrapegate.jobs.queue import JobQueue
-from scrapegate.jobs.runner import JobRunner, WebhookSink, job_meta
+from scrapegate.jobs.runner import JobRunner, WebhookSink
 from scrapegate.storage.protocols import Storage
 
 MAX_UNFINISHED_CRAWLS = 10
@@ -92,7 +95,7 @@ class CrawlService:
     def events(self) -> CrawlEventLog:
         return self._p.events
 
-    async def start(self, who: Principal, req: CrawlRequest) -> dict[str, Any]:
+    async def start(self, who: Principal, req: CrawlRequest) -> CrawlStarted:
         storage = self._p.storage
         if await storage.crawls.count_unfinished(who.org_id) >= MAX_UNFINISHED_CRAWLS:
             raise ConcurrencyLimited("At most 10 unfinished crawls per organization", 2)
@@ -135,7 +138,16 @@ class CrawlService:
         )
         await self._progress(crawl, discovered=True)
         per_page = await self._p.estimator.minimum_credits(req.page, who.org_id)
-        return self._accepted(crawl, added, per_page)
+        return CrawlStarted(
+            crawl_id=crawl.id,
+            status=crawl.status,
+            url=crawl.url,
+            estimated_pages=added,
+            total_enqueued=added,
+            estimated_credits=added * per_page,
+            max_pages=crawl.max_pages,
+            created_at=crawl.created_at,
+        )
 
     async def _admit(self, who: Principal, req: CrawlRequest) -> None:
         if not self._settings.billing_enabled:
@@ -178,21 +190,6 @@ class CrawlService:
             return []  # discovery is capped; links found while crawling still count
         return [entry.url for entry in found.entries]
 
-    def _accepted(self, crawl: Crawl, added: int, per_page: int) -> dict[str, Any]:
-        return {
-            "crawl_id": crawl.id,
-            "status": crawl.status,
-            "url": crawl.url,
-            "estimated_pages": added,
-            "total_enqueued": added,
-            "estimated_credits": added * per_page,
-            "max_pages": crawl.max_pages,
-            "created_at": iso(crawl.created_at),
-            "poll_url": f"/api/v1/crawl/{crawl.id}",
-            "stream_url": f"/api/v1/crawl/{crawl.id}/stream",
-            "message": "Crawl started. Poll GET /api/v1/crawl/{crawl_id} for progress.",
-        }
-
     async def owned(self, org_id: str, crawl_id: str) -> Crawl:
         crawl = await self._p.storage.crawls.get(crawl_id)
         if crawl is None or crawl.org_id != org_id:
@@ -203,7 +200,7 @@ class CrawlService:
 
     async def status(
         self, who: Principal, crawl_id: str, *, include_results: bool, offset: int, limit: int
-    ) -> dict[str, Any]:
+    ) -> CrawlView:
         crawl = await self.owned(who.org_id, crawl_id)
         return await crawl_view(
             self._p.storage, crawl, include_results=include_results, offset=offset, limit=limit
@@ -211,7 +208,7 @@ class CrawlService:
 
     async def list(
         self, who: Principal, *, status: str | None, offset: int, limit: int
-    ) -> dict[str, Any]:
+    ) -> CrawlList:
         """``GET /api/v1/crawl``: ``status`` is a crawl status or ``active``."""
         statuses = ACTIVE_STATUSES if status == "active" else (status,) if status else None
         crawls, total = await self._p.storage.crawls.list_for_org(
@@ -220,15 +217,9 @@ class CrawlService:
         items = [
             list_item(crawl, await self._p.storage.crawls.page_counts(crawl.id)) for crawl in crawls
         ]
-        return {
-            "crawls": items,
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-            "has_more": offset + len(items) < total,
-        }
+        return CrawlList(items, total, limit, offset, has_more=offset + len(items) < total)
 
-    async def cancel(self, who: Principal, crawl_id: str) -> dict[str, Any]:
+    async def cancel(self, who: Principal, crawl_id: str) -> CrawlCancelled:
         crawl = await self.owned(who.org_id, crawl_id)
         if crawl.completed_at is not None:
             raise Conflict("Crawl already completed")
@@ -241,24 +232,17 @@ class CrawlService:
                 if released is not None:
                     cancelled, refunded = cancelled + 1, refunded + released
         final = await self._finish(crawl, "cancelled")
-        return {
-            "crawl_id": crawl.id,
-            "status": final,
-            "cancelled": True,
-            "cancelled_jobs": cancelled,
-            "credits_refunded": refunded,
-        }
+        return CrawlCancelled(crawl.id, final, True, cancelled, refunded)
 
     async def on_job_finished(self, job: Job) -> None:
         """Runner hook: record the page, follow its links, end the crawl when nothing is left."""
-        meta = job_meta(job)
-        crawl_id = meta.get("crawl_id")
+        crawl_id = job.origin.crawl_id
         if not crawl_id:
             return
-        crawl = await self._p.storage.crawls.get(str(crawl_id))
+        crawl = await self._p.storage.crawls.get(crawl_id)
         if crawl is None:
             return
-        depth = int(meta.get("depth", 0))
+        depth = job.origin.depth
         status_code = int((job.result or {}).get("status_code") or 0)
         page_ok = job.status == "completed" and not (depth == 0 and status_code >= 400)
         ending = crawl.completed_at is not None or crawl.stop_reason is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from scrapegate.domain.records import Crawl, CrawlPage, Job, utcnow
@@ -9,59 +11,121 @@ from scrapegate.domain.timefmt import iso
 from scrapegate.storage.protocols import Storage
 
 
-def _page_view(page: CrawlPage, job: Job | None, include_results: bool) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CrawlPageView:
+    """One page of a crawl's results."""
+
+    url: str
+    depth: int
+    job_id: str
+    status: str
+    status_code: int | None
+    tier_used: str | None
+    credits_used: int
+    error: str | None
+    error_code: str | None
+
+
+@dataclass(frozen=True)
+class CrawlPageResult(CrawlPageView):
+    """A completed page, with its scrape result (stored JSON, as the scrape returned it)."""
+
+    result: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class CrawlView:
+    """``GET /api/v1/crawl/{id}`` without results."""
+
+    crawl_id: str
+    url: str
+    status: str
+    cancelled: bool
+    total: int
+    completed: int
+    failed: int
+    pending: int
+    running: int
+    pages_scraped: int
+    pages_total: int
+    discovered: int
+    robots_blocked: list[str]
+    credits_used: int
+    estimated_credits: int | None
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    expires_at: datetime | None
+    stop_reason: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class CrawlResultsView(CrawlView):
+    """``GET /api/v1/crawl/{id}?include_results=true``: one window of pages."""
+
+    pages: list[CrawlPageView]
+    has_more: bool
+    next_offset: int | None
+
+
+def _page_view(page: CrawlPage, job: Job | None) -> CrawlPageView:
     result = (job.result or {}) if job is not None else {}
-    view: dict[str, Any] = {
-        "url": page.url,
-        "depth": page.depth,
-        "job_id": page.job_id,
-        "status": job.status if job is not None else page.status,
-        "status_code": result.get("status_code"),
-        "tier_used": (result.get("billing") or {}).get("tier_used"),
-        "credits_used": job.credits_used if job is not None else 0,
-        "error": job.error if job is not None else None,
-        "error_code": job.error_code if job is not None else None,
-    }
-    if include_results and job is not None and job.status == "completed":
-        view["result"] = job.result
+    view = CrawlPageView(
+        url=page.url,
+        depth=page.depth,
+        job_id=page.job_id,
+        status=job.status if job is not None else page.status,
+        status_code=result.get("status_code"),
+        tier_used=(result.get("billing") or {}).get("tier_used"),
+        credits_used=job.credits_used if job is not None else 0,
+        error=job.error if job is not None else None,
+        error_code=job.error_code if job is not None else None,
+    )
+    if job is not None and job.status == "completed":
+        return CrawlPageResult(**vars(view), result=job.result)
     return view
 
 
 async def crawl_view(
     storage: Storage, crawl: Crawl, *, include_results: bool, offset: int, limit: int
-) -> dict[str, Any]:
+) -> CrawlView:
     counts = await storage.crawls.page_counts(crawl.id)
     used, _, running = await storage.crawls.job_totals(crawl.id)
-    view: dict[str, Any] = {
-        "crawl_id": crawl.id,
-        "url": crawl.url,
-        "status": crawl.status,
-        "cancelled": crawl.cancelled,
-        "total": counts["total"],
-        "completed": counts["completed"],
-        "failed": counts["failed"],
-        "pending": counts["queued"] - running,
-        "running": running,
-        "pages_scraped": counts["completed"],
-        "pages_total": counts["total"],
-        "discovered": counts["total"] + crawl.robots_blocked,
-        "robots_blocked": await storage.crawls.list_robots_blocked(crawl.id),
-        "credits_used": used,
-        "estimated_credits": None,
-        "created_at": iso(crawl.created_at),
-        "started_at": iso(crawl.started_at),
-        "completed_at": iso(crawl.completed_at),
-        "expires_at": iso(crawl.expires_at),
-        "stop_reason": crawl.stop_reason,
-        "error": crawl.error,
-    }
-    if include_results:
-        pages = await storage.crawls.list_pages(crawl.id, offset=offset, limit=limit)
-        jobs = {j.id: j for j in await storage.jobs.get_many([p.job_id for p in pages])}
-        view["pages"] = [_page_view(p, jobs.get(p.job_id), True) for p in pages]
-        has_more = offset + len(pages) < counts["total"]
-        view.update(has_more=has_more, next_offset=offset + len(pages) if has_more else None)
-    return view
+    view = CrawlView(
+        crawl_id=crawl.id,
+        url=crawl.url,
+        status=crawl.status,
+        cancelled=crawl.cancelled,
+        total=counts["total"],
+        completed=counts["completed"],
+        failed=counts["failed"],
+        pending=counts["queued"] - running,
+        running=running,
+        pages_scraped=counts["completed"],
+        pages_total=counts["total"],
+        discovered=counts["total"] + crawl.robots_blocked,
+        robots_blocked=await storage.crawls.list_robots_blocked(crawl.id),
+        credits_used=used,
+        estimated_credits=None,
+        created_at=crawl.created_at,
+        started_at=crawl.started_at,
+        completed_at=crawl.completed_at,
+        expires_at=crawl.expires_at,
+        stop_reason=crawl.stop_reason,
+        error=crawl.error,
+    )
+    if not include_results:
+        return view
+    pages = await storage.crawls.list_pages(crawl.id, offset=offset, limit=limit)
+    jobs = {j.id: j for j in await storage.jobs.get_many([p.job_id for p in pages])}
+    has_more = offset + len(pages) < counts["total"]
+    return CrawlResultsView(
+        **vars(view),
+        pages=[_page_view(p, jobs.get(p.job_id)) for p in pages],
+        has_more=has_more,
+        next_offset=offset + len(pages) if has_more else None,
+    )
 
 
 def page_event(
@@ -143,14 +207,58 @@ async def progress_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
     }
 
 
-def list_item(crawl: Crawl, counts: dict[str, int]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CrawlListItem:
     """One row of ``GET /api/v1/crawl``."""
-    return {
-        "crawl_id": crawl.id,
-        "url": crawl.url,
-        "status": crawl.status,
-        "total": counts["total"],
-        "completed": counts["completed"],
-        "failed": counts["failed"],
-        "created_at": iso(crawl.created_at),
-    }
+
+    crawl_id: str
+    url: str
+    status: str
+    total: int
+    completed: int
+    failed: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CrawlList:
+    crawls: list[CrawlListItem]
+    total: int
+    limit: int
+    offset: int
+    has_more: bool
+
+
+def list_item(crawl: Crawl, counts: dict[str, int]) -> CrawlListItem:
+    return CrawlListItem(
+        crawl_id=crawl.id,
+        url=crawl.url,
+        status=crawl.status,
+        total=counts["total"],
+        completed=counts["completed"],
+        failed=counts["failed"],
+        created_at=crawl.created_at,
+    )
+
+
+@dataclass(frozen=True)
+class CrawlStarted:
+    """``POST /api/v1/crawl`` accepted (``api/`` adds where to poll and stream)."""
+
+    crawl_id: str
+    status: str
+    url: str
+    estimated_pages: int
+    total_enqueued: int
+    estimated_credits: int
+    max_pages: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CrawlCancelled:
+    crawl_id: str
+    status: str
+    cancelled: bool
+    cancelled_jobs: int
+    credits_refunded: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Protocol
 
-from scrapegate.domain.job_meta import job_meta, job_request, log_origin, tiers_attempted
+from scrapegate.domain.job_fields import job_request, log_origin, tiers_attempted
 from scrapegate.domain.records import Job, UsageRow, utcnow
 from scrapegate.domain.timefmt import iso
 from scrapegate.engine.domains import registrable_domain
@@ -57,7 +57,7 @@ def usage_row(job: Job) -> UsageRow:
         mode=req.mode,
         tier=job.current_tier if done else None,
         credits=job.credits_used,
-        bytes=int(job_meta(job).get("size_bytes") or 0),
+        bytes=job.size_bytes,
         cache_hit=False,
         error_code=None if done else job.error_code,
         **log_origin(job),

@@ -6,7 +6,6 @@ import asyncio
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from scrapegate.domain.map_request import MapRequest
 from scrapegate.domain.netrules import NetPolicy
@@ -48,7 +47,7 @@ class MapService:
         self._policy = policy
         self._settings = settings
 
-    async def map(self, who: Principal, req: MapRequest) -> dict[str, Any]:
+    async def map(self, who: Principal, req: MapRequest) -> MapResult:
         started = time.monotonic()
         map_id = new_id()
         reservation = Reservation(
@@ -137,41 +136,49 @@ def rank(found: list[FoundUrl], query: str) -> None:
     found.sort(key=lambda item: -(item.relevance_score or 0.0))
 
 
-def _robots_view(rules: RobotsRules | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RobotsView:
+    exists: bool
+    disallowed_paths: list[str]
+    sitemaps: list[str]
+
+
+@dataclass(frozen=True)
+class MapResult:
+    """``POST /api/v1/map``: the URLs found, in order."""
+
+    map_id: str
+    url: str
+    total_urls: int
+    sitemap_found: bool
+    sitemaps: list[str]
+    urls: list[FoundUrl]
+    robots_txt: RobotsView
+    robots_blocked_count: int
+    truncated: bool
+    stop_reason: str
+    credits_used: int
+    duration_ms: int
+
+
+def _robots_view(rules: RobotsRules | None) -> RobotsView:
     if rules is None:
-        return {"exists": False, "disallowed_paths": [], "sitemaps": []}
-    return {
-        "exists": rules.exists,
-        "disallowed_paths": list(rules.disallowed_paths),
-        "sitemaps": list(rules.sitemaps),
-    }
+        return RobotsView(exists=False, disallowed_paths=[], sitemaps=[])
+    return RobotsView(rules.exists, list(rules.disallowed_paths), list(rules.sitemaps))
 
 
-def _response(
-    map_id: str, req: MapRequest, walk: MapWalk, price: int, started: float
-) -> dict[str, Any]:
-    return {
-        "map_id": map_id,
-        "url": req.url,
-        "total_urls": len(walk.found),
-        "sitemap_found": bool(walk.sitemaps),
-        "sitemaps": walk.sitemaps,
-        "urls": [
-            {
-                "url": f.url,
-                "depth": f.depth,
-                "source": f.source,
-                "lastmod": f.lastmod,
-                "title": f.title,
-                "description": f.description,
-                "relevance_score": f.relevance_score,
-            }
-            for f in walk.found
-        ],
-        "robots_txt": _robots_view(walk.robots_txt),
-        "robots_blocked_count": walk.robots_blocked,
-        "truncated": walk.stop_reason != "finished",
-        "stop_reason": walk.stop_reason,
-        "credits_used": price,
-        "duration_ms": int((time.monotonic() - started) * 1000),
-    }
+def _response(map_id: str, req: MapRequest, walk: MapWalk, price: int, started: float) -> MapResult:
+    return MapResult(
+        map_id=map_id,
+        url=req.url,
+        total_urls=len(walk.found),
+        sitemap_found=bool(walk.sitemaps),
+        sitemaps=walk.sitemaps,
+        urls=list(walk.found),
+        robots_txt=_robots_view(walk.robots_txt),
+        robots_blocked_count=walk.robots_blocked,
+        truncated=walk.stop_reason != "finished",
+        stop_reason=walk.stop_reason,
+        credits_used=price,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scrapegate.domain.job_meta import META_KEY, job_meta, job_request
+from scrapegate.domain.job_fields import job_request
 from scrapegate.domain.records import Job, utcnow
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.engine.engine import ScrapeContext, ScrapeEngine, ScrapeOutcome
@@ -20,7 +20,7 @@ from scrapegate.jobs.job_effects import JobEffects, WebhookSink
 from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
 from scrapegate.metering.reservations import Reservation
 
-__all__ = ["META_KEY", "JobRunner", "RunnerSettings", "WebhookSink", "job_meta", "job_request"]
+__all__ = ["JobRunner", "RunnerSettings", "WebhookSink", "job_request"]
 from scrapegate.storage.protocols import Storage
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class JobRunner:
         job = await self._storage.jobs.claim(job_id, owner, lease_until)
         if job is None:
             return False
-        await self._events.job_changed(job, batch_id=job_meta(job).get("batch_id"))
+        await self._events.job_changed(job, batch_id=job.origin.batch_id)
         heartbeat = asyncio.create_task(self._heartbeat(job, owner))
         try:
             ended_here = await self._execute(job)
@@ -106,7 +106,7 @@ class JobRunner:
         return len(jobs)
 
     async def _finished(self, job: Job) -> None:
-        await self._events.job_changed(job, batch_id=job_meta(job).get("batch_id"))
+        await self._events.job_changed(job, batch_id=job.origin.batch_id)
         self._signals.finished(job.id)
         for hook in self._on_finished:
             try:
@@ -151,8 +151,7 @@ class JobRunner:
             await self.after_end(claimed)
 
     def _result_ttl(self, job: Job) -> int:
-        meta = job_meta(job)
-        if meta.get("batch_id") or meta.get("crawl_id"):
+        if job.origin.source != "api":
             return self._settings.batch_result_ttl_s
         return self._settings.result_ttl_s
 
@@ -217,7 +216,7 @@ class JobRunner:
         job.expires_at = now + timedelta(seconds=self._result_ttl(job))
         job.lease_owner = job.lease_until = None
         job.effects_pending = True
-        job_meta(job)["size_bytes"] = outcome.size_bytes
+        job.size_bytes = outcome.size_bytes
         for shaper in self._shapers:
             shaper(job)
         if not await self._storage.jobs.save_held(job, owner):

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from scrapegate.domain.job_origin import JobOrigin
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Job, UsageRow, new_id, utcnow
 from scrapegate.domain.scrape_request import ScrapeRequest
-from scrapegate.domain.timefmt import iso
 from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.estimate import CostEstimator
 from scrapegate.errors import ConcurrencyLimited, JobExpired, NotFound, error_from_code
@@ -21,7 +21,6 @@ from scrapegate.jobs.events import CompletionSignals
 from scrapegate.jobs.hot import HotCache
 from scrapegate.jobs.job_events import JobEventBus, JobEventPublisher
 from scrapegate.jobs.queue import JobQueue
-from scrapegate.jobs.runner import META_KEY, job_meta
 from scrapegate.metering.reservations import Reservation, admit
 from scrapegate.storage.protocols import Storage
 
@@ -29,11 +28,22 @@ AsyncReason = Literal["sync_false", "webhook_only", "sync_budget_exceeded"]
 
 
 @dataclass(frozen=True)
+class ScrapeAccepted:
+    """A job to poll (``api/`` adds where): the 202 answer of ``POST /api/v1/scrape``."""
+
+    job_id: str
+    status: Literal["pending", "running"]
+    reason: AsyncReason
+    created_at: datetime
+    estimated_credits: int
+
+
+@dataclass(frozen=True)
 class ScrapeAnswer:
-    """Either a finished scrape (``result``) or an accepted job to poll (``accepted``)."""
+    """Either a finished scrape (``result``, the stored scrape JSON) or an accepted job."""
 
     result: dict[str, Any] | None = None
-    accepted: dict[str, Any] | None = None
+    accepted: ScrapeAccepted | None = None
 
 
 @dataclass(frozen=True)
@@ -102,16 +112,16 @@ class ScrapeService:
         )
         if self._settings.billing_enabled:
             await admit(reservation, minimum, await self._storage.ledger.balance(who.org_id))
-        request = req.to_json()
-        request[META_KEY] = {"source": source, "estimated_credits": minimum}
         job = Job(
             id=job_id,
             org_id=who.org_id,
             key_id=who.key.id,
             type="scrape",
-            request=request,
+            request=req.to_json(),
             request_hash=req.canonical_hash(),
             credits_reserved=reservation.held,
+            origin=JobOrigin(source_client=source),
+            estimated_credits=minimum,
             webhook_url=req.webhook_url,
             webhook_secret=req.webhook_secret or self._settings.webhook_secret_for(who.org_id),
         )
@@ -149,16 +159,14 @@ class ScrapeService:
                 await asyncio.wait_for(event.wait(), timeout)
         return await self._storage.jobs.get(job.id) or job
 
-    def accepted_body(self, job: Job, reason: AsyncReason) -> dict[str, Any]:
-        return {
-            "job_id": job.id,
-            "status": "running" if job.status == "running" else "pending",
-            "reason": reason,
-            "poll_url": f"/api/v1/jobs/{job.id}",
-            "created_at": iso(job.created_at),
-            "estimated_credits": job_meta(job).get("estimated_credits", 0),
-            "message": "Job accepted. Poll GET /api/v1/jobs/{job_id} for the result.",
-        }
+    def accepted_body(self, job: Job, reason: AsyncReason) -> ScrapeAccepted:
+        return ScrapeAccepted(
+            job_id=job.id,
+            status="running" if job.status == "running" else "pending",
+            reason=reason,
+            created_at=job.created_at,
+            estimated_credits=job.estimated_credits,
+        )
 
     async def job_for(self, org_id: str, job_id: str) -> Job:
         job = self._finished.get(job_id) or await self._storage.jobs.get(job_id)

@@ -87,7 +87,7 @@ class ResultScraper:
             return ResultScrape(error=exc)
         if answer.result is not None:
             return ResultScrape(response=answer.result)
-        job_id = (answer.accepted or {}).get("job_id")
+        job_id = answer.accepted.job_id if answer.accepted is not None else None
         if job_id and self._cancel_scrape is not None:
             # Not finished within the budget: a scrape still queued is cancelled and refunded.
             await self._cancel_scrape(str(job_id))

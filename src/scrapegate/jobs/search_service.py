@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from scrapegate.domain.job_origin import JobOrigin
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Batch, Job, new_id, utcnow
 from scrapegate.domain.search_request import SearchBatchRequest, SearchRequest
@@ -25,11 +26,14 @@ from scrapegate.errors import (
 )
 from scrapegate.fetchers.search_provider import SearchProvider
 from scrapegate.jobs.batch_service import MAX_UNFINISHED_BATCHES
-from scrapegate.jobs.runner import META_KEY, WebhookSink
+from scrapegate.jobs.runner import WebhookSink
 from scrapegate.jobs.scrape_service import ScrapeService
 from scrapegate.jobs.search_scrapes import ResultScraper
 from scrapegate.jobs.search_views import (
+    SearchAccepted,
+    SearchBatchAccepted,
     SearchOutcome,
+    SearchStatus,
     accepted_body,
     batch_accepted_body,
     batch_search_webhook,
@@ -68,8 +72,8 @@ class SearchSettings:
 class SearchAnswer:
     """Either a finished search (``result``, 200) or an accepted one to poll (``accepted``, 202)."""
 
-    result: dict[str, Any] | None = None
-    accepted: dict[str, Any] | None = None
+    result: dict[str, Any] | None = None  # the stored search body
+    accepted: SearchAccepted | None = None
 
 
 class SearchService:
@@ -123,7 +127,7 @@ class SearchService:
             )
         return SearchAnswer(result=job.result)
 
-    async def status(self, who: Principal, search_id: str) -> dict[str, Any]:
+    async def status(self, who: Principal, search_id: str) -> dict[str, Any] | SearchStatus:
         self._require_provider()
         try:
             job = await self._scrapes.job_for(who.org_id, search_id)
@@ -147,15 +151,15 @@ class SearchService:
         self, who: Principal, job_id: str, req: SearchRequest, source: str | None, held: int
     ) -> Job:
         now = utcnow()
-        request = req.to_json()
-        request[META_KEY] = {"source": source, "estimated_credits": self._settings.price}
         return Job(
             id=job_id,
             org_id=who.org_id,
             key_id=who.key.id,
             type="search",
-            request=request,
+            request=req.to_json(),
             request_hash=new_id(),  # searches are never coalesced
+            origin=JobOrigin(source_client=source),
+            estimated_credits=self._settings.price,
             status="running",
             started_at=now,
             credits_reserved=held,
@@ -251,7 +255,7 @@ class SearchService:
 
     async def submit_batch(
         self, who: Principal, breq: SearchBatchRequest, source: str | None
-    ) -> dict[str, Any]:
+    ) -> SearchBatchAccepted:
         self._require_provider()
         if await self._storage.batches.count_unfinished(who.org_id) >= MAX_UNFINISHED_BATCHES:
             raise ConcurrencyLimited("At most 5 unfinished batches per organization", 2)

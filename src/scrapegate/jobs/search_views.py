@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -115,34 +116,52 @@ def search_body(
     }
 
 
-def search_status_view(job: Job) -> dict[str, Any]:
-    """GET /api/v1/search/{id}: the full body once completed, error fields once failed."""
+@dataclass(frozen=True)
+class SearchStatus:
+    """A search not completed (yet): ``GET /api/v1/search/{id}`` while pending or running."""
+
+    search_id: str
+    status: str
+    query: Any  # as the request stored it
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FailedSearch(SearchStatus):
+    error: str
+    error_code: str | None
+    error_details: dict[str, Any] | None
+    credits_refunded: int
+
+
+def search_status_view(job: Job) -> dict[str, Any] | SearchStatus:
+    """The stored search body once completed, else where the search stands."""
     if job.status == "completed" and job.result is not None:
         return job.result
-    view: dict[str, Any] = {
-        "search_id": job.id,
-        "status": job.status,
-        "query": job.request.get("query"),
-        "created_at": iso(job.created_at),
-    }
-    if job.status == "failed":
-        view.update(
-            error=job.error or "Search failed",
-            error_code=job.error_code,
-            error_details=job.error_details,
-            credits_refunded=job.credits_refunded,
-        )
-    return view
+    view = SearchStatus(job.id, job.status, job.request.get("query"), job.created_at)
+    if job.status != "failed":
+        return view
+    return FailedSearch(
+        **vars(view),
+        error=job.error or "Search failed",
+        error_code=job.error_code,
+        error_details=job.error_details,
+        credits_refunded=job.credits_refunded,
+    )
 
 
-def accepted_body(job: Job) -> dict[str, Any]:
-    return {
-        "search_id": job.id,
-        "job_id": job.id,
-        "status": "pending",
-        "poll_url": f"/api/v1/search/{job.id}",
-        "created_at": iso(job.created_at),
-    }
+@dataclass(frozen=True)
+class SearchAccepted:
+    """A ``sync: false`` search to poll (``api/`` adds where)."""
+
+    search_id: str
+    job_id: str
+    status: str
+    created_at: datetime
+
+
+def accepted_body(job: Job) -> SearchAccepted:
+    return SearchAccepted(job.id, job.id, "pending", job.created_at)
 
 
 def search_webhook(job: Job) -> tuple[str, dict[str, Any]]:
@@ -159,18 +178,31 @@ def search_webhook(job: Job) -> tuple[str, dict[str, Any]]:
     return "search.failed", data | {"error": job.error, "error_code": job.error_code}
 
 
-def batch_accepted_body(batch: Batch) -> dict[str, Any]:
-    return {
-        "batch_id": batch.id,
-        "type": "search",
-        "status": "pending",
-        "job_ids": batch.job_ids,
-        "search_ids": batch.job_ids,
-        "total_queries": len(batch.job_ids),
-        "estimated_credits": batch.estimated_credits,
-        "created_at": iso(batch.created_at),
-        "poll_url": f"/api/v1/batch/{batch.id}",
-    }
+@dataclass(frozen=True)
+class SearchBatchAccepted:
+    """``POST /api/v1/search/batch`` accepted (``api/`` adds where to poll)."""
+
+    batch_id: str
+    type: str
+    status: str
+    job_ids: list[str]
+    search_ids: list[str]
+    total_queries: int
+    estimated_credits: int
+    created_at: datetime
+
+
+def batch_accepted_body(batch: Batch) -> SearchBatchAccepted:
+    return SearchBatchAccepted(
+        batch_id=batch.id,
+        type="search",
+        status="pending",
+        job_ids=batch.job_ids,
+        search_ids=batch.job_ids,
+        total_queries=len(batch.job_ids),
+        estimated_credits=batch.estimated_credits,
+        created_at=batch.created_at,
+    )
 
 
 def batch_search_webhook(batch: Batch, jobs: list[Job]) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from scrapegate.domain.job_meta import META_KEY, job_source
 from scrapegate.domain.records import Job, UsageRow
 from scrapegate.errors import InvalidRequest, NotFound
 from scrapegate.storage.analytics_protocol import LogQuery
@@ -20,7 +19,6 @@ STATUS_ALIASES = {"queued": "pending", "processing": "running", "succeeded": "co
 STATUSES = ("pending", "running", "completed", "failed")
 MODES = ("auto", "html", "light", "js", "pdf", "ocr")
 MAX_SEARCH = 200
-# The job row keeps bookkeeping (source client, crawl/batch ids) under this request key.
 MASK = "***"
 MASKED_KEYS = ("headers", "cookies", "body")
 SECRET_WORDS = ("secret", "password", "token", "api_key", "apikey", "authorization", "cookie")
@@ -97,7 +95,7 @@ def _unfinished_summary(job: Job) -> JobSummary:
         url=job.request.get("url"),
         mode=job.request.get("mode"),
         status=job.status,
-        source=job_source(job),
+        source=job.origin.source,
         credits_used=0,
         tier_used=job.current_tier,
         status_code=None,
@@ -130,7 +128,7 @@ def _keeps(job: Job, wanted: JobFilter) -> bool:
         (wanted.status is None or job.status == wanted.status)
         and (wanted.mode is None or job.request.get("mode") == wanted.mode)
         and (wanted.search is None or wanted.search in str(job.request.get("url", "")))
-        and (wanted.source is None or job_source(job) == wanted.source)
+        and (wanted.source is None or job.origin.source == wanted.source)
     )
 
 
@@ -142,7 +140,7 @@ def sanitised(value: Any, key: str = "") -> Any:
     if lowered in MASKED_KEYS or any(word in lowered for word in SECRET_WORDS):
         return MASK if value is not None else None
     if isinstance(value, dict):
-        return {k: sanitised(v, k) for k, v in value.items() if k != META_KEY}
+        return {k: sanitised(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [sanitised(item) for item in value]
     return value

@@ -1,4 +1,8 @@
-"""Every request a page makes is checked against the SSRF rules before Chromium sends it."""
+"""The SSRF rules for a browser scrape: its target up front, and per request when routed.
+
+The egress proxy (egress.py) checks every connection Chromium opens; routing adds what needs the
+request itself: blocked resource types and hosts, and the caller's headers for the target only.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +38,8 @@ class TrafficRules:
 
 
 class RequestGuard:
-    """Routes a context's traffic: refused hosts are aborted, blocked resources are skipped.
+    """Checks the target up front and, when installed, routes a context's traffic: refused
+    hosts are aborted, blocked resources are skipped.
 
     ``main_refused`` records a refused top-level navigation so the fetcher can raise
     ``URLNotAllowed``; ``main_unresolved`` a top-level navigation whose host does not resolve.
@@ -54,7 +59,20 @@ class RequestGuard:
         self.main_refused: str | None = None
         self.main_unresolved: str | None = None
 
+    @property
+    def routes_requests(self) -> bool:
+        """True when some rule needs a per-request decision (blocking, caller's headers)."""
+        rules = self.rules
+        return bool(rules.blocked_resource_types or rules.blocked_hosts or rules.target_headers)
+
     async def install(self, context: BrowserContext) -> None:
+        """Routes the context's requests through us only when a rule needs it.
+
+        The egress proxy checks every connection (redirects, subresources, WebSockets) against
+        the policy either way; a route makes every request of the page cross into Python.
+        """
+        if not self.routes_requests:
+            return
         await context.route(_ANY_URL, self._handle)
         await context.route_web_socket(_ANY_URL, self._handle_websocket)
 

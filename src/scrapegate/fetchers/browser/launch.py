@@ -8,7 +8,35 @@ DEFAULT_EXECUTABLE = "/usr/bin/chromium"
 # Marks our Chromium processes so /proc can find them (Chromium ignores unknown switches).
 POOL_MARKER_SWITCH = "--scrapegate-browser"
 
+# Chromium keeps only the last --disable-features switch, so ours repeats Playwright's defaults
+# (from playwright-core's chromiumSwitches; several keep the browser network-quiet) first.
+PLAYWRIGHT_DISABLED_FEATURES: tuple[str, ...] = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+)
+# New headless builds a whole browser window per context; its omnibox popup is a WebUI page
+# with its own renderer, which cost more CPU than the scraped page itself (see bench/render.py).
+WINDOW_UI_DISABLED_FEATURES: tuple[str, ...] = (
+    "WebUIOmniboxPopup",
+    "WebUIOmniboxAimPopup",
+    "WebUIOmniboxFullPopup",
+)
+DISABLED_FEATURES = PLAYWRIGHT_DISABLED_FEATURES + WINDOW_UI_DISABLED_FEATURES
+
 LAUNCH_FLAGS: tuple[str, ...] = (
+    "--disable-features=" + ",".join(DISABLED_FEATURES),
     # No network beyond what the page asks for: no updates, sync, or background probes.
     "--disable-background-networking",
     "--disable-component-update",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from scrapegate.domain.job_origin import CrawlPageLimits, JobOrigin
 from scrapegate.domain.records import Job, JobCounts, JobTombstone, average_duration_ms, utcnow
 from scrapegate.errors import Conflict, NotFound
 from scrapegate.storage.sql.columns import column_values
@@ -35,8 +37,30 @@ TERMINAL = ("completed", "failed")
 EXPIRE_BATCH = 500
 
 
+# A job's origin is stored flat: its fields as columns, a crawl page's limits prefixed crawl_.
+ORIGIN_FIELDS = tuple(f.name for f in fields(JobOrigin) if f.name != "crawl_limits")
+LIMIT_FIELDS = tuple(f.name for f in fields(CrawlPageLimits))
+
+
 def _job(mapping: RowMapping) -> Job:
-    return Job(**mapping)
+    values = dict(mapping)
+    origin = {name: values.pop(name) for name in ORIGIN_FIELDS}
+    limits = {name: values.pop(f"crawl_{name}") for name in LIMIT_FIELDS}
+    # Every crawl page has a max_concurrency: NULL there means the job is no crawl page.
+    crawl_limits = None if limits["max_concurrency"] is None else CrawlPageLimits(**limits)
+    return Job(**values, origin=JobOrigin(**origin, crawl_limits=crawl_limits))
+
+
+def _job_columns(job: Job) -> dict[str, Any]:
+    values = column_values(job)
+    origin: JobOrigin = values.pop("origin")
+    values.update((name, getattr(origin, name)) for name in ORIGIN_FIELDS)
+    limits = origin.crawl_limits
+    values.update(
+        (f"crawl_{name}", None if limits is None else getattr(limits, name))
+        for name in LIMIT_FIELDS
+    )
+    return values
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -50,7 +74,7 @@ class SqlJobRepository:
 
     async def create(self, job: Job) -> Job:
         async def work(conn: AsyncConnection) -> None:
-            await conn.execute(insert(JOBS).values(column_values(job)))
+            await conn.execute(insert(JOBS).values(_job_columns(job)))
 
         try:
             await self._db.write(work)
@@ -62,7 +86,7 @@ class SqlJobRepository:
         if not jobs:
             return
         statement = insert_ignoring_conflict(self._db.backend, JOBS)
-        rows = [column_values(job) for job in jobs]
+        rows = [_job_columns(job) for job in jobs]
 
         async def work(conn: AsyncConnection) -> None:
             await conn.execute(statement, rows)
@@ -85,7 +109,7 @@ class SqlJobRepository:
         return [found[i] for i in job_ids if i in found]
 
     async def save(self, job: Job) -> None:
-        values = column_values(job)
+        values = _job_columns(job)
         del values["id"]
         statement = update(JOBS).where(JOBS.c.id == job.id).values(values)
 
@@ -96,7 +120,7 @@ class SqlJobRepository:
             raise NotFound(f"job {job.id} does not exist")
 
     async def save_held(self, job: Job, owner: str) -> bool:
-        values = column_values(job)
+        values = _job_columns(job)
         del values["id"]
         statement = (
             update(JOBS)

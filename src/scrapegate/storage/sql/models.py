@@ -1,4 +1,5 @@
-"""Declarative schema. Column names equal the record field names in ``domain.records``.
+"""Declarative schema. Column names equal the record field names in ``domain.records``
+(a job's nested ``origin`` is flattened into columns of its own, see ``storage/sql/jobs.py``).
 
 Every change here needs a new Alembic revision in ``storage/migrations/versions``; the contract
 suite compares this metadata with the migrated schema on both databases.
@@ -13,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -152,6 +154,16 @@ class JobRow(Base):
     webhook_url: Mapped[str | None] = mapped_column(Text)
     webhook_secret: Mapped[str | None]
     links: Mapped[list[str] | None] = mapped_column(NullableJSON)
+    source_client: Mapped[str | None]
+    batch_id: Mapped[str | None]
+    crawl_id: Mapped[str | None]
+    depth: Mapped[int] = mapped_column(server_default="0")
+    crawl_max_concurrency: Mapped[int | None]
+    crawl_host_interval_s: Mapped[float | None] = mapped_column(Float)
+    crawl_follow_links: Mapped[bool | None]
+    crawl_keep_raw_html: Mapped[bool | None]
+    estimated_credits: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    size_bytes: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class JobTombstoneRow(Base):
