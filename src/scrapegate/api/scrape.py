@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic_core import to_json
 
 from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
@@ -38,8 +39,9 @@ async def scrape(request: Request, who: Principal = Depends(require("write"))) -
             headers={"Location": accepted.poll_url},
             media_type="application/json",
         )
-    # The stored scrape result, sent as is: no validation of a large body on the hot path.
-    return JSONResponse(answer.result)
+    # The stored scrape result, sent as is: no validation of a large body on the hot path, and
+    # the same encoder as GET /jobs/{id}, so a result reads the same from both.
+    return Response(to_json(answer.result), media_type="application/json")
 
 
 @router.post("/scrape/estimate", summary="Estimate the cost of a scrape")
