@@ -13,7 +13,9 @@ from scrapegate.fetchers.browser import (
     BrowserPool,
     BrowserUnavailable,
 )
+from scrapegate.fetchers.browser.launch import DISABLED_FEATURES
 from scrapegate.fetchers.browser.pool import MEMORY_CHECK_EVERY_PAGES
+from scrapegate.fetchers.browser.proctree import process_tree
 from tests.browser.conftest import CHROMIUM, render_request, requires_chromium
 from tests.site.server import FixtureSite
 
@@ -117,3 +119,40 @@ async def test_idle_browser_is_closed(fixture_site: FixtureSite) -> None:
         assert pool.browser_pids() == []
     finally:
         await pool.aclose()
+
+
+@requires_chromium
+async def test_windows_open_no_omnibox_popup_and_keep_playwrights_disabled_features(
+    fixture_site: FixtureSite,
+) -> None:
+    pool = BrowserPool(CHROMIUM, size=1, idle_close_s=0)
+    try:
+        async with pool.context() as context:
+            page = await context.new_page()
+            await page.goto(fixture_site.url("/article"))
+            assert context.browser is not None
+            session = await context.browser.new_browser_cdp_session()
+            targets = (await session.send("Target.getTargets"))["targetInfos"]
+            (pid,) = pool.browser_pids()
+            disabled = _renderer_disabled_features(pid)
+    finally:
+        await pool.aclose()
+    assert not [t for t in targets if "omnibox-popup" in t["url"]]
+    # Chromium keeps only the last --disable-features: ours must carry Playwright's list too.
+    assert set(DISABLED_FEATURES) <= disabled
+
+
+def _renderer_disabled_features(browser_pid: int) -> set[str]:
+    """The features a renderer of the browser was told are disabled (the effective list)."""
+    for pid in process_tree(browser_pid):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                raw = cmdline.read()
+        except OSError:  # the process ended since the tree was read
+            continue
+        words = raw.replace(b"\0", b" ").decode("utf-8", "replace").split()
+        if "--type=renderer" in words:
+            for word in words:
+                if word.startswith("--disable-features="):
+                    return set(word.partition("=")[2].split(","))
+    return set()
