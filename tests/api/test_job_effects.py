@@ -11,6 +11,7 @@ import httpx
 
 from scrapegate.domain.records import Job, new_id, utcnow
 from tests.api.conftest import ADMIN_KEY
+from tests.api.distributed_leg import distributed_topology
 from tests.live_server import LiveServer
 
 
@@ -65,7 +66,10 @@ def test_replaying_effects_writes_each_once(server: LiveServer, fixture_site: An
     )
     server.call(services.storage.jobs.create(lost))
     later = utcnow() + timedelta(seconds=1)
-    assert server.call(services.jobs.runner.replay_effects(later)) == 2
+    replayed = server.call(services.jobs.runner.replay_effects(later))
+    # Worker processes (distributed topology) run housekeeping too and may replay the job that
+    # ended five minutes ago first; the one that just ended is too recent for them.
+    assert replayed == 2 or (distributed_topology() and replayed == 1)
     assert server.call(effects_of(server, job_id, org_id)) == (1, 1, False)
     assert server.call(effects_of(server, lost.id, org_id)) == (1, 1, False)
     assert server.call(services.jobs.runner.replay_effects(later)) == 0
