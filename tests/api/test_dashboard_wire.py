@@ -3,9 +3,7 @@ as the routes did when they built the JSON themselves: key order, nulls, numbers
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
-from pydantic import TypeAdapter
+from datetime import date
 
 from scrapegate.api.dashboard_models import (
     DashboardJobDetail,
@@ -27,16 +25,7 @@ from scrapegate.platform.dashboard_views import (
     UsageTimeseries,
 )
 from scrapegate.platform.usage_report import KeyUsage, SpendEstimate, UsageByKey
-
-AT = datetime(2026, 3, 4, 5, 6, 7, 891_234, tzinfo=UTC)
-AT_WIRE = "2026-03-04T05:06:07.891Z"
-
-
-def wire(model: type, value: object) -> str:
-    """What FastAPI sends for a route declaring ``model`` and returning ``value``."""
-    adapter: TypeAdapter[object] = TypeAdapter(model)
-    validated = adapter.validate_python(value, from_attributes=True)
-    return adapter.dump_json(validated, by_alias=True).decode()
+from tests.api.wire_support import AT, AT_WIRE, wire
 
 
 def test_status_families_keep_their_numeric_keys() -> None:

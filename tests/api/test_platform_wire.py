@@ -3,10 +3,6 @@ as the routes did when they built the JSON themselves: key order, nulls, numbers
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from pydantic import TypeAdapter
-
 from scrapegate.api.announcement_models import AnnouncementBody, StoredAnnouncementBody
 from scrapegate.api.beacon_models import AllFunnelStatsBody, IngestBody
 from scrapegate.api.blog_models import ModerationPageBody, ReactionRecordedBody
@@ -32,16 +28,7 @@ from scrapegate.platform.blog.views import ModeratedComment, ModerationPage, Rea
 from scrapegate.platform.notifications import NotificationEntry, NotificationPage
 from scrapegate.platform.oauth import AuthorizationCode, ClientView, RegisteredClient
 from scrapegate.platform.status import ServiceCheck, StatusReport
-
-AT = datetime(2026, 3, 4, 5, 6, 7, 891_234, tzinfo=UTC)
-AT_WIRE = "2026-03-04T05:06:07.891Z"
-
-
-def wire(model: type, value: object) -> str:
-    """What FastAPI sends for a route declaring ``model`` and returning ``value``."""
-    adapter: TypeAdapter[object] = TypeAdapter(model)
-    validated = adapter.validate_python(value, from_attributes=True)
-    return adapter.dump_json(validated, by_alias=True).decode()
+from tests.api.wire_support import AT, AT_WIRE, wire
 
 
 def test_moderated_comments_keep_nulls_and_render_markdown() -> None:
