@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
@@ -48,6 +49,10 @@ class MintedKey:
     org: Organization
 
 
+# A key whose TTL lapsed this recently is still served while it is read again.
+STALE_GRACE_S = 30.0
+
+
 class KeyService:
     def __init__(
         self, storage: Storage, default_balance: int, principal_ttl_s: float = 5.0
@@ -58,6 +63,9 @@ class KeyService:
         # revocation here takes effect at once; one made by another process within the TTL.
         self._principal_ttl_s = principal_ttl_s
         self._principals: dict[str, tuple[float, Principal]] = {}
+        # One load per key at a time: when the TTL lapses under load, every request in flight
+        # would otherwise read the key and its organization at the same moment.
+        self._loading: dict[str, asyncio.Task[Principal]] = {}
 
     async def ensure_org(self, name: str) -> Organization:
         """The organization with this name's slug, created (with its owner user and the default
@@ -115,9 +123,33 @@ class KeyService:
             raise Unauthorized("Missing API key", {"reason": "missing"})
         digest = hash_key(raw)
         remembered = self._principals.get(digest)
-        if remembered is not None and remembered[0] > time.monotonic():
+        now = time.monotonic()
+        if remembered is not None and remembered[0] > now:
             return remembered[1]
-        principal = await self._load_principal(digest)
+        if remembered is not None and remembered[0] + STALE_GRACE_S > now:
+            self._loaded(digest)  # refreshed in the background; this request does not wait
+            return remembered[1]
+        return await asyncio.shield(self._loaded(digest))
+
+    def _loaded(self, digest: str) -> asyncio.Task[Principal]:
+        task = self._loading.get(digest)
+        if task is None:
+            task = asyncio.create_task(self._load_and_remember(digest))
+            self._loading[digest] = task
+            task.add_done_callback(lambda done: self._settled(digest, done))
+        return task
+
+    def _settled(self, digest: str, task: asyncio.Task[Principal]) -> None:
+        self._loading.pop(digest, None)
+        if not task.cancelled():
+            task.exception()  # a background refresh's failure is seen by the next request
+
+    async def _load_and_remember(self, digest: str) -> Principal:
+        try:
+            principal = await self._load_principal(digest)
+        except Unauthorized:
+            self._principals.pop(digest, None)  # revoked or suspended: the next request is told
+            raise
         if len(self._principals) > 10_000:
             self._principals.clear()
         self._principals[digest] = (time.monotonic() + self._principal_ttl_s, principal)
