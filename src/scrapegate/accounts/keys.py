@@ -60,7 +60,8 @@ class KeyService:
         self._storage = storage
         self._default_balance = default_balance
         # Authenticated keys are remembered briefly: two reads saved on every request. A
-        # revocation here takes effect at once; one made by another process within the TTL.
+        # revocation here takes effect at once; one made by another process after the TTL and
+        # the one request that starts the key's reload.
         self._principal_ttl_s = principal_ttl_s
         self._principals: dict[str, tuple[float, Principal]] = {}
         # One load per key at a time: when the TTL lapses under load, every request in flight
