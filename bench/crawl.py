@@ -245,9 +245,10 @@ def parse_time(value: str) -> float:
     return datetime.fromisoformat(value).timestamp()
 
 
-def our_results(client: httpx.Client, crawl_id: str) -> tuple[int, Counter[str]]:
-    """Pages with non-empty markdown, and how many pages each tier served."""
+def our_results(client: httpx.Client, crawl_id: str) -> tuple[int, Counter[str], list[str]]:
+    """Pages with non-empty markdown, how many pages each tier served, and the failed pages."""
     nonempty, tiers, offset = 0, Counter[str](), 0
+    failed: list[str] = []
     while offset is not None:
         params = {"include_results": "true", "offset": offset, "limit": 1000}
         view = client.get(f"/api/v1/crawl/{crawl_id}", params=params, timeout=300).json()
@@ -256,8 +257,10 @@ def our_results(client: httpx.Client, crawl_id: str) -> tuple[int, Counter[str]]
             markdown = content.get("markdown") if isinstance(content, dict) else content
             nonempty += bool(markdown and str(markdown).strip())
             tiers[str(page.get("tier_used"))] += 1
+            if page.get("status") == "failed":
+                failed.append(f"{page.get('url')} ({page.get('error_code') or page.get('error')})")
         offset = view.get("next_offset")
-    return nonempty, tiers
+    return nonempty, tiers, failed
 
 
 def run_ours(site: Site, url: str, concurrency: int, work: Path, timeout_s: float) -> Row:
@@ -282,7 +285,9 @@ def run_ours(site: Site, url: str, concurrency: int, work: Path, timeout_s: floa
                 stopped = view["status"] not in TERMINAL
             # A stopped crawl is not cancelled: DELETE walks every queued page (minutes at 5k).
             ended = time.time() if stopped else parse_time(view["completed_at"])
-            nonempty, tiers = (0, Counter[str]()) if stopped else our_results(client, crawl_id)
+            nonempty, tiers, failed = (
+                (0, Counter[str](), []) if stopped else our_results(client, crawl_id)
+            )
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl-C: cProfile still writes its dump
         try:
@@ -294,6 +299,7 @@ def run_ours(site: Site, url: str, concurrency: int, work: Path, timeout_s: floa
     row.peak_bytes, row.trend_bytes = sampler.peak(), sampler.trend(started, ended)
     row.note = f"status {view['status']}, tiers " + ",".join(f"{t}:{n}" for t, n in tiers.items())
     row.note += f", stopped after {timeout_s:.0f} s (partial)" if stopped else ""
+    row.note += "".join(f"\n    failed: {page}" for page in failed[:10])
     return row
 
 
