@@ -125,7 +125,7 @@ class BatchLimits(BaseModel):
 
 
 class CrawlLimits(BaseModel):
-    # Politeness floor between two requests to one host (spec core-api §13.1); 0 for benchmarks.
+    # Politeness floor between two requests to one host; 0 for benchmarks.
     host_interval_floor_s: float = Field(default=0.25, ge=0.0, le=60.0)
     progress_interval_s: float = Field(default=5.0, gt=0.0)
 
@@ -134,12 +134,12 @@ class EscalationSettings(BaseModel):
     allow_stealth_tiers: bool = True
 
 
-# Beacon event names (spec platform-api A.1); funnel names follow the same rule.
+# Beacon event names; funnel names follow the same rule.
 EVENT_NAME_PATTERN = r"^[a-z0-9_.:-]{1,64}$"
 
 
 class FunnelConfig(BaseModel):
-    """A conversion funnel over beacon events (spec platform-api A.1)."""
+    """A conversion funnel over beacon events."""
 
     name: str = Field(pattern=EVENT_NAME_PATTERN)
     steps: list[Annotated[str, Field(pattern=EVENT_NAME_PATTERN)]] = Field(
@@ -176,12 +176,12 @@ class HealthSettings(BaseModel):
 
 
 class StatusSettings(BaseModel):
-    # How often the public status page's prober samples every service (platform-api A.11).
+    # How often the public status page's prober samples every service.
     probe_interval_s: float = Field(default=60.0, ge=1.0, le=3_600.0)
 
 
 class ModuleSwitches(BaseModel):
-    # Optional platform modules (platform-api intro); a module switched off answers 404.
+    # Optional platform modules; a module switched off answers 404.
     blog: bool = True
     support: bool = True
     analytics: bool = True
@@ -197,7 +197,7 @@ class SupportSettings(BaseModel):
     max_open_tickets: int = Field(default=20, ge=1, le=10_000)
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     uploads_per_hour: int = Field(default=30, ge=1, le=10_000)
-    # Uploads not attached to a ticket within this time are deleted (platform-api A.12).
+    # Uploads not attached to a ticket within this time are deleted.
     unattached_ttl_s: int = Field(default=24 * 3600, ge=60)
     auto_close_after_s: int = Field(default=7 * 24 * 3600, ge=60)
 

@@ -1,4 +1,4 @@
-"""The master secret and the keys derived from it (spec design-notes §18)."""
+"""The master secret and the keys derived from it."""
 
 from __future__ import annotations
 

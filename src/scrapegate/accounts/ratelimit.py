@@ -1,4 +1,4 @@
-"""Request-rate limits, balance tiers and headers, failed-authentication blocking (core-api §21).
+"""Request-rate limits, balance tiers and headers, failed-authentication blocking.
 
 The protocols are narrow and async so a shared (Redis or database) backend can replace the
 in-memory implementations in scale-out mode; in all-in-one mode the state is per process.
@@ -24,7 +24,7 @@ MICROCENTS_PER_DOLLAR = 1_000_000
 MICROCENTS_PER_CENT = 10_000
 _PRUNE_THRESHOLD = 10_000  # tracked keys before idle entries are swept
 
-# (slug, lower bound in microcents, rpm, concurrent jobs), highest bound first (§21.1).
+# (slug, lower bound in microcents, rpm, concurrent jobs), highest bound first.
 BALANCE_TIERS: tuple[tuple[str, int, int, int], ...] = (
     ("high_volume", 500 * MICROCENTS_PER_DOLLAR, 500, 50),
     ("scale", 200 * MICROCENTS_PER_DOLLAR, 300, 25),
@@ -194,7 +194,7 @@ def balance_warning(balance_microcents: int, warn_low: int, warn_critical: int) 
 
 
 def balance_headers(balance_microcents: int, warn_low: int, warn_critical: int) -> dict[str, str]:
-    """§21.3 headers for an authenticated response when billing is enabled."""
+    """Balance headers for an authenticated response when billing is enabled."""
     headers = {
         "X-AlterLab-Balance": format_balance(balance_microcents),
         "X-AlterLab-Balance-Microcents": str(balance_microcents),
@@ -208,7 +208,7 @@ def balance_headers(balance_microcents: int, warn_low: int, warn_critical: int) 
 def rate_limit_headers(
     decision: RateDecision, concurrency_limit: int, concurrency_current: int
 ) -> dict[str, str]:
-    """§21.1 headers carried by every authenticated response."""
+    """Rate-limit headers carried by every authenticated response."""
     return {
         "X-RateLimit-Limit": str(decision.limit),
         "X-RateLimit-Remaining": str(decision.remaining),

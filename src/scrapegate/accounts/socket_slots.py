@@ -1,4 +1,4 @@
-"""Open WebSocket connections per API key, counted across every API process (core-api §20.1)."""
+"""Open WebSocket connections per API key, counted across every API process."""
 
 from __future__ import annotations
 

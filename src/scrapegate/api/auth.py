@@ -1,4 +1,4 @@
-"""Credentials, scopes and the per-credential request rate (spec README §2, core-api §21.1)."""
+"""Credentials, scopes and the per-credential request rate."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def services_of(request: Request) -> Services:
 
 
 def credential_from(request: Request, *, query_key: bool = False) -> str | None:
-    """X-API-Key, then a bearer token; ``?api_key=`` only on streaming routes (README §2.1)."""
+    """X-API-Key, then a bearer token; ``?api_key=`` only on streaming routes."""
     key = request.headers.get("x-api-key")
     if key:
         return key.strip()

@@ -1,4 +1,4 @@
-"""POST /api/v1/batch, GET and DELETE /api/v1/batch/{batch_id} (spec core-api §12)."""
+"""POST /api/v1/batch, GET and DELETE /api/v1/batch/{batch_id}."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Response models of the batch routes (``api/batch.py``, spec core-api §12.2).
+"""Response models of the batch routes (``api/batch.py``).
 
 Each mirrors a dataclass of ``jobs.batch_views``; fields are declared in wire order, and a
 ``MISSING`` default leaves a key out when the dataclass has no such attribute.

@@ -1,4 +1,4 @@
-"""Beacon ingest and funnels (spec platform-api A.1, #1-#4).
+"""Beacon ingest and funnels.
 
 Funnel routes are **admin**: until server-admin users exist, that means an API key with the
 ``admin`` scope (the bootstrap key has it). ``args`` and ``kwargs`` are accepted and ignored.

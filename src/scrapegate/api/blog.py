@@ -1,4 +1,4 @@
-"""Blog routes (spec platform-api A.3, #6-#9) plus the public comment thread of a post.
+"""Blog routes plus the public comment thread of a post.
 
 Every route of the module, admin ones included (api/blog_admin.py), answers 404 when the operator
 switched the module off (``modules.blog``).

@@ -40,7 +40,7 @@ from scrapegate.secret_keys import master_secret, webhook_secret_for
 from scrapegate.storage.protocols import Storage
 from scrapegate.storage.retention import keep_for
 
-BEACON_RETENTION = timedelta(days=400)  # like the request log (platform-api A.0)
+BEACON_RETENTION = timedelta(days=400)  # like the request log
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Crawl routes (spec core-api §13): start, progress and results, cancel, event stream."""
+"""Crawl routes: start, progress and results, cancel, event stream."""
 
 from __future__ import annotations
 

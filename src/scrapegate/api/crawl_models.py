@@ -1,4 +1,4 @@
-"""Response models of the crawl routes (``api/crawl.py``, spec core-api §13.2).
+"""Response models of the crawl routes (``api/crawl.py``).
 
 Each mirrors a dataclass of ``jobs.crawl_views``; fields are declared in wire order, and a
 ``MISSING`` default leaves a key out when the dataclass has no such attribute.

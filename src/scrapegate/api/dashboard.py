@@ -1,4 +1,4 @@
-"""Dashboard analytics routes (spec platform-api A.4, #10-#27), read from the request log."""
+"""Dashboard analytics routes, read from the request log."""
 
 from __future__ import annotations
 

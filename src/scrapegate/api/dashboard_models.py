@@ -1,4 +1,4 @@
-"""Response models of the dashboard analytics routes (``api/dashboard.py``, spec platform-api A.4).
+"""Response models of the dashboard analytics routes (``api/dashboard.py``).
 
 Each mirrors a dataclass of ``platform.dashboard_views``; fields are declared in wire order.
 Rates are 0-1 with four decimals, percentages 0-100 with two.

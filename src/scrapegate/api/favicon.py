@@ -1,4 +1,4 @@
-"""GET /api/v1/favicon and /api/v1/favicon/batch (platform-api #28-#29): public, 120/min/IP."""
+"""GET /api/v1/favicon and /api/v1/favicon/batch: public, 120/min/IP."""
 
 from __future__ import annotations
 

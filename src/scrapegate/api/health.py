@@ -1,4 +1,4 @@
-"""Health routes (platform-api #31-35): credentials are ignored here."""
+"""Health routes: credentials are ignored here."""
 
 from __future__ import annotations
 

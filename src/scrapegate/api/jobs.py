@@ -1,4 +1,4 @@
-"""GET /api/v1/jobs/{job_id} (spec core-api §9)."""
+"""GET /api/v1/jobs/{job_id}."""
 
 from __future__ import annotations
 

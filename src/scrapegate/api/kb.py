@@ -1,4 +1,4 @@
-"""The knowledge base of the support module (spec platform-api A.12 #47-#49) and its admin
+"""The knowledge base of the support module and its admin
 routes (extended). Every route answers 404 while ``modules.support`` is off."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""POST /api/v1/map (spec core-api §14)."""
+"""POST /api/v1/map."""
 
 from __future__ import annotations
 

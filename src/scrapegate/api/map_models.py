@@ -1,4 +1,4 @@
-"""Response model of ``POST /api/v1/map`` (spec core-api §14): mirrors ``jobs.map_service``."""
+"""Response model of ``POST /api/v1/map``: mirrors ``jobs.map_service``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""In-app notifications (spec platform-api A.8 #36-#38) and the admin broadcast (B.10)."""
+"""In-app notifications and the admin broadcast (B.10)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ async def active_notifications(
     return ActiveNotificationsBody.model_validate({"notifications": shown})
 
 
-# README §2.2: dismissing changes no data of the organization, so the read scope suffices.
+# Dismissing changes no data of the organization, so the read scope suffices.
 @router.post(
     "/notifications/dismiss",
     summary="Dismiss a notification for the caller",

@@ -1,6 +1,6 @@
 """OAuth for integrations: #39 authorize (a signed-in approver) and #40 token (the client).
 
-#40 answers RFC 6749 §5.2 error bodies ``{"error", "error_description", "detail"}`` rather than
+#40 answers RFC 6749 (5.2) error bodies ``{"error", "error_description", "detail"}`` rather than
 the usual envelope, so its errors are rendered here.
 """
 
@@ -40,7 +40,7 @@ TOKEN_FIELDS = ("grant_type", "code", "client_id", "client_secret", "redirect_ur
 async def authorize(
     request: Request, who: Principal = Depends(require("admin"))
 ) -> AuthorizationBody:
-    # Auth class "dashboard" (README §2.2): a dashboard session or an admin-scoped key for now.
+    # Auth class "dashboard": a dashboard session or an admin-scoped key for now.
     body = await read_json(request)
     oauth = services_of(request).oauth
     grant = await oauth.authorize(body, user_id=who.user_id, org_id=who.org_id)
@@ -100,7 +100,7 @@ async def _token_fields(request: Request) -> dict[str, str]:
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
-    """RFC 6749 §2.3.1: Basic credentials are the form-url-encoded id and secret."""
+    """RFC 6749 section 2.3.1: Basic credentials are the form-url-encoded id and secret."""
     if not _is_basic(request):
         return None
     _, _, encoded = request.headers.get("authorization", "").partition(" ")
@@ -118,7 +118,7 @@ def _token_request(fields: dict[str, str], request: Request) -> TokenRequest:
     client_id, secret = fields.get("client_id"), fields.get("client_secret")
     basic = _basic_credentials(request)
     if basic is not None:
-        # One authentication method per request (RFC 6749 §2.3); a body client_id must agree.
+        # One authentication method per request (RFC 6749 section 2.3); a body client_id must agree.
         if secret is not None or (client_id is not None and client_id != basic[0]):
             raise OAuthTokenError("invalid_request", "Use either HTTP Basic or body credentials")
         client_id, secret = basic

@@ -1,4 +1,4 @@
-"""Admin registry of OAuth clients (spec platform-api B.10): list, register, delete."""
+"""Admin registry of OAuth clients: list, register, delete."""
 
 from __future__ import annotations
 

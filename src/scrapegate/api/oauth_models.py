@@ -48,7 +48,7 @@ class AuthorizationBody(WireModel):
 
 
 class TokenBody(WireModel):
-    """RFC 6749 §5.1: the successful token response."""
+    """RFC 6749 section 5.1: the successful token response."""
 
     access_token: str
     token_type: str

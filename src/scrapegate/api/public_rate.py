@@ -1,5 +1,5 @@
-"""Public routes: optional credentials, checked when sent (README §2.1 rule 5), and a request
-budget per client IP (§2.2), one bucket per route family at the rate its spec row names."""
+"""Public routes: optional credentials, checked when sent, and a request
+budget per client IP, one bucket per route family at the rate its spec row names."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Site-analysis reports (spec platform-api A.10): submit (#41), read (#42), analyse (extended)."""
+"""Site-analysis reports: submit (#41), read (#42), analyse (extended)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Response models of ``POST /api/v1/scrape`` and ``GET /api/v1/jobs/{id}`` (spec core-api §8-9).
+"""Response models of ``POST /api/v1/scrape`` and ``GET /api/v1/jobs/{id}``.
 
 Both routes are hot: they send bytes built without validating the (large) scrape result, and
 these models document them in OpenAPI; ``ScrapeAcceptedResponse`` also builds the 202 body.

@@ -1,4 +1,4 @@
-"""POST /api/v1/search, GET /api/v1/search/{search_id}, POST /api/v1/search/batch (§15)."""
+"""POST /api/v1/search, GET /api/v1/search/{search_id}, POST /api/v1/search/batch."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Response models of the search routes (``api/search.py``, spec core-api §15.1-15.3).
+"""Response models of the search routes (``api/search.py``).
 
 Each mirrors a dataclass of ``jobs.search_views``; a completed search is the stored body the
 search job wrote, sent as is and documented by ``SearchResultResponse``.

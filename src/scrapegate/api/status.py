@@ -1,4 +1,4 @@
-"""Public status page (platform-api #43): live service checks plus uptime from samples."""
+"""Public status page: live service checks plus uptime from samples."""
 
 from __future__ import annotations
 

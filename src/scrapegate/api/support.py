@@ -1,4 +1,4 @@
-"""Support tickets and replies (platform-api A.12 #46, #52–#62); files are in support_files."""
+"""Support tickets and replies; files are in support_files."""
 
 from __future__ import annotations
 

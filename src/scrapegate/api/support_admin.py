@@ -1,4 +1,4 @@
-"""Agent routes of the support module (platform-api A.12, extended): move tickets on and
+"""Agent routes of the support module: move tickets on and
 manage categories. Server admins only."""
 
 from __future__ import annotations

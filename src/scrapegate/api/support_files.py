@@ -1,4 +1,4 @@
-"""Support attachments over HTTP (platform-api A.12 #44, #45, #63)."""
+"""Support attachments over HTTP."""
 
 from __future__ import annotations
 

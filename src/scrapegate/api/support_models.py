@@ -1,5 +1,5 @@
 """Response bodies of the support routes (api/support.py, support_admin.py, support_files.py,
-support_preferences.py): platform-api A.12's Ticket, Reply, Attachment and friends.
+support_preferences.py): the ticket, reply, Attachment and friends.
 
 Attachments answer an absolute ``download_url`` on the server's public base URL; services do
 not know it, so bodies holding attachments are validated with ``AttachmentLinks`` as context.

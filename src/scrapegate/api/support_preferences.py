@@ -1,4 +1,4 @@
-"""Support e-mail preferences of the calling user (spec platform-api A.12 #50-#51); 404 while
+"""Support e-mail preferences of the calling user; 404 while
 ``modules.support`` is off."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""POST /api/v1/unsubscribe (spec platform-api A.13, #64): public; the signed token authorises."""
+"""POST /api/v1/unsubscribe: public; the signed token authorises."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GET /api/v1/usage (spec core-api §11)."""
+"""GET /api/v1/usage."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from scrapegate.api.wire import WireModel, WireTime
 
 
 class UsageResponse(WireModel):
-    """Balance and usage of the current calendar month (spec core-api §11)."""
+    """Balance and usage of the current calendar month."""
 
     credits_available: int | None = Field(description="null when billing is off")
     credits_used: int

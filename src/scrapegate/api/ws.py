@@ -1,4 +1,4 @@
-"""GET /api/v1/ws/jobs (spec core-api §20.1): job state changes pushed over a WebSocket.
+"""GET /api/v1/ws/jobs: job state changes pushed over a WebSocket.
 
 Events reach a connection only through the job event bus, never from in-process worker state,
 so the route works unchanged once workers run in other processes (issue 3).

@@ -71,7 +71,7 @@ def serve_command(host: str | None, port: int | None, processes: int) -> None:
         timeout_worker_healthcheck=60,
         # SIGTERM: open requests and WebSockets get this long, then the bounded lifespan stop.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-        # WebSocket (spec core-api §20.1): pings every 30 s, closed after 120 s without a pong.
+        # WebSocket: pings every 30 s, closed after 120 s without a pong.
         ws_ping_interval=30,
         ws_ping_timeout=90,
         ws_max_size=256 * 1024,

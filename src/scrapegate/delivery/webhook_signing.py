@@ -1,4 +1,4 @@
-"""Webhook signatures (core-api §20.2): HMAC-SHA256, hex, prefixed with ``sha256=``."""
+"""Webhook signatures: HMAC-SHA256, hex, prefixed with ``sha256=``."""
 
 from __future__ import annotations
 

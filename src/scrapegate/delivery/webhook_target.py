@@ -27,7 +27,7 @@ from scrapegate.errors import InvalidURL
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
 
 FIELD = "webhook_url"
-# Development mode always admits these hosts over http (design-notes appendix).
+# Development mode always admits these hosts over http.
 DEVELOPMENT_HOSTS = frozenset({"localhost", "127.0.0.1"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 

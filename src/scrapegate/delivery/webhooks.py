@@ -1,4 +1,4 @@
-"""Webhook delivery (core-api §20.2, design-notes §13): signed POSTs sent in the background.
+"""Webhook delivery: signed POSTs sent in the background.
 
 ``enqueue`` stores a pending delivery and returns; a background task per delivery makes the
 attempts, records each outcome on the stored delivery, and waits out the backoff between them.
@@ -57,7 +57,7 @@ RETRYABLE_STATUSES = frozenset({408, 429})
 
 
 def format_timestamp(moment: datetime) -> str:
-    """ISO-8601 UTC with milliseconds and ``Z`` (README §3.2)."""
+    """ISO-8601 UTC with milliseconds and ``Z``."""
     return iso(moment) or ""
 
 

@@ -13,7 +13,7 @@ def job_request(job: Job) -> ScrapeRequest:
 
 
 def log_origin(job: Job) -> dict[str, Any]:
-    """Request-log columns saying where a job came from (spec platform-api A.0 ``source``)."""
+    """Request-log columns saying where a job came from."""
     origin = job.origin
     source = origin.source
     return {

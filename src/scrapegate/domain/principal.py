@@ -27,10 +27,10 @@ class Principal:
 
     @property
     def is_admin(self) -> bool:
-        """A server administrator (README §2.2): acts as support agent and moderator."""
+        """A server administrator: acts as support agent and moderator."""
         return "admin" in self.key.scopes
 
     @property
     def user_id(self) -> str:
-        """The user the call acts for: the key's creator (README §2.3)."""
+        """The user the call acts for: the key's creator."""
         return self.key.user_id

@@ -157,7 +157,7 @@ class UsageRow:
     bytes: int = 0
     cache_hit: bool = False
     error_code: str | None = None
-    # api | playground | crawl | batch | schedule | monitor | firecrawl (spec platform-api A.0)
+    # api | playground | crawl | batch | schedule | monitor | firecrawl
     source: str | None = None
     user_id: str | None = None
     endpoint_type: str | None = None  # scrape | batch | crawl | map | search | extract | firecrawl
@@ -211,7 +211,7 @@ class WebhookDelivery:
 
 @dataclass
 class Batch:
-    """A group of scrape jobs submitted together (spec core-api §12)."""
+    """A group of scrape jobs submitted together."""
 
     id: str
     org_id: str
@@ -232,7 +232,7 @@ class Batch:
 
 @dataclass
 class Crawl:
-    """A site crawl: discovered pages become scrape jobs (spec core-api, crawl)."""
+    """A site crawl: discovered pages become scrape jobs."""
 
     id: str
     org_id: str
@@ -290,7 +290,7 @@ class CrawlEvent:
 
 @dataclass
 class Report:
-    """A site-analysis report (spec platform-api A.10): submitted by a client or computed here."""
+    """A site-analysis report: submitted by a client or computed here."""
 
     id: str
     source: Literal["server", "submitted"]
@@ -345,7 +345,7 @@ class HealthSample:
 
 @dataclass
 class AnalyticsEvent:
-    """One beacon event of the dashboard UI (spec platform-api A.1)."""
+    """One beacon event of the dashboard UI."""
 
     id: str
     name: str

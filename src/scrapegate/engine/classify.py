@@ -1,4 +1,4 @@
-"""What a fetched page is: content, an anti-bot challenge, a block page, a JS shell (core §3.2).
+"""What a fetched page is: content, an anti-bot challenge, a block page, a JS shell.
 
 Pure functions; they run on every page of tiers 1-3, so the HTML is parsed once, with lxml.
 """

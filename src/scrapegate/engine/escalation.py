@@ -1,4 +1,4 @@
-"""Tier escalation (spec core-api §3.2-3.3): try the plan's tiers in order until one is usable."""
+"""Tier escalation: try the plan's tiers in order until one is usable."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Search backends (design-notes §8): a provider interface and the SearXNG JSON API adapter.
+"""Search backends: a provider interface and the SearXNG JSON API adapter.
 
 SearXNG runs on the operator's own network (often loopback) and is configured by the operator,
 so the SSRF rules for scrape targets do not apply to it.
@@ -167,7 +167,7 @@ class SearxngProvider:
     async def _page(
         self, client: httpx.AsyncClient, params: dict[str, str]
     ) -> list[dict[str, Any]]:
-        """One upstream page; transport errors and 5xx are retried once (design-notes §8)."""
+        """One upstream page; transport errors and 5xx are retried once."""
         for attempt in (1, 2):
             try:
                 response = await client.get(f"{self._base}/search", params=params)

@@ -1,4 +1,4 @@
-"""Batches (spec core-api §12): many scrape jobs submitted, followed and cancelled together."""
+"""Batches: many scrape jobs submitted, followed and cancelled together."""
 
 from __future__ import annotations
 
@@ -135,7 +135,7 @@ class BatchService:
             key_id=who.key.id,
             type="scrape",
             request=req.to_json(),
-            request_hash=new_id(),  # never coalesced (spec §12.1)
+            request_hash=new_id(),  # batch items are never coalesced
             credits_reserved=reserved[0].held,
             origin=JobOrigin(source_client=source, batch_id=batch.id),
             estimated_credits=reserved[1],

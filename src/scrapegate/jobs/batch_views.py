@@ -1,4 +1,4 @@
-"""What a batch looks like on the wire (spec core-api §12.2, §20.2 batch events)."""
+"""What a batch looks like on the wire."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The opt-in response cache (spec core-api §6.5): scoped per organization, free on a hit."""
+"""The opt-in response cache: scoped per organization, free on a hit."""
 
 from __future__ import annotations
 

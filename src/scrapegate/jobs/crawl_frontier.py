@@ -1,4 +1,4 @@
-"""Which discovered URLs a crawl takes, and turning them into page jobs (spec core-api §13.1)."""
+"""Which discovered URLs a crawl takes, and turning them into page jobs."""
 
 from __future__ import annotations
 

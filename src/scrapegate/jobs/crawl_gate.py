@@ -1,4 +1,4 @@
-"""Per-crawl concurrency and per-host politeness for crawl pages (spec core-api §13.1).
+"""Per-crawl concurrency and per-host politeness for crawl pages.
 
 The worker asks the gate before running a crawl page. A page over its crawl's
 ``max_concurrency``, or one whose host was asked too recently, waits and is tried again.

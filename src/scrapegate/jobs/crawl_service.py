@@ -1,4 +1,4 @@
-"""Crawls (spec core-api §13): start with discovery, follow links as pages finish, end once."""
+"""Crawls: start with discovery, follow links as pages finish, end once."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a crawl looks like on the wire (spec core-api §13.2, §13.4, §20.2 crawl events)."""
+"""What a crawl looks like on the wire."""
 
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ async def completed_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
 
 
 async def progress_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
-    """The ``crawl.progress`` event (spec core-api §13.4), with a rate and a naive ETA."""
+    """The ``crawl.progress`` event, with a rate and a naive ETA."""
     counts = await storage.crawls.page_counts(crawl.id)
     used, _, running = await storage.crawls.job_totals(crawl.id)
     elapsed_s = max((utcnow() - (crawl.started_at or crawl.created_at)).total_seconds(), 0.001)

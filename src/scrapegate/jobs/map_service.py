@@ -1,4 +1,4 @@
-"""POST /api/v1/map (spec core-api §14, design-notes §8): URL discovery without any index."""
+"""POST /api/v1/map: URL discovery without any index."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Accepting scrapes: cache, coalescing, admission, the job, and the sync-or-async answer (§8)."""
+"""Accepting scrapes: cache, coalescing, admission, the job, and the sync-or-async answer."""
 
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ class ScrapeService:
         return job
 
     async def _check_queue_room(self, org_id: str) -> int:
-        """429 once 10 x the concurrency limit of individual jobs wait (spec core-api §21.2);
+        """429 once 10 x the concurrency limit of individual jobs wait;
         otherwise how many wait."""
         # A probe created now: its queue position counts every pending job of the organization.
         probe = Job(

@@ -1,4 +1,4 @@
-"""Web search (spec core-api §15): provider results, optional result scrapes, search jobs."""
+"""Web search: provider results, optional result scrapes, search jobs."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ class SearchSettings:
     price: int = 1_000  # pricing.search, microcents per query
     sync_budget_s: float = 25.0  # scrape.sync_wait_budget_s
     async_budget_s: float = 300.0  # result scrapes of sync:false searches and batches
-    result_ttl_s: int = 86_400  # searches are kept 24 h (§15.2)
+    result_ttl_s: int = 86_400  # searches are kept 24 h
     scrape_concurrency: int = 5
     batch_concurrency: int = 4
     webhook_secret_for: Callable[[str], str] = lambda org_id: ""

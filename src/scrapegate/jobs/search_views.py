@@ -1,4 +1,4 @@
-"""What a search looks like on the wire (spec core-api §15.1-15.3, §20.2 search events)."""
+"""What a search looks like on the wire."""
 
 from __future__ import annotations
 

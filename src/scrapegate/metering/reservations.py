@@ -1,4 +1,4 @@
-"""Credit reservations and settlement on the ledger (spec core-api §3.5)."""
+"""Credit reservations and settlement on the ledger."""
 
 from __future__ import annotations
 

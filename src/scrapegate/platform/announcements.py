@@ -1,4 +1,4 @@
-"""The site-wide announcement (spec platform-api A.2 #5, B.10 admin route)."""
+"""The site-wide announcement."""
 
 from __future__ import annotations
 

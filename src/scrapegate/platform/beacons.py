@@ -1,4 +1,4 @@
-"""Beacon ingest and the funnels computed from it (spec platform-api A.1, #1-#4)."""
+"""Beacon ingest and the funnels computed from it."""
 
 from __future__ import annotations
 

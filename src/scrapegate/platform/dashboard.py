@@ -1,4 +1,4 @@
-"""Dashboard analytics (spec platform-api A.4, routes #11-#17, #20, #22-#27) from the request log.
+"""Dashboard analytics from the request log.
 
 Every method answers for one organization and one window; callers resolve the window
 (``dashboard_window.resolve_window``) and flush the buffered request log first.

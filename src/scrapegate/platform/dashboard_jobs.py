@@ -1,4 +1,4 @@
-"""Dashboard job routes (spec platform-api A.4 #18, #19, #21): the job store plus the request log.
+"""Dashboard job routes: the job store plus the request log.
 
 Unfinished jobs exist only in the job store; terminal ones are read from the request log, so they
 stay listed after their result expired. The detail prefers the job store while the job is kept.

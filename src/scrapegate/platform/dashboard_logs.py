@@ -1,4 +1,4 @@
-"""GET /api/v1/dashboard/detailed-logs (spec platform-api A.4 #10): rows, crawl groups, or both."""
+"""GET /api/v1/dashboard/detailed-logs: rows, crawl groups, or both."""
 
 from __future__ import annotations
 

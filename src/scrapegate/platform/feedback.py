@@ -1,4 +1,4 @@
-"""Scrape feedback (spec platform-api A.6 #30): store it, queue a free re-check, open a ticket.
+"""Scrape feedback: store it, queue a free re-check, open a ticket.
 
 A feedback row references the reported job and its request-log row. The re-check (a tier-4
 scrape, see ``feedback_diagnosis``) runs at most once per job and ``DAILY_ANALYSES_PER_ORG``
@@ -82,7 +82,7 @@ def parse_feedback(body: Any) -> FeedbackInput:
     try:
         job_id = str(uuid.UUID(job_id.strip()))
     except ValueError:
-        raise NotFound("Job not found") from None  # README §3.3: unknown ids are 404
+        raise NotFound("Job not found") from None  # unknown ids are 404, like any id
     issue_type = body.get("issue_type")
     if issue_type not in ISSUE_TYPES:
         raise InvalidRequest(f"issue_type must be one of {', '.join(ISSUE_TYPES)}", "issue_type")

@@ -1,4 +1,4 @@
-"""The knowledge base: public search, read and votes (spec platform-api A.12 #47-#49) and the
+"""The knowledge base: public search, read and votes and the
 admin routes that write articles."""
 
 from __future__ import annotations

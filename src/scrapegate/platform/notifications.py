@@ -1,4 +1,4 @@
-"""In-app notifications (spec platform-api A.8 #36-#38, B.10 broadcast) and the ``Notifier``
+"""In-app notifications and the ``Notifier``
 that the server's own events go through.
 
 Visibility: a notification addressed to a user shows to that user; one with only an
@@ -152,7 +152,7 @@ def parse_broadcast(body: Any, now: datetime) -> Notification:
 
 
 def page_bounds(limit: int | None, offset: int | None) -> tuple[int, int]:
-    """Offset pagination (README §3.4): over-large limits clamp, negative values are 400."""
+    """Offset pagination: over-large limits clamp, negative values are 400."""
     wanted = HISTORY_DEFAULT if limit is None else limit
     start = 0 if offset is None else offset
     if wanted < 0 or start < 0:

@@ -1,4 +1,4 @@
-"""OAuth for integrations (spec platform-api A.9 #39-#40) and its admin clients (B.10).
+"""OAuth for integrations and its admin clients (B.10).
 
 The access token is a new API key of the approving user's organization; the authorization code is
 32 random bytes, stored hashed, single use, and bound to the client, the exact redirect URI, the
@@ -218,7 +218,7 @@ class TokenRequest:
 
 
 class OAuthTokenError(Exception):
-    """An RFC 6749 §5.2 error of the token endpoint (its own body, not the usual envelope)."""
+    """An RFC 6749 (5.2) error of the token endpoint (its own body, not the usual envelope)."""
 
     def __init__(self, error: str, description: str, status: int = 400) -> None:
         super().__init__(description)
@@ -365,7 +365,7 @@ class OAuthService:
         return raw
 
     async def _revoke_replayed(self, code_hash: str) -> None:
-        """RFC 6749 §4.1.2: a code presented twice loses the key issued for it."""
+        """RFC 6749 section 4.1.2: a code presented twice loses the key issued for it."""
         code = await self._repository.get_code(code_hash)
         if code is not None and code.api_key_id is not None:
             await self._keys.revoke(code.api_key_id)

@@ -1,4 +1,4 @@
-"""The public status page (platform-api A.11): service checks, samples and uptime.
+"""The public status page: service checks, samples and uptime.
 
 The checks themselves are composed by the API layer (they reach the job queue and the worker
 pool); this module turns their results into the page, records one sample per probe interval and

@@ -1,4 +1,4 @@
-"""Support e-mail preferences (spec platform-api A.12 #50-#51).
+"""Support e-mail preferences.
 
 Every switch defaults to true. Nothing is stored until the first PATCH, so ``updated_at`` is
 ``null`` until the user changes something; an empty PATCH changes nothing and stores nothing.

@@ -1,4 +1,4 @@
-"""E-mail unsubscribe links (spec platform-api A.13 #64): tokens bound to user and type.
+"""E-mail unsubscribe links: tokens bound to user and type.
 
 The token is the hex HMAC-SHA256 of ``"<uid>:<type>"`` under a key derived from the master
 secret. A link may also carry ``expires`` (Unix seconds); the token then signs

@@ -1,4 +1,4 @@
-"""Usage by API key and the spend estimate (spec platform-api A.14, routes #65-#66)."""
+"""Usage by API key and the spend estimate."""
 
 from __future__ import annotations
 

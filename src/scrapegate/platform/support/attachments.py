@@ -1,4 +1,4 @@
-"""Support attachments (platform-api A.12 #44, #45, #63): streamed uploads whose type is sniffed,
+"""Support attachments: streamed uploads whose type is sniffed,
 guarded downloads, admin deletion and the purge of uploads never attached."""
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ class AttachmentService:
         await self._files.delete(attachment_id)
 
     async def check_claimable(self, actor: SupportActor, attachment_ids: Sequence[str]) -> None:
-        """Only the uploader may attach an upload, and only once (platform-api A.12)."""
+        """Only the uploader may attach an upload, and only once."""
         for attachment_id in attachment_ids:
             found = (
                 await self._repository.get_attachment(attachment_id)

@@ -1,4 +1,4 @@
-"""Ticket replies (platform-api A.12 #60, #61): the conversation and its status effects."""
+"""Ticket replies: the conversation and its status effects."""
 
 from __future__ import annotations
 

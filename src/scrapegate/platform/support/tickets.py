@@ -1,4 +1,4 @@
-"""Reading and moving tickets (platform-api A.12 #53, #55–#59, #62, admin PATCH) and the
+"""Reading and moving tickets and the
 housekeeping step that closes tickets left resolved."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What the support services answer (platform-api A.12: Ticket, Reply, categories): plain data
+"""What the support services answer: plain data
 with datetimes and records, no URLs; the API layer shapes it for the wire."""
 
 from __future__ import annotations
