@@ -332,49 +332,6 @@ class CrawlRow(Base):
     robots: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
 
 
-class CrawlEventRow(Base):
-    __tablename__ = "crawl_events"
-    __table_args__ = (Index("ix_crawl_events_crawl_id_id", "crawl_id", "id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    crawl_id: Mapped[str] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"))
-    event: Mapped[str]
-    data: Mapped[dict[str, Any]]
-    created_at: Mapped[datetime]
-
-
-class CrawlPageRow(Base):
-    __tablename__ = "crawl_pages"
-    __table_args__ = (
-        Index("uq_crawl_pages_crawl_id_url_key", "crawl_id", "url_key", unique=True),
-        Index("ix_crawl_pages_crawl_id_job_id", "crawl_id", "job_id"),
-    )
-
-    crawl_id: Mapped[str] = mapped_column(
-        ForeignKey("crawls.id", ondelete="CASCADE"), primary_key=True
-    )
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    url_key: Mapped[str] = mapped_column(Text)
-    url: Mapped[str] = mapped_column(Text)
-    depth: Mapped[int]
-    job_id: Mapped[str]
-    status: Mapped[str]
-    created_at: Mapped[datetime]
-    completed_at: Mapped[datetime | None]
-
-
-class CrawlRobotsBlockedRow(Base):
-    """The first URLs robots.txt kept out of a crawl (the count is ``crawls.robots_blocked``)."""
-
-    __tablename__ = "crawl_robots_blocked"
-
-    crawl_id: Mapped[str] = mapped_column(
-        ForeignKey("crawls.id", ondelete="CASCADE"), primary_key=True
-    )
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    url: Mapped[str] = mapped_column(Text)
-
-
 def table_of(model: type[Base]) -> Table:
     """The Core table of a model: repositories run Core statements for atomic conditional writes."""
     table = model.__table__
@@ -396,13 +353,11 @@ PLAYBOOK_ATTEMPTS = table_of(DomainAttemptRow)
 WEBHOOK_DELIVERIES = table_of(WebhookDeliveryRow)
 BATCHES = table_of(BatchRow)
 CRAWLS = table_of(CrawlRow)
-CRAWL_PAGES = table_of(CrawlPageRow)
-CRAWL_EVENTS = table_of(CrawlEventRow)
-CRAWL_ROBOTS_BLOCKED = table_of(CrawlRobotsBlockedRow)
 
 
 # Imported last (it needs ``Base``): its tables join this metadata; repositories import them here.
 from scrapegate.storage.sql.blog_models import *  # noqa: E402, F403
+from scrapegate.storage.sql.crawl_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.kb_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.oauth_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.platform_models import *  # noqa: E402, F403
