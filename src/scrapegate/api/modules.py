@@ -1,4 +1,4 @@
-"""Operator switches for optional modules (platform-api intro: ``modules.*``)."""
+"""Operator switches for optional modules."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ MAX_PAGE = 1_000
 
 
 def resource_id(value: str, what: str) -> str:
-    """A canonical UUID; anything else is an unknown resource (spec README §3.3: 404, not 400)."""
+    """A canonical UUID; anything else is an unknown resource."""
     try:
         return str(uuid.UUID(value))
     except ValueError:

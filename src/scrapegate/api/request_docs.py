@@ -1,7 +1,7 @@
 """Request bodies of routes that validate raw JSON themselves, described for the OpenAPI document.
 
-Those routes read the body with our own validators (exact error codes and field names, README
-§4) instead of pydantic models, so FastAPI cannot see their fields; this table documents them
+Those routes read the body with our own validators (exact error codes and field names)
+instead of pydantic models, so FastAPI cannot see their fields; this table documents them
 and ``install_request_docs`` merges it into the generated schema.
 """
 

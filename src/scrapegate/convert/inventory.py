@@ -1,4 +1,4 @@
-"""Links and images of a page with their roles (spec §7.2 links, §7.4 ContentResult)."""
+"""Links and images of a page with their roles."""
 
 from __future__ import annotations
 

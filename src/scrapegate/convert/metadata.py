@@ -1,4 +1,4 @@
-"""Page metadata (spec §6.1 ``metadata``) from meta tags, links and schema.org entities."""
+"""Page metadata from meta tags, links and schema.org entities."""
 
 from __future__ import annotations
 

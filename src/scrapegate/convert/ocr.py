@@ -70,7 +70,7 @@ class OcrResult:
     blocks: tuple[OcrBlock, ...]
 
     def as_dict(self, image_url: str | None) -> dict[str, Any]:
-        """One ``ocr_results`` item (spec §6.1)."""
+        """One ``ocr_results`` item."""
         return {
             "image_url": image_url,
             "text": self.text,

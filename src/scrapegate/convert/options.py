@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# The json_v2 filter is the request's own value object (spec §7.2), shared with validation.
+# The json_v2 filter is the request's own value object, shared with validation.
 from scrapegate.domain.scrape_model import SectionFilter
 
 __all__ = ["ConvertOptions", "Converted", "SectionFilter"]

@@ -1,4 +1,4 @@
-"""The ``json`` format (spec §7.1): page metadata, schema.org entities and main text."""
+"""The ``json`` format: page metadata, schema.org entities and main text."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PDF to text and markdown (spec §7, content types) with PDFium; OCR for pages without text.
+"""PDF to text and markdown with PDFium; OCR for pages without text.
 
 Output conventions:
 - ``markdown``: pages in order; every page after the first starts with a ``<!-- page N -->``

@@ -1,4 +1,4 @@
-"""The ``pdf_metadata`` object (spec §6.1) from a PDF's Info dictionary."""
+"""The ``pdf_metadata`` object from a PDF's Info dictionary."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
-# D:YYYYMMDDHHmmSSOHH'mm' where everything after the year is optional (PDF 32000-1 §7.9.4).
+# D:YYYYMMDDHHmmSSOHH'mm' where everything after the year is optional (PDF 32000-1, 7.9.4).
 _PDF_DATE = re.compile(
     r"^(?:D:)?(?P<year>\d{4})(?P<month>\d{2})?(?P<day>\d{2})?(?P<hour>\d{2})?(?P<minute>\d{2})?"
     r"(?P<second>\d{2})?(?:(?P<sign>[Zz+\-])(?:(?P<tzh>\d{2})'?(?:(?P<tzm>\d{2})'?)?)?)?"

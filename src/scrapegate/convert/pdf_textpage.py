@@ -23,7 +23,7 @@ _LINE_BREAKS = {0x0A, 0x0D}
 _PDFIUM_HYPHEN = 0x02
 _BOLD_WEIGHT = 600
 _FONT_NAME_BUFFER = 256
-# PDF font descriptor flag bit 1 (PDF 32000-1 §9.8.2).
+# PDF font descriptor flag bit 1 (PDF 32000-1, 9.8.2).
 _FIXED_PITCH_FLAG = 1
 _BOLD_MARKERS = ("bold", "black", "heavy", "semibold")
 # Monospaced families whose descriptors often omit the FixedPitch flag (cmtt: TeX typewriter).

@@ -1,4 +1,4 @@
-"""``content_quality`` (spec §6.1): measurements of the extracted main content."""
+"""``content_quality``: measurements of the extracted main content."""
 
 from __future__ import annotations
 

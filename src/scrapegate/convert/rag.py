@@ -1,4 +1,4 @@
-"""The ``rag`` format (spec §7.3): heading-aware chunks cut from the markdown output."""
+"""The ``rag`` format: heading-aware chunks cut from the markdown output."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``json_v2`` section tree (spec §7.2) and its ``section_filter``."""
+"""The ``json_v2`` section tree and its ``section_filter``."""
 
 from __future__ import annotations
 
@@ -211,7 +211,8 @@ def _walk(sections: list[Section]) -> Iterable[Section]:
 
 
 def apply_section_filter(sections: list[Section], rules: SectionFilter) -> list[Section]:
-    """Rules 1 and 2 of §7.2: drop excluded block types, then thin leaf sections bottom-up."""
+    """The section filter's first two rules: drop excluded block types, then thin leaf
+    sections bottom-up."""
     excluded = set(rules.exclude_content_types)
     kept: list[Section] = []
     for section in sections:

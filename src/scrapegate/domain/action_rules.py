@@ -1,4 +1,4 @@
-"""Browser actions (spec core-api §4.3) and validation rules 24-27."""
+"""Browser actions and validation rules 24-27."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``advanced`` object (spec core-api §4.2): validation rules 12-27 and its other fields."""
+"""The ``advanced`` object: validation rules 12-27 and its other fields."""
 
 from __future__ import annotations
 

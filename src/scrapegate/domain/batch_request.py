@@ -1,4 +1,4 @@
-"""POST /api/v1/batch bodies (spec core-api §12.1): items, defaults, batch-level webhook."""
+"""POST /api/v1/batch bodies: items, defaults, batch-level webhook."""
 
 from __future__ import annotations
 

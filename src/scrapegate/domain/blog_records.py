@@ -1,4 +1,4 @@
-"""Stored records of the blog module (spec platform-api A.3): comments and reactions.
+"""Stored records of the blog module: comments and reactions.
 
 Posts are not stored: they are markdown files read by ``platform.blog.posts``.
 """

@@ -1,4 +1,4 @@
-"""POST /api/v1/crawl bodies (spec core-api §13.1): crawl options plus the per-page scrape."""
+"""POST /api/v1/crawl bodies: crawl options plus the per-page scrape."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def _page_body(body: Mapping[str, Any], url: str) -> tuple[dict[str, Any], int |
     page["url"] = url
     page.setdefault("formats", ["markdown"])
     advanced = dict(page.get("advanced") or {})
-    for name in ("wait_for", "timeout"):  # §13.1: these two ride inside advanced for crawls
+    for name in ("wait_for", "timeout"):  # these two ride inside advanced for crawls
         if name in advanced:
             page[name] = advanced.pop(name)
     page["advanced"] = advanced

@@ -1,4 +1,4 @@
-"""Scrape feedback and its diagnostic re-check (spec platform-api A.6 #30)."""
+"""Scrape feedback and its diagnostic re-check."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Caller-supplied HTTP headers (spec core-api §5 rules 36-39), also used for session_headers."""
+"""Caller-supplied HTTP headers, also used for session_headers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Knowledge-base articles and visitor votes (spec platform-api A.12 #47-#49)."""
+"""Knowledge-base articles and visitor votes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""POST /api/v1/map bodies (spec core-api §14)."""
+"""POST /api/v1/map bodies."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which network targets may be contacted (spec core-api §5 rules 4-6). Pure: no I/O."""
+"""Which network targets may be contacted. Pure: no I/O."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""In-app notifications, their per-user receipts and support e-mail preferences
-(spec platform-api A.8 #36-#38, A.12 #50-#51)."""
+"""In-app notifications, their per-user receipts and support e-mail preferences."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""OAuth clients, authorization codes and grants (spec platform-api A.9, B.10)."""
+"""OAuth clients, authorization codes and grants."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tier and add-on prices (spec core-api §2), in microcents."""
+"""Tier and add-on prices, in microcents."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class PriceTable:
 
 
 def addon_names(req: ScrapeRequest) -> tuple[str, ...]:
-    """The add-ons the request triggers, in the §2 table order."""
+    """The add-ons the request triggers, in the price table's order."""
     adv = req.advanced
     action_types = {action.type for action in adv.actions}
     triggered = {

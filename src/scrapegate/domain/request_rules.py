@@ -1,4 +1,4 @@
-"""Top-level scrape fields (spec core-api §4.1): validation rules 2-11 and 28-52."""
+"""Top-level scrape fields: validation rules 2-11 and 28-52."""
 
 from __future__ import annotations
 

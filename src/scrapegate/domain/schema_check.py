@@ -1,4 +1,4 @@
-"""Structural check of an ``extraction_schema``: JSON Schema or shorthand (spec core-api §16.4).
+"""Structural check of an ``extraction_schema``: JSON Schema or shorthand.
 
 This only decides whether the schema can be used (rule 48); the extraction layer converts and
 applies it.

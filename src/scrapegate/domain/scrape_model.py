@@ -1,7 +1,7 @@
-"""The normalised scrape request (spec core-api §4.1-4.3) with its floor tier, hashes and JSON form.
+"""The normalised scrape request with its floor tier, hashes and JSON form.
 
 Built only by ``scrape_request.parse_scrape_request`` (or ``from_json`` for a persisted job), so
-every value here has already passed the rules of §5. Aliases are folded in: ``screenshot`` and
+every value here has already passed the validation rules. Aliases are folded in: ``screenshot`` and
 ``wait_until`` live in ``advanced``, ``country``/``proxy_country`` in ``location``, ``asp`` in
 ``cost_controls.prefer_speed``, ``mode: "light"`` is ``"html"``.
 """
@@ -51,7 +51,7 @@ class Viewport:
 
 @dataclass(frozen=True)
 class Action:
-    """One browser action (§4.3). Fields that do not apply to ``type`` stay None; the ones that
+    """One browser action. Fields that do not apply to ``type`` stay None; the ones that
     do carry their defaults."""
 
     type: str
@@ -184,7 +184,7 @@ class ScrapeRequest:
 
     @property
     def floor_feature(self) -> tuple[Tier, str | None]:
-        """The §3.1 floor tier and the first feature that imposes it (None for tier 1)."""
+        """The floor tier and the first feature that imposes it (None for tier 1)."""
         adv = self.advanced
         browser_features = (
             ('mode "js"', self.mode == "js"),
@@ -238,7 +238,8 @@ class ScrapeRequest:
         return _sha256_json(self.to_json())
 
     def cache_key(self, org_id: str) -> str:
-        """§6.5: organization, normalised URL and every field that shapes the cached response."""
+        """The cache key: organization, normalised URL and every field that shapes the cached
+        response."""
         adv = self.advanced
         parts = {
             "org": org_id,

@@ -1,4 +1,4 @@
-"""Scrape request validation (spec core-api §5): raw JSON body in, normalised ``ScrapeRequest`` out.
+"""Scrape request validation: raw JSON body in, normalised ``ScrapeRequest`` out.
 
 Rules run in the spec's order and the first failure is raised. Network-dependent checks are left
 to later stages: DNS answers (rule 4) to the fetchers, robots.txt (rule 73) to the engine.
@@ -165,5 +165,5 @@ def parse_scrape_request(body: object, ctx: ValidationContext) -> ScrapeRequest:
 
 
 def parse_estimate_request(body: object, ctx: ValidationContext) -> ScrapeRequest:
-    """``POST /api/v1/scrape/estimate`` takes the same body and the same rules (§10)."""
+    """``POST /api/v1/scrape/estimate`` takes the same body and the same rules."""
     return parse_scrape_request(body, ctx)

@@ -1,4 +1,4 @@
-"""POST /api/v1/search and /api/v1/search/batch bodies (spec core-api §15.1, §15.3)."""
+"""POST /api/v1/search and /api/v1/search/batch bodies."""
 
 from __future__ import annotations
 

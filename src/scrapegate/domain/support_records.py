@@ -1,4 +1,4 @@
-"""Records of the support helpdesk (platform-api A.12): categories, tickets, replies,
+"""Records of the support helpdesk: categories, tickets, replies,
 attachments and the erasure log of GDPR deletions."""
 
 from __future__ import annotations

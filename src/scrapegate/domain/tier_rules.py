@@ -1,4 +1,4 @@
-"""Cost controls and server capabilities: validation rules 53-72 (spec core-api §3.1, §3.4, §5)."""
+"""Cost controls and server capabilities: validation rules 53-72."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def read_cost_controls(top: FieldReader) -> tuple[CostControls, Tier | None]:
 
 
 def _check_floor(req: ScrapeRequest) -> None:
-    """Rule 58: the §3.1 floor must fit under max_tier, force_tier and the mode's tier range."""
+    """Rule 58: the floor tier must fit under max_tier, force_tier and the mode's tier range."""
     floor, feature = req.floor_feature
     cc = req.cost_controls
     for name, cap in (("max_tier", cc.max_tier), ("force_tier", cc.force_tier)):

@@ -1,4 +1,4 @@
-"""Timestamps on the wire: ISO-8601 UTC, millisecond precision, ``Z`` suffix (spec README §3.2)."""
+"""Timestamps on the wire: ISO-8601 UTC, millisecond precision, ``Z`` suffix."""
 
 from __future__ import annotations
 

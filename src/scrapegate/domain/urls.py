@@ -1,4 +1,4 @@
-"""Target and webhook URL syntax (spec core-api §5 rules 3 and 44-45) and cache normalisation."""
+"""Target and webhook URL syntax and cache normalisation."""
 
 from __future__ import annotations
 

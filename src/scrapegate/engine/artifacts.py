@@ -1,4 +1,4 @@
-"""Binary outputs of browser tiers become artifact URLs in the response (spec core-api §20.3)."""
+"""Binary outputs of browser tiers become artifact URLs in the response."""
 
 from __future__ import annotations
 

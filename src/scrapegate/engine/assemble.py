@@ -1,4 +1,4 @@
-"""The scrape response object (spec core-api §6.1-6.2) from an accepted page."""
+"""The scrape response object from an accepted page."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which target content types a request turns into output, and how (spec core-api §7)."""
+"""Which target content types a request turns into output, and how."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PDFs and images after a tier accepted them: text, markdown and OCR (spec core-api §7)."""
+"""PDFs and images after a tier accepted them: text, markdown and OCR."""
 
 from __future__ import annotations
 

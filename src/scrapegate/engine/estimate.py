@@ -1,4 +1,4 @@
-"""Cost before the fetch: the admission minimum (§3.5) and the estimate route (§10)."""
+"""Cost before the fetch: the admission minimum and the estimate route."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The error a request ends with when no tier produced a usable result (spec core-api §3.3)."""
+"""The error a request ends with when no tier produced a usable result."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a domain's recent outcomes say: the playbook tier, warnings and suggestions (§3.1, §6)."""
+"""What a domain's recent outcomes say: the playbook tier, warnings and suggestions."""
 
 from __future__ import annotations
 

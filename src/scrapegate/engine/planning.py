@@ -1,4 +1,4 @@
-"""Which tiers a request may use, and where it starts (spec core-api §3.1, §3.3)."""
+"""Which tiers a request may use, and where it starts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Browser render options from a scrape request (spec core-api §4.2-4.3)."""
+"""Browser render options from a scrape request."""
 
 from __future__ import annotations
 

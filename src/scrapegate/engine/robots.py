@@ -1,4 +1,4 @@
-"""robots.txt for scrapes, crawl and map (design-notes §10, RFC 9309), parsed with protego.
+"""robots.txt for scrapes, crawl and map, parsed with protego.
 
 Our product token is ``scrapegate``: a group naming it applies, otherwise the ``*`` group.
 A 4xx robots.txt allows everything; a 5xx or an unreachable one disallows everything.
@@ -123,7 +123,7 @@ async def fetch_robots(
         response = await fetcher.fetch(request)
     except FetchError as exc:
         if exc.cause in ("too_many_redirects", "invalid_redirect"):
-            return RobotsRules.allow_all()  # RFC 9309 §2.3.1.2: treated as unavailable
+            return RobotsRules.allow_all()  # RFC 9309 (2.3.1.2): treated as unavailable
         logger.info("robots.txt %s unreachable (%s): disallowing all", target, exc.cause)
         return RobotsRules.disallow_all("unreachable")
     if response.status_code >= 500 or response.status_code == 429:
@@ -164,7 +164,7 @@ class RobotsCache:
 
 
 class RobotsGate:
-    """``respect_robots: true`` on a scrape (spec core-api §5 rule 73)."""
+    """``respect_robots: true`` on a scrape."""
 
     def __init__(self, fetcher: Fetcher, policy: NetPolicy) -> None:
         self._cache = RobotsCache(fetcher, policy)

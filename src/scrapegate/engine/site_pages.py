@@ -1,4 +1,4 @@
-"""What a page's structure says about scraping it (spec platform-api A.10): pagination, API
+"""What a page's structure says about scraping it: pagination, API
 endpoints its scripts call, a login wall, a cookie-consent gate. Pure functions over the HTML."""
 
 from __future__ import annotations

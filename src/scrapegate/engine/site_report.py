@@ -1,4 +1,4 @@
-"""A server-computed site report (spec platform-api A.10) from what one scrape observed: the
+"""A server-computed site report from what one scrape observed: the
 scrape response (or the error of a failed one), plus the robots.txt verdict."""
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _escalation_attempt(row: Mapping[str, Any], final_status: int | None) -> Att
 
 
 def evidence_from_result(result: Mapping[str, Any]) -> ScrapeEvidence:
-    """From a finished scrape response (core-api §6.1) that asked for ``include_raw_html``."""
+    """From a finished scrape response that asked for ``include_raw_html``."""
     billing = result.get("billing") or {}
     status = result.get("status_code")
     rows = [r for r in billing.get("escalations") or [] if r.get("result") != "skipped"]

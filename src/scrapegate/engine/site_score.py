@@ -1,4 +1,4 @@
-"""The scrapability score of a site report (spec platform-api A.10): deductions from 100, the
+"""The scrapability score of a site report: deductions from 100, the
 grade, the recommended tier and its price."""
 
 from __future__ import annotations

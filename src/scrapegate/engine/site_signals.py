@@ -1,4 +1,4 @@
-"""Who guards a site and what it is built with (spec platform-api A.10): pure functions over
+"""Who guards a site and what it is built with: pure functions over
 the headers, cookie names and HTML of the attempts of one scrape."""
 
 from __future__ import annotations

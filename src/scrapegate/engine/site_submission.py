@@ -1,4 +1,4 @@
-"""Validation of a client-submitted site report (spec platform-api A.10, route #41).
+"""Validation of a client-submitted site report.
 
 Nothing in a submission is fetched or trusted: it is checked for shape and limits and stored.
 """

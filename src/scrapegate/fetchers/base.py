@@ -36,7 +36,7 @@ class FetchError(Exception):
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """What a browser tier (3.5, 4) does beyond loading the page (spec core-api §4.2-4.3)."""
+    """What a browser tier (3.5, 4) does beyond loading the page."""
 
     wait_until: str = "networkidle"  # domcontentloaded | load | networkidle
     wait_for: str | None = None  # CSS selector; not finding it is a warning, not an error

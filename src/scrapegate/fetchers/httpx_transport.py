@@ -61,7 +61,7 @@ class _PinnedTransport(httpx.AsyncHTTPTransport):
 
 
 def _environment_proxy(url: str, host: str) -> str | None:
-    """HTTP(S)_PROXY / NO_PROXY, as design-notes §5 asks when no proxy pool is configured."""
+    """HTTP(S)_PROXY / NO_PROXY, honoured when no proxy pool is configured."""
     proxies = urllib.request.getproxies_environment()
     scheme = url.split(":", 1)[0]
     proxy = proxies.get(scheme) or proxies.get("all")

@@ -1,4 +1,5 @@
-"""Redirect rules of spec core-api §3.2, applied by our own loop (clients never follow)."""
+"""Redirect rules (hop limit, scheme and address checks on every hop), applied by our own loop
+(clients never follow)."""
 
 from __future__ import annotations
 

@@ -85,7 +85,8 @@ def url_port(parts: SplitResult) -> int:
 
 
 async def pin_target(url: str, policy: NetPolicy, resolver: HostResolver) -> PinnedTarget:
-    """Apply spec §5 rules 4-6 to the URL and to every resolved address; pick one to connect to."""
+    """Apply the target-address rules (private ranges, ports, metadata addresses) to the URL
+    and to every resolved address; pick one to connect to."""
     parts = normalise_url(url)
     host = (parts.hostname or "").lower()
     port = url_port(parts)

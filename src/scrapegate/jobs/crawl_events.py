@@ -1,4 +1,4 @@
-"""Each crawl's event log, for the Server-Sent Events stream (spec core-api §13.4).
+"""Each crawl's event log, for the Server-Sent Events stream.
 
 Events live in the database, so a stream resumes with ``Last-Event-ID`` after a restart and on
 any API process; the event bus only wakes waiting streams. Page results are not copied into the

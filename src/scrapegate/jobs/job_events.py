@@ -113,7 +113,7 @@ EVENT_FOR_STATUS = {
 
 
 def job_event_data(job: Job, queue_position: int = 0) -> dict[str, Any]:
-    """The ``data`` of the event matching the job's stored state (spec core-api §20.1).
+    """The ``data`` of the event matching the job's stored state.
 
     The result is never part of it: a subscriber who wants it loads the job from storage.
     """

@@ -1,4 +1,4 @@
-"""Signed, expiring links to stored artifacts (spec core-api §20.3)."""
+"""Signed, expiring links to stored artifacts."""
 
 from __future__ import annotations
 

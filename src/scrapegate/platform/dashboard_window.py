@@ -1,4 +1,4 @@
-"""Time windows of dashboard and usage routes (spec README §3.4) and their UTC buckets."""
+"""Time windows of dashboard and usage routes and their UTC buckets."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from scrapegate.storage.analytics_protocol import LogQuery
 Granularity = Literal["hour", "day"]
 MAX_DAYS = 365
 MAX_HOURS = 8_760
-HOURLY_UP_TO = timedelta(hours=48)  # spec platform-api A.4: hourly buckets up to 48 hours
+HOURLY_UP_TO = timedelta(hours=48)  # hourly buckets up to 48 hours
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def bounded_days(value: int, name: str, upper: int) -> int:
 
 
 def clamp_limit(value: int, maximum: int, name: str = "limit") -> int:
-    """Spec README §3.4: above the maximum is clamped, negative is refused."""
+    """Pagination limits: above the maximum is clamped, negative is refused."""
     if value < 0:
         raise InvalidRequest(f"{name} must not be negative", name)
     return min(value, maximum)

@@ -1,4 +1,4 @@
-"""Favicons (platform-api §A.5): found on the site itself, rendered with Pillow, cached.
+"""Favicons: found on the site itself, rendered with Pillow, cached.
 
 Discovery fetches ``https://<domain>/`` and, when that fails below HTTP (refused, TLS, reset,
 timeout; not DNS, which a scheme cannot fix), ``http://<domain>/``. Icons come from

@@ -1,4 +1,4 @@
-"""Favicon pixels (platform-api §A.5): decode a site's icon safely, fit it, draw the fallback.
+"""Favicon pixels: decode a site's icon safely, fit it, draw the fallback.
 
 Everything here is CPU-bound and synchronous; the service runs it in a worker thread.
 """

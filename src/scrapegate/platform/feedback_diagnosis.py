@@ -1,4 +1,4 @@
-"""The free diagnostic re-check behind scrape feedback (spec platform-api A.6).
+"""The free diagnostic re-check behind scrape feedback.
 
 The reported URL is scraped again at tier 4 (the browser), uncharged, in background tasks with
 bounded concurrency. The outcome (whether tier 4 works, the block vendor seen, a short content

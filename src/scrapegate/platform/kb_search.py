@@ -1,4 +1,4 @@
-"""Plain-text excerpts of knowledge-base search hits (spec platform-api A.12 #47).
+"""Plain-text excerpts of knowledge-base search hits.
 
 Ranking happens in the repositories (``KbRepository.search``: FTS5, PostgreSQL full text, or
 BM25 in memory); this module turns a hit's markdown body into the plain-text snippet shown

@@ -1,4 +1,4 @@
-"""Read-side queries over the request log (spec platform-api A.0) for dashboards and usage.
+"""Read-side queries over the request log for dashboards and usage.
 
 Two implementations: ``storage.memory.analytics`` and ``storage.sql.analytics``; the contract
 suite in tests/contract/test_analytics_queries.py checks that they agree. Time buckets are UTC.

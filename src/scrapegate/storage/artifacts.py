@@ -1,5 +1,5 @@
 """Artifact storage (screenshots, generated PDFs, snapshots): a protocol, a local directory
-implementation and an in-memory one (spec core-api §20.3)."""
+implementation and an in-memory one."""
 
 from __future__ import annotations
 

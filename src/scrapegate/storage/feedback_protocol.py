@@ -1,4 +1,4 @@
-"""Storage of scrape feedback (spec platform-api A.6 #30)."""
+"""Storage of scrape feedback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Repository of knowledge-base articles and their votes (spec platform-api A.12 #47-#49).
+"""Repository of knowledge-base articles and their votes.
 
 Two implementations: ``storage.memory.kb`` and ``storage.sql.kb``; the contract suite in
 tests/contract/test_kb_notifications_storage.py checks that they agree.

@@ -1,5 +1,4 @@
-"""Repositories of notifications, per-user receipts and support preferences
-(spec platform-api A.8 #36-#38, A.12 #50-#51).
+"""Repositories of notifications, per-user receipts and support preferences.
 
 Two implementations: ``storage.memory.notifications`` and ``storage.sql.notifications``; the
 contract suite in tests/contract/test_kb_notifications_storage.py checks that they agree.

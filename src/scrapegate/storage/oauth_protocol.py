@@ -1,4 +1,4 @@
-"""Storage of OAuth clients, authorization codes and grants (spec platform-api A.9)."""
+"""Storage of OAuth clients, authorization codes and grants."""
 
 from __future__ import annotations
 

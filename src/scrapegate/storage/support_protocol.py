@@ -1,4 +1,4 @@
-"""Storage of the support helpdesk (platform-api A.12)."""
+"""Storage of the support helpdesk."""
 
 from __future__ import annotations
 

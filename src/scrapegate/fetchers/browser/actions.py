@@ -1,4 +1,4 @@
-"""Browser actions (spec core-api §4.3): run in order, a failing one is recorded and skipped."""
+"""Browser actions: run in order, a failing one is recorded and skipped."""
 
 from __future__ import annotations
 

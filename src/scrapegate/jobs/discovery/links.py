@@ -67,7 +67,7 @@ def extract_links(html: str, base_url: str, *, skip_nofollow: bool = False) -> l
     """Absolute http(s) links of the page, in document order, without fragments or repeats.
 
     mailto:, tel:, javascript: and data: links are dropped; ``<base href>`` is honoured.
-    ``skip_nofollow`` (crawls, design-notes §10) drops ``rel="nofollow"`` links and returns
+    ``skip_nofollow`` (crawls) drops ``rel="nofollow"`` links and returns
     nothing when the page's robots meta says nofollow.
     """
     root = parse_html(html)

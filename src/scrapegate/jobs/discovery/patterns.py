@@ -1,4 +1,4 @@
-"""include_patterns / exclude_patterns of crawl and map (core-api §13.1, §14)."""
+"""include_patterns / exclude_patterns of crawl and map."""
 
 from __future__ import annotations
 

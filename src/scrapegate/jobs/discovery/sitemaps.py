@@ -39,7 +39,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Probed when robots.txt lists no sitemap (core-api §14).
+# Probed when robots.txt lists no sitemap.
 WELL_KNOWN_SITEMAP_PATHS = (
     "/sitemap.xml",
     "/sitemap_index.xml",

@@ -1,4 +1,4 @@
-"""URL normalisation: the de-duplication key of crawl pages and map results (core-api §13.1)."""
+"""URL normalisation: the de-duplication key of crawl pages and map results."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def normalize_escapes(text: str, safe: frozenset[str]) -> str:
 
 
 def remove_dot_segments(path: str) -> str:
-    """RFC 3986 §5.2.4, on the segment list."""
+    """RFC 3986 (5.2.4), on the segment list."""
     output: list[str] = []
     segments = path.split("/")
     for index, segment in enumerate(segments):

@@ -1,1 +1,1 @@
-"""The blog module (spec platform-api A.3): posts from markdown files, comments, reactions, feed."""
+"""The blog module: posts from markdown files, comments, reactions, feed."""

@@ -89,7 +89,7 @@ def _opaque(tag: str) -> str:
 def not_modified(
     document: FeedDocument, if_none_match: str | None, if_modified_since: str | None
 ) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when sent; otherwise If-Modified-Since."""
+    """RFC 9110 (13.2.2): If-None-Match decides when sent; otherwise If-Modified-Since."""
     if if_none_match is not None:
         tags = [_opaque(tag) for tag in if_none_match.split(",")]
         return "*" in tags or _opaque(document.etag) in tags

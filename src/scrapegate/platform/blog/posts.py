@@ -1,4 +1,4 @@
-"""Blog posts: markdown files with front-matter in ``blog.content_dir`` (spec platform-api A.3).
+"""Blog posts: markdown files with front-matter in ``blog.content_dir``.
 
 A post is ``<slug>.md`` starting with a front-matter block of ``key: value`` lines between two
 ``---`` lines. Keys: ``title`` and ``date`` (ISO-8601) are required; ``id`` (a stable id the post

@@ -1,1 +1,1 @@
-"""The support helpdesk (platform-api A.12): tickets, replies, attachments, categories."""
+"""The support helpdesk: tickets, replies, attachments, categories."""

@@ -1,4 +1,4 @@
-"""Request bodies of the support routes (platform-api A.12), checked field by field."""
+"""Request bodies of the support routes, checked field by field."""
 
 from __future__ import annotations
 

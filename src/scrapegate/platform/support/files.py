@@ -2,7 +2,7 @@
 
 Not the artifact store's directory: ``LocalArtifactStore.purge`` deletes everything in its root
 once ``artifacts.ttl_s`` passes and has no per-file delete, while attachments live until their
-ticket is erased (platform-api A.12) and GDPR erasure must remove single files.
+ticket is erased and GDPR erasure must remove single files.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What an upload really is, from its bytes (platform-api A.12 #63): the name never decides."""
+"""What an upload really is, from its bytes: the name never decides."""
 
 from __future__ import annotations
 

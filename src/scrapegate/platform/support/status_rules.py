@@ -1,4 +1,4 @@
-"""The ticket status machine (platform-api A.12), as changes of one record at one instant."""
+"""The ticket status machine, as changes of one record at one instant."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Tables of the knowledge base, notifications and support e-mail preferences
-(spec platform-api A.8, A.12); ``models`` re-exports them so that the metadata is complete."""
+"""Tables of the knowledge base, notifications and support e-mail preferences; ``models``
+re-exports them so that the metadata is complete."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tables of OAuth integrations (platform-api A.9) and scrape feedback (A.6); ``models``
+"""Tables of OAuth integrations and scrape feedback (A.6); ``models``
 re-exports them so that the metadata is always complete.
 """
 

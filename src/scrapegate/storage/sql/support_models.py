@@ -1,4 +1,4 @@
-"""Tables of the support helpdesk (platform-api A.12); ``models`` re-exports them so that the
+"""Tables of the support helpdesk; ``models`` re-exports them so that the
 metadata is always complete. Column names equal the fields of ``domain.support_records``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Request log columns of platform-api A.0 and analytics indexes.
+"""Request log columns of the published request-log fields and analytics indexes.
 
 Revision ID: 0004
 Revises: 0003

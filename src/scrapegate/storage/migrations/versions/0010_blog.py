@@ -1,4 +1,4 @@
-"""blog tables (platform-api issue 6): comments and reactions.
+"""blog tables: comments and reactions.
 
 Revision ID: 0010
 Revises: 0009

@@ -1,4 +1,4 @@
-"""support tables (platform-api issue 6): categories, tickets, replies, attachments, erasures.
+"""support tables: categories, tickets, replies, attachments, erasures.
 
 Revision ID: 0011
 Revises: 0010

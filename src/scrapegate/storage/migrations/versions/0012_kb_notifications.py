@@ -1,4 +1,4 @@
-"""Knowledge base, notifications and support e-mail preferences (platform-api issue 6).
+"""Knowledge base, notifications and support e-mail preferences.
 
 Revision ID: 0012
 Revises: 0011

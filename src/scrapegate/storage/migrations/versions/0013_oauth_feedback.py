@@ -1,4 +1,4 @@
-"""oauth feedback tables (platform-api issue 6).
+"""oauth feedback tables.
 
 Revision ID: 0013
 Revises: 0012

@@ -1,4 +1,4 @@
-"""Full-text search of knowledge-base articles on the database engines (platform-api issue 6).
+"""Full-text search of knowledge-base articles on the database engines.
 
 SQLite: an FTS5 table ``kb_articles_fts`` (title, body, article_id UNINDEXED) holding its own
 copy of the text, kept in sync by triggers on ``kb_articles``. It is keyed by the article id
