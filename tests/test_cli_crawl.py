@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from scrapegate.cli.crawl import crawl_body, crawl_to_directory
-from scrapegate.cli.crawl_output import PageFiles, safe_segment
+from scrapegate.cli.crawl_output import CrawlPageBody, CrawlStatusBody, PageFiles, safe_segment
 from scrapegate.cli.crawl_progress import CrawlCounts, PlainProgress, clock
 from scrapegate.cli.local import error_line, local_settings, validation_for
 from scrapegate.cli.map import map_body
@@ -215,3 +215,12 @@ def test_rate_and_time_left() -> None:
     assert (counts.finished, counts.rate, counts.eta_s) == (10, 2.0, 10.0)
     assert CrawlCounts(0, 0, 5, 3.0).eta_s is None
     assert (clock(None), clock(75), clock(3_725)) == ("--:--", "1:15", "1:02:05")
+
+
+def test_the_crawl_bodies_the_cli_reads_name_every_key_of_the_response_models() -> None:
+    from scrapegate.api import crawl_models
+
+    assert list(CrawlStatusBody.__annotations__) == list(
+        crawl_models.CrawlStatusResponse.model_fields
+    )
+    assert list(CrawlPageBody.__annotations__) == list(crawl_models.CrawlPageBody.model_fields)

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
+
+if TYPE_CHECKING:
+    from scrapegate.domain.json_types import JsonObject
+
+
+class ErrorBody(TypedDict):
+    """The JSON body of every error response; ``details`` is free-form context."""
+
+    detail: str
+    error: str
+    message: str
+    details: JsonObject | None
 
 
 class ScrapegateError(Exception):
@@ -16,13 +28,10 @@ class ScrapegateError(Exception):
         self.detail = detail
         self.details = details
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "detail": self.detail,
-            "error": self.code,
-            "message": self.detail,
-            "details": self.details,
-        }
+    def to_dict(self) -> ErrorBody:
+        return ErrorBody(
+            detail=self.detail, error=self.code, message=self.detail, details=self.details
+        )
 
 
 class InvalidRequest(ScrapegateError):

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from scrapegate.domain.scrape_model import Action
 from scrapegate.fetchers.base import RenderOptions
 from scrapegate.fetchers.browser import BrowserFetcher, BrowserPool, LightJsFetcher
 from tests.browser.conftest import render_request, requires_chromium
@@ -209,11 +210,11 @@ async def test_mobile_uses_a_phone_viewport_and_user_agent(
 ) -> None:
     render = RenderOptions(
         mobile=True,
-        actions=({"type": "evaluate", "script": "[screen.width, navigator.userAgent]"},),
+        actions=(Action(type="evaluate", script="[screen.width, navigator.userAgent]"),),
     )
     response = await BrowserFetcher(pool).fetch(render_request(fixture_site, "/render/spa", render))
     assert response.action_results is not None
-    width, user_agent = response.action_results[0]["result"]
+    width, user_agent = response.action_results[0].result
     assert width == 390
     assert "Mobile" in user_agent
 
@@ -238,7 +239,7 @@ async def test_screenshot_and_pdf_are_artifacts(
 async def test_light_tier_reports_that_actions_need_tier_4(
     pool: BrowserPool, fixture_site: FixtureSite
 ) -> None:
-    render = RenderOptions(screenshot=True, actions=({"type": "click", "selector": "h1"},))
+    render = RenderOptions(screenshot=True, actions=(Action(type="click", selector="h1"),))
     response = await LightJsFetcher(pool).fetch(render_request(fixture_site, "/render/spa", render))
 
     assert response.artifacts == []

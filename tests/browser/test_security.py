@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from scrapegate.domain.netrules import IPAddress, NetPolicy
+from scrapegate.domain.scrape_model import Action
 from scrapegate.errors import URLNotAllowed
 from scrapegate.fetchers.base import FetchError, FetchRequest, RenderOptions
 from scrapegate.fetchers.browser import BrowserFetcher, BrowserPool, LightJsFetcher
@@ -95,14 +96,14 @@ async def test_websockets_obey_the_policy(
         "ws.onopen = () => done('open'); ws.onerror = () => done('refused');"
         "ws.onclose = () => done('refused'); })"
     )
-    render = RenderOptions(actions=({"type": "evaluate", "script": script},))
+    render = RenderOptions(actions=(Action(type="evaluate", script=script),))
     request = render_request(
         fixture_site, "/render/spa", render, policy=_only_127_0_0_1(fixture_site)
     )
     response = await BrowserFetcher(pool).fetch(request)
 
     assert response.action_results is not None
-    assert response.action_results[0]["result"] == expected
+    assert response.action_results[0].result == expected
     reached = f"/render/ws?m={marker}" in render_pages.WEBSOCKET_PATHS
     assert reached is (expected == "open")
 

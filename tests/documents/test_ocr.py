@@ -95,13 +95,14 @@ def test_sync_variant_matches(text_image: Image.Image) -> None:
 
 
 @requires_tesseract
-def test_as_dict_is_an_ocr_results_item(text_image: Image.Image) -> None:
+def test_as_item_is_an_ocr_results_item(text_image: Image.Image) -> None:
     result = ocr_image_sync(encode_image(text_image, "PNG"))
-    item = result.as_dict("https://example.com/a.png")
-    assert set(item) == {"image_url", "text", "confidence", "language", "blocks"}
+    item = result.as_item("https://example.com/a.png")
+    assert list(item) == ["image_url", "text", "confidence", "language", "blocks"]
     assert item["image_url"] == "https://example.com/a.png"
-    assert set(item["blocks"][0]) == {"text", "confidence", "bbox"}
-    assert result.as_dict(None)["image_url"] is None
+    assert list(item["blocks"][0]) == ["text", "confidence", "bbox"]
+    assert list(item["blocks"][0]["bbox"]) == ["x", "y", "width", "height"]
+    assert result.as_item(None)["image_url"] is None
 
 
 @requires_tesseract

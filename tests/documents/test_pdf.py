@@ -200,6 +200,22 @@ def test_more_pages_than_the_limit_are_truncated() -> None:
     assert "Page number 3" in document.text and "Page number 4" not in document.text
 
 
+def test_metadata_and_page_json_keep_their_key_order() -> None:
+    pages = [[TextRun(72, 700, 11, f"Page number {n}")] for n in range(1, 4)]
+    document = read_pdf(build_text_pdf(pages), max_pages=2)
+    assert list(document.metadata) == [
+        "num_pages", "title", "author", "created_at", "producer", "encrypted", "truncated",
+        "pages_read",
+    ]  # fmt: skip
+    page_json = document.page_json("https://example.com/report.pdf")
+    assert list(page_json) == ["@type", "page", "pdf", "pages", "main_text"]
+    assert list(page_json["page"]) == [
+        "url", "title", "description", "language", "canonical_url", "author", "published_at",
+        "modified_at", "site_name", "image", "favicon",
+    ]  # fmt: skip
+    assert page_json["pdf"] == document.metadata
+
+
 def test_within_the_limit_there_is_no_truncated_flag(report: bytes) -> None:
     assert "truncated" not in read_pdf(report, max_pages=2).metadata
 

@@ -20,15 +20,17 @@ from scrapegate.config import Settings
 from scrapegate.convert import ConvertOptions, convert_document
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.pricing import PriceTable
+from scrapegate.domain.scrape_document import scrape_result_document
 from scrapegate.domain.scrape_model import SectionFilter
 from scrapegate.domain.scrape_request import ValidationContext, parse_scrape_request
+from scrapegate.engine.classify import classify_response
 from scrapegate.engine.conversion_runners import (
     ConversionRunner,
     ProcessPoolConversionRunner,
     ThreadConversionRunner,
     conversion_runner,
 )
-from scrapegate.engine.conversion_task import PageToConvert
+from scrapegate.engine.conversion_task import PageAnalysis, PageToAnalyse, PageToConvert
 from scrapegate.engine.engine import ScrapeContext, ScrapeEngine
 from scrapegate.fetchers import build_fetchers
 from scrapegate.storage.memory import create_memory_storage
@@ -86,6 +88,25 @@ async def test_runner_converts_like_the_pipeline(runner: ConversionRunner, name:
         page.text, media_type=page.media_type, url=page.url, formats=page.formats, options=OPTIONS
     )
     assert await runner.convert(page) == expected
+
+
+async def test_runner_classifies_and_converts_in_one_task(runner: ConversionRunner) -> None:
+    page = saved_page("article")
+    headers = {"content-type": "text/html"}
+    analysis = await runner.analyse(PageToAnalyse(200, headers, page))
+    assert analysis == PageAnalysis(
+        classify_response(200, headers, page.text), await runner.convert(page)
+    )
+
+
+async def test_a_page_the_engine_will_not_use_is_classified_not_converted(
+    runner: ConversionRunner,
+) -> None:
+    block = "<html><body><h1>Access denied</h1><p>Your request was blocked.</p></body></html>"
+    page = PageToConvert(block, "text/html", PAGE_URL, ("markdown",), OPTIONS)
+    analysis = await runner.analyse(PageToAnalyse(403, {"content-type": "text/html"}, page))
+    assert analysis.classification.kind == "block"
+    assert analysis.converted is None
 
 
 def test_a_page_pickles_without_growing_its_text() -> None:
@@ -202,9 +223,10 @@ async def test_engine_converts_through_the_injected_pool(
         finally:
             for fetcher in fetchers.values():
                 await fetcher.aclose()
-        responses.append(outcome.response)
+        responses.append(scrape_result_document(outcome.result))
     thread_response, pool_response = responses
     assert pool_response["content"] == thread_response["content"]
+    assert pool_response["content_quality"] == thread_response["content_quality"]
     assert pool_response["title"] == thread_response["title"]
     assert "# " in pool_response["content"]["markdown"]
 
@@ -260,3 +282,37 @@ def test_a_killed_server_leaves_no_conversion_process() -> None:
     server.wait()
     # Each exits on the server's exit (no polling): the limit only bounds a broken run.
     assert [pid for pid in pids if not wait_for_exit(pid, 60.0)] == []
+
+
+class CountingRunner(ThreadConversionRunner):
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def convert(self, page: PageToConvert) -> Any:
+        self.calls.append("convert")
+        return await super().convert(page)
+
+    async def analyse(self, task: PageToAnalyse) -> PageAnalysis:
+        self.calls.append("analyse")
+        return await super().analyse(task)
+
+
+async def test_an_accepted_page_crosses_to_the_converter_once(fixture_site: Any) -> None:
+    """Classification, conversion and (for crawls) links come from one task on one parse."""
+    policy, prices = NetPolicy(allow_private=True), PriceTable.defaults()
+    req = parse_scrape_request(
+        {"url": fixture_site.url("/article")}, ValidationContext(policy=policy, prices=prices)
+    )
+    runner = CountingRunner()
+    fetchers = build_fetchers(None)
+    engine = ScrapeEngine(
+        fetchers, prices, policy, create_memory_storage().playbook, conversions=runner
+    )
+    try:
+        outcome = await engine.scrape(req, ScrapeContext(org_id="org", discover_links=True))
+    finally:
+        for fetcher in fetchers.values():
+            await fetcher.aclose()
+    assert runner.calls == ["analyse"]
+    assert outcome.links  # the article links somewhere; taken from the converter's parse
+    assert all(link.startswith("http") for link in outcome.links)

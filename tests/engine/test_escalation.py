@@ -10,6 +10,7 @@ import pytest
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.pricing import PriceTable
 from scrapegate.domain.records import DomainAttempt
+from scrapegate.domain.scrape_document import scrape_result_document
 from scrapegate.domain.scrape_request import ValidationContext, parse_scrape_request
 from scrapegate.engine.engine import EngineSettings, ScrapeContext, ScrapeEngine
 from scrapegate.errors import ChallengeDetected, Timeout, UpstreamError
@@ -47,7 +48,7 @@ def engine(storage: Storage) -> ScrapeEngine:
 async def run(engine: ScrapeEngine, org: str = "org", **body: Any) -> dict[str, Any]:
     req = parse_scrape_request(body, CONTEXT)
     outcome = await engine.scrape(req, ScrapeContext(org_id=org))
-    return outcome.response
+    return dict(scrape_result_document(outcome.result))
 
 
 def tiers_of(response: dict[str, Any]) -> list[tuple[str, str]]:

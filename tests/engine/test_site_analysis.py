@@ -16,7 +16,12 @@ from scrapegate.engine.site_pages import (
     detect_pagination,
     parse_page,
 )
-from scrapegate.engine.site_report import analyze, evidence_from_failure, evidence_from_result
+from scrapegate.engine.site_report import (
+    analyze,
+    evidence_from_failure,
+    evidence_from_result,
+    server_report,
+)
 from scrapegate.engine.site_score import (
     SiteFacts,
     estimated_credits,
@@ -411,13 +416,13 @@ def test_clean_page_scores_a_at_tier_one() -> None:
         prices=PRICES,
         captcha_solver=False,
     )
-    assert report["score"] == 100 and report["grade"] == "A"
-    assert report["domain"] == "shop.example.com" and report["title"] == "Shoes"
-    assert report["estimated_credits"]["recommended_tier"] == "1"
-    assert report["meta"]["status_code"] == 200
-    assert report["meta"]["tier_that_worked"] == "1"
-    assert report["meta"]["response_time_ms"] == 3120
-    assert report["meta"]["js_required"] is False
+    assert report.score == 100 and report.grade == "A"
+    assert report.domain == "shop.example.com" and report.title == "Shoes"
+    assert report.estimated_credits["recommended_tier"] == "1"
+    assert report.meta["status_code"] == 200
+    assert report.meta["tier_that_worked"] == "1"
+    assert report.meta["response_time_ms"] == 3120
+    assert report.meta["js_required"] is False
 
 
 def test_escalated_scrape_with_429_robots_and_browser() -> None:
@@ -437,17 +442,17 @@ def test_escalated_scrape_with_429_robots_and_browser() -> None:
         prices=PRICES,
         captcha_solver=False,
     )
-    ids = [s["id"] for s in report["signals"]]
+    ids = [s["id"] for s in report.signals]
     assert ids == ["js_required", "rate_limited", "robots_disallowed"]
-    assert report["score"] == 100 - 15 - 10 - 10 and report["grade"] == "C"
-    assert report["estimated_credits"]["per_page_microcents"] == 4000
-    assert [a["outcome"] for a in report["meta"]["attempts"]] == [
+    assert report.score == 100 - 15 - 10 - 10 and report.grade == "C"
+    assert report.estimated_credits["per_page_microcents"] == 4000
+    assert [a["outcome"] for a in report.meta["attempts"]] == [
         "rate_limited",
         "rate_limited",
         "js_shell",
         "success",
     ]
-    assert report["meta"]["robots_allows"] is False
+    assert report.meta["robots_allows"] is False
 
 
 def test_failed_scrape_still_reports_the_wall() -> None:
@@ -465,10 +470,35 @@ def test_failed_scrape_still_reports_the_wall() -> None:
     report = analyze(
         evidence_from_failure(URL, details), robots_allows=True, prices=PRICES, captcha_solver=True
     )
-    assert [v["vendor"] for v in report["anti_bot_stack"]] == ["datadome"]
-    assert report["score"] == 60 and report["grade"] == "C"
-    assert report["meta"]["tier_that_worked"] is None
-    assert report["estimated_credits"]["recommended_tier"] == "3"
+    assert [v["vendor"] for v in report.anti_bot_stack] == ["datadome"]
+    assert report.score == 60 and report.grade == "C"
+    assert report.meta["tier_that_worked"] is None
+    assert report.estimated_credits["recommended_tier"] == "3"
+
+
+def test_server_report_keeps_the_documents_as_built() -> None:
+    analysis = analyze(
+        evidence_from_result(scrape_result()),
+        robots_allows=None,
+        prices=PRICES,
+        captcha_solver=False,
+    )
+    report = server_report(analysis, "org-1")
+
+    assert report.source == "server" and report.org_id == "org-1"
+    assert (report.domain, report.score, report.grade) == ("shop.example.com", 100, "A")
+    assert list(report.meta) == [
+        "status_code",
+        "tier_that_worked",
+        "js_required",
+        "robots_allows",
+        "response_time_ms",
+        "attempts",
+    ]
+    assert report.meta["attempts"] == [{"tier": "1", "outcome": "success", "http_status": 200}]
+    assert report.estimated_credits == analysis.estimated_credits
+    assert list(report.pagination) == ["type", "selector", "example_urls"]
+    assert list(report.tech_stack) == list(analysis.tech_stack)
 
 
 # --- submissions ----------------------------------------------------------------------------

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from scrapegate.api.announcement_models import AnnouncementBody, StoredAnnouncementBody
-from scrapegate.api.auth import require, services_of
+from scrapegate.api.announcement_models import (
+    AnnouncementBody,
+    AnnouncementRequestBody,
+    StoredAnnouncementBody,
+)
 from scrapegate.api.body import read_json
+from scrapegate.api.body_docs import json_body
+from scrapegate.api.deps import AnnouncementsDep, admin_access
 from scrapegate.api.public_rate import per_ip_public_access
 from scrapegate.platform.announcements import AnnouncementView, StoredAnnouncement
 
@@ -19,26 +24,27 @@ router = APIRouter(prefix="/api/v1", tags=["announcement"])
     response_model=AnnouncementBody,
     dependencies=[Depends(per_ip_public_access("announcement"))],
 )
-async def active_announcement(request: Request) -> AnnouncementView:
-    return await services_of(request).announcements.active()
+async def active_announcement(announcements: AnnouncementsDep) -> AnnouncementView:
+    return await announcements.active()
 
 
 @router.get(
     "/admin/announcement",
     summary="The stored announcement",
     response_model=StoredAnnouncementBody,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
 )
-async def stored_announcement(request: Request) -> StoredAnnouncement:
-    return await services_of(request).announcements.current()
+async def stored_announcement(announcements: AnnouncementsDep) -> StoredAnnouncement:
+    return await announcements.current()
 
 
 @router.put(
     "/admin/announcement",
     summary="Set the announcement (bumps its version)",
     response_model=StoredAnnouncementBody,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
+    openapi_extra={"requestBody": json_body(AnnouncementRequestBody)},
 )
-async def set_announcement(request: Request) -> StoredAnnouncement:
+async def set_announcement(request: Request, announcements: AnnouncementsDep) -> StoredAnnouncement:
     body = await read_json(request)
-    return await services_of(request).announcements.publish(body)
+    return await announcements.publish(body)

@@ -38,6 +38,7 @@ from scrapegate.api import support_preferences as support_preference_routes
 from scrapegate.api import unsubscribe as unsubscribe_routes
 from scrapegate.api.composition import build_search
 from scrapegate.api.errors import install_error_handlers
+from scrapegate.api.heap import freeze_startup_heap
 from scrapegate.api.job_side import build_job_side, build_validation, open_storage
 from scrapegate.api.middleware import RequestPlumbing, redact_server_logs
 from scrapegate.api.platform_composition import (
@@ -45,7 +46,6 @@ from scrapegate.api.platform_composition import (
     build_feedback,
     build_oauth,
 )
-from scrapegate.api.request_docs import install_request_docs
 from scrapegate.api.services import Services
 from scrapegate.api.shutdown import ShutdownBudget
 from scrapegate.config import Settings, get_settings
@@ -197,7 +197,10 @@ async def _gather(*stops: Awaitable[None]) -> None:
     await asyncio.gather(*stops)
 
 
-def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, storage: Storage | None = None, *, long_lived: bool = False
+) -> FastAPI:
+    """``long_lived``: the process serves until stopped (``scrapegate serve``), not a test."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -206,6 +209,8 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         services = build_services(settings, store)
         app.state.services = services
         await start_services(services)
+        if long_lived:
+            freeze_startup_heap()
         try:
             yield
         finally:
@@ -220,7 +225,6 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     install_error_handlers(app)
     for module in ROUTERS:
         app.include_router(module.router)
-    install_request_docs(app)
     origins = ["*"] if settings.development else settings.server.cors_origins
     if origins:
         app.add_middleware(
@@ -229,3 +233,8 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     app.add_middleware(RequestPlumbing)
     redact_server_logs()
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app of one ``scrapegate serve --workers N`` process."""
+    return create_app(long_lived=True)

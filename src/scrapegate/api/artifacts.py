@@ -7,7 +7,8 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from scrapegate.api.auth import authenticate, credential_from, services_of
+from scrapegate.api.auth import authenticate, credential_from
+from scrapegate.api.deps import ArtifactLinksDep
 from scrapegate.domain.records import utcnow
 from scrapegate.errors import NotFound
 from scrapegate.platform.artifacts import ArtifactLinks
@@ -16,14 +17,13 @@ router = APIRouter(prefix="/api/v1", tags=["artifacts"])
 
 
 @router.get("/artifacts/{artifact_id}", summary="Download a screenshot, PDF or snapshot")
-async def get_artifact(artifact_id: str, request: Request) -> Response:
-    services = services_of(request)
+async def get_artifact(artifact_id: str, request: Request, links: ArtifactLinksDep) -> Response:
     now = utcnow()
-    found = await services.artifacts.store.get(artifact_id, now)
+    found = await links.store.get(artifact_id, now)
     if found is None:
         raise NotFound("Artifact not found or expired")
     meta, data = found
-    if not _signed(request, artifact_id, services.artifacts, now):
+    if not _signed(request, artifact_id, links, now):
         if credential_from(request) is None:
             raise NotFound("Artifact not found or expired")
         who = await authenticate(request)

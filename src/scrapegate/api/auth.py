@@ -12,14 +12,9 @@ from scrapegate.accounts.ratelimit import (
     request_cost,
     tier_for_balance,
 )
-from scrapegate.api.services import Services
+from scrapegate.api.services import Services, services_of
 from scrapegate.domain.principal import Principal
 from scrapegate.errors import Forbidden, RateLimited, Unauthorized
-
-
-def services_of(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
 
 
 def credential_from(request: Request, *, query_key: bool = False) -> str | None:

@@ -1,16 +1,19 @@
-"""Response models of the batch routes (``api/batch.py``).
+"""Request and response models of the batch routes (``api/batch.py``).
 
-Each mirrors a dataclass of ``jobs.batch_views``; fields are declared in wire order, and a
-``MISSING`` default leaves a key out when the dataclass has no such attribute.
+Each response model mirrors a dataclass of ``jobs.batch_views``; fields are declared in wire
+order, and a ``MISSING`` default leaves a key out when the dataclass has no such attribute.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import MISSING, Discriminator, Tag
+from pydantic import MISSING, Discriminator, Field, Tag
 
+from scrapegate.api.body_docs import RequestModel, one_of
+from scrapegate.api.scrape_request_models import ScrapeFieldsBody, ScrapeRequestBody
 from scrapegate.api.wire import WireModel, WireTime
+from scrapegate.domain.batch_request import BATCH_EVENTS
 from scrapegate.jobs.batch_views import BatchAccepted, ExpiredBatchItem
 
 
@@ -90,3 +93,19 @@ class BatchCancelResponse(WireModel):
     status: str
     cancelled_jobs: int
     credits_refunded: int
+
+
+class BatchRequestBody(RequestModel):
+    """``POST /api/v1/batch``: exactly one of ``requests`` and ``urls``."""
+
+    requests: list[ScrapeRequestBody] | None = None
+    urls: list[ScrapeRequestBody | str] | None = Field(
+        None, description="scrape requests, or plain URL strings"
+    )
+    defaults: ScrapeFieldsBody | None = Field(
+        None, description="applied to every item that does not set a field (one level deep)"
+    )
+    ignore_invalid: bool = False
+    webhook_url: str | None = None
+    webhook_secret: str | None = Field(None, min_length=16, max_length=256)
+    webhook_events: list[Annotated[str, one_of(BATCH_EVENTS)]] | None = None

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from scrapegate.api.auth import require, services_of
 from scrapegate.api.beacon_models import (
     AllFunnelStatsBody,
     FunnelBody,
     FunnelListBody,
     FunnelStatsBody,
     IngestBody,
+    IngestRequestBody,
 )
 from scrapegate.api.body import read_json
+from scrapegate.api.body_docs import json_body
+from scrapegate.api.deps import BeaconsDep, admin_access
 from scrapegate.api.modules import module_switch
 from scrapegate.api.public_rate import per_ip_public_access
 from scrapegate.domain.principal import Principal
@@ -35,25 +37,31 @@ EVENTS_BODY_LIMIT = 256 * 1024
 beacon_access = per_ip_public_access("analytics-events")
 
 
-@router.post("/events", summary="Ingest beacon events", status_code=202, response_model=IngestBody)
+@router.post(
+    "/events",
+    summary="Ingest beacon events",
+    status_code=202,
+    response_model=IngestBody,
+    openapi_extra={"requestBody": json_body(IngestRequestBody)},
+)
 async def ingest_events(
-    request: Request, who: Principal | None = Depends(beacon_access)
+    request: Request, beacons: BeaconsDep, who: Principal | None = Depends(beacon_access)
 ) -> IngestOutcome:
     body = await read_json(request, EVENTS_BODY_LIMIT)
     user_id = who.key.user_id if who is not None else None
-    return await services_of(request).beacons.ingest(body, user_id)
+    return await beacons.ingest(body, user_id)
 
 
 @router.get(
     "/funnels",
     summary="List funnels",
     response_model=FunnelListBody,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
 )
 async def list_funnels(
-    request: Request, args: str | None = None, kwargs: str | None = None
+    beacons: BeaconsDep, args: str | None = None, kwargs: str | None = None
 ) -> FunnelListBody:
-    funnels = services_of(request).beacons.funnels
+    funnels = beacons.funnels
     listed = [FunnelBody.model_validate(funnel) for funnel in funnels]
     return FunnelListBody(funnels=listed, total=len(listed))
 
@@ -62,27 +70,27 @@ async def list_funnels(
     "/funnels-all",
     summary="Statistics of every funnel",
     response_model=AllFunnelStatsBody,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
 )
 async def all_funnel_stats(
-    request: Request, days: int = 30, args: str | None = None, kwargs: str | None = None
+    beacons: BeaconsDep, days: int = 30, args: str | None = None, kwargs: str | None = None
 ) -> AllFunnelStats:
     span = bounded_days(days, "days", MAX_DAYS)
-    return await services_of(request).beacons.all_stats(span)
+    return await beacons.all_stats(span)
 
 
 @router.get(
     "/funnels/{funnel_name}",
     summary="Statistics of one funnel",
     response_model=FunnelStatsBody,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
 )
 async def funnel_stats(
     funnel_name: str,
-    request: Request,
+    beacons: BeaconsDep,
     days: int = 30,
     args: str | None = None,
     kwargs: str | None = None,
 ) -> FunnelStats:
     span = bounded_days(days, "days", MAX_DAYS)
-    return await services_of(request).beacons.stats(funnel_name, span)
+    return await beacons.stats(funnel_name, span)

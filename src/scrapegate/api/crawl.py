@@ -5,20 +5,28 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from scrapegate.api.auth import authenticate, require, services_of
+from scrapegate.api.auth import authenticate
 from scrapegate.api.body import read_json
+from scrapegate.api.body_docs import json_body
 from scrapegate.api.crawl_models import (
     CrawlCancelResponse,
     CrawlListResponse,
+    CrawlRequestBody,
     CrawlStartedResponse,
     CrawlStatusResponse,
 )
+from scrapegate.api.deps import (
+    CrawlServiceDep,
+    ReadPrincipal,
+    StorageDep,
+    ValidationDep,
+    WritePrincipal,
+)
 from scrapegate.api.params import MAX_PAGE, page_window, resource_id
 from scrapegate.domain.crawl_request import parse_crawl_request
-from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import CrawlEvent
 from scrapegate.errors import Forbidden, InvalidRequest
 from scrapegate.jobs.crawl_events import CrawlEventLog, crawl_topic
@@ -32,32 +40,39 @@ LIST_PAGE = 100
 
 
 @router.post(
-    "/crawl", summary="Start a crawl", status_code=202, response_model=CrawlStartedResponse
+    "/crawl",
+    summary="Start a crawl",
+    status_code=202,
+    response_model=CrawlStartedResponse,
+    openapi_extra={"requestBody": json_body(CrawlRequestBody)},
 )
 async def start_crawl(
-    request: Request, response: Response, who: Principal = Depends(require("write"))
+    request: Request,
+    response: Response,
+    who: WritePrincipal,
+    crawls: CrawlServiceDep,
+    validation: ValidationDep,
 ) -> CrawlStartedResponse:
-    services = services_of(request)
-    req = parse_crawl_request(await read_json(request), services.validation)
-    accepted = CrawlStartedResponse.of(await services.crawls.start(who, req))
+    req = parse_crawl_request(await read_json(request), validation)
+    accepted = CrawlStartedResponse.of(await crawls.start(who, req))
     response.headers["Location"] = accepted.poll_url
     return accepted
 
 
 @router.get("/crawl", summary="List the organization's crawls", response_model=CrawlListResponse)
 async def list_crawls(
-    request: Request,
+    who: ReadPrincipal,
+    crawls: CrawlServiceDep,
     status: str | None = None,
     offset: int = Query(0),
     limit: int = Query(LIST_PAGE),
-    who: Principal = Depends(require("read")),
 ) -> CrawlList:
     if status is not None and status not in ("active", *CRAWL_STATUSES):
         raise InvalidRequest(
             f"status must be 'active' or one of {', '.join(CRAWL_STATUSES)}", "status"
         )
     offset, limit = page_window(offset, min(limit, LIST_PAGE) if limit else LIST_PAGE)
-    return await services_of(request).crawls.list(who, status=status, offset=offset, limit=limit)
+    return await crawls.list(who, status=status, offset=offset, limit=limit)
 
 
 @router.get(
@@ -65,14 +80,14 @@ async def list_crawls(
 )
 async def get_crawl(
     crawl_id: str,
-    request: Request,
+    who: ReadPrincipal,
+    crawls: CrawlServiceDep,
     include_results: bool = False,
     offset: int = Query(0),
     limit: int = Query(MAX_PAGE),
-    who: Principal = Depends(require("read")),
 ) -> CrawlView:
     offset, limit = page_window(offset, limit)
-    return await services_of(request).crawls.status(
+    return await crawls.status(
         who,
         resource_id(crawl_id, "Crawl"),
         include_results=include_results,
@@ -83,9 +98,9 @@ async def get_crawl(
 
 @router.delete("/crawl/{crawl_id}", summary="Cancel a crawl", response_model=CrawlCancelResponse)
 async def cancel_crawl(
-    crawl_id: str, request: Request, who: Principal = Depends(require("write"))
+    crawl_id: str, who: WritePrincipal, crawls: CrawlServiceDep
 ) -> CrawlCancelled:
-    return await services_of(request).crawls.cancel(who, resource_id(crawl_id, "Crawl"))
+    return await crawls.cancel(who, resource_id(crawl_id, "Crawl"))
 
 
 def _sse(event: CrawlEvent) -> bytes:
@@ -99,18 +114,22 @@ def _sse(event: CrawlEvent) -> bytes:
 
 @router.get("/crawl/{crawl_id}/stream", summary="Crawl progress as Server-Sent Events")
 async def stream_crawl(
-    crawl_id: str, request: Request, include_results: bool = True
+    crawl_id: str,
+    request: Request,
+    crawls: CrawlServiceDep,
+    storage: StorageDep,
+    include_results: bool = True,
 ) -> StreamingResponse:
+    # Its own authentication: an EventSource cannot send headers, so ``?api_key=`` counts here.
     who = await authenticate(request, query_key=True)
     if not who.has_scope("read"):
         raise Forbidden("This API key lacks the 'read' scope", {"required_scope": "read"})
-    services = services_of(request)
-    crawl = await services.crawls.owned(who.org_id, resource_id(crawl_id, "Crawl"))
+    crawl = await crawls.owned(who.org_id, resource_id(crawl_id, "Crawl"))
     last = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
     last_id = int(last) if last and last.isdigit() else 0
-    stream = EventStream(services.crawls.events, crawl.id, include_results)
+    stream = EventStream(crawls.events, crawl.id, include_results)
     return StreamingResponse(
-        stream.run(request, last_id, fresh=last is None, storage=services.storage),
+        stream.run(request, last_id, fresh=last is None, storage=storage),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache"},
     )

@@ -1,16 +1,26 @@
-"""Response models of the crawl routes (``api/crawl.py``).
+"""Request and response models of the crawl routes (``api/crawl.py``).
 
-Each mirrors a dataclass of ``jobs.crawl_views``; fields are declared in wire order, and a
-``MISSING`` default leaves a key out when the dataclass has no such attribute.
+Each response model mirrors a dataclass of ``jobs.crawl_views``; fields are declared in wire
+order, and a ``MISSING`` default leaves a key out when the dataclass has no such attribute.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import MISSING
+from pydantic import MISSING, Field
 
+from scrapegate.api.body_docs import one_of
+from scrapegate.api.scrape_request_models import (
+    AdvancedBody,
+    CostControlsBody,
+    Format,
+    ScrapeOptionsBody,
+)
 from scrapegate.api.wire import WireModel, WireTime
+from scrapegate.domain.crawl_request import CRAWL_EVENTS
+from scrapegate.domain.map_request import SITEMAP_MODES
+from scrapegate.domain.scrape_model import DEFAULT_TIMEOUT_S
 from scrapegate.jobs.crawl_views import CrawlStarted
 
 CRAWL_STARTED_MESSAGE = "Crawl started. Poll GET /api/v1/crawl/{crawl_id} for progress."
@@ -107,3 +117,41 @@ class CrawlCancelResponse(WireModel):
     cancelled: bool
     cancelled_jobs: int
     credits_refunded: int
+
+
+class CrawlAdvancedBody(AdvancedBody):
+    wait_for: str | None = Field(None, description="per page: a CSS selector to wait for")
+    timeout: float = Field(DEFAULT_TIMEOUT_S, ge=1, le=300, description="per page, seconds")
+
+
+class CrawlCostControlsBody(CostControlsBody):
+    max_credits: int | None = Field(None, ge=0, description="for the whole crawl")
+
+
+class CrawlRequestBody(ScrapeOptionsBody):
+    """``POST /api/v1/crawl``: crawl options, and the scrape options of every page."""
+
+    url: str = Field(description="the start URL")
+    formats: list[Format] | None = Field(None, description='default ["markdown"]')
+    advanced: CrawlAdvancedBody | None = None
+    cost_controls: CrawlCostControlsBody | None = None
+    include_raw_html: bool = False
+    max_pages: int = Field(50, ge=1, le=100_000)
+    max_depth: int = Field(3, ge=0, le=50)
+    include_patterns: list[str] | None = Field(None, max_length=100)
+    exclude_patterns: list[str] | None = Field(None, max_length=100)
+    pattern_syntax: Literal["glob", "regex"] = "glob"
+    patterns_match_full_url: bool = False
+    respect_robots: bool = True
+    include_subdomains: bool = False
+    allow_external_links: bool = False
+    sitemap: Annotated[str, one_of(SITEMAP_MODES)] | bool = "include"
+    sitemap_path: str | None = None
+    ignore_query_parameters: bool = False
+    deduplicate_similar_urls: bool = True
+    max_concurrency: int = Field(10, ge=1, le=50)
+    delay: float = Field(0, ge=0, le=60, description="seconds between requests to a host")
+    crawl_timeout: int = Field(3_600, ge=60, le=86_400)
+    webhook_url: str | None = None
+    webhook_secret: str | None = Field(None, min_length=16, max_length=256)
+    webhook_events: list[Annotated[str, one_of(CRAWL_EVENTS)]] | None = None

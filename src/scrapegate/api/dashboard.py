@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from typing import Annotated
 
-from scrapegate.api.auth import require, services_of
+from fastapi import APIRouter, Depends, Query
+
 from scrapegate.api.dashboard_models import (
     CrawlGroupsResponse,
     DashboardJobDetail,
@@ -29,9 +30,8 @@ from scrapegate.api.dashboard_models import (
     TopEndpointsResponse,
     UsageTimeseriesResponse,
 )
+from scrapegate.api.deps import FlushedStorageDep, ReadPrincipal, SettingsDep
 from scrapegate.api.params import resource_id
-from scrapegate.api.services import Services
-from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import utcnow
 from scrapegate.engine.history import HistoryReader
 from scrapegate.errors import InvalidRequest
@@ -71,22 +71,18 @@ from scrapegate.platform.dashboard_window import (
 )
 
 router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
-reader = require("read")
 
 
-def window_of(days: int | None = None, hours: int | None = None) -> Window:
+async def window_of(days: int | None = None, hours: int | None = None) -> Window:
     return resolve_window(days, hours, utcnow())
 
 
-async def fresh(request: Request) -> Services:
-    """The services, after the buffered request log reached storage."""
-    services = services_of(request)
-    await services.usage_log.flush()
-    return services
+async def analytics_of(storage: FlushedStorageDep) -> DashboardAnalytics:
+    return DashboardAnalytics(storage.analytics)
 
 
-async def analytics_of(request: Request) -> DashboardAnalytics:
-    return DashboardAnalytics((await fresh(request)).storage.analytics)
+WindowDep = Annotated[Window, Depends(window_of)]
+AnalyticsDep = Annotated[DashboardAnalytics, Depends(analytics_of)]
 
 
 @router.get(
@@ -95,16 +91,16 @@ async def analytics_of(request: Request) -> DashboardAnalytics:
     response_model=DetailedLogsResponse | CrawlGroupsResponse,
 )
 async def detailed_logs(
-    request: Request,
-    who: Principal = Depends(reader),
-    window: Window = Depends(window_of),
+    who: ReadPrincipal,
+    window: WindowDep,
+    storage: FlushedStorageDep,
     limit: int = 100,
     offset: int = 0,
     source: str | None = None,
     group_by: str | None = None,
     group_crawls: bool = False,
 ) -> LogPage | CrawlGroupPage:
-    logs = DetailedLogs((await fresh(request)).storage)
+    logs = DetailedLogs(storage)
     size, start = clamp_limit(limit, 1_000), non_negative(offset, "offset")
     source = checked_source(source)
     if group_by is not None:
@@ -120,12 +116,11 @@ async def detailed_logs(
     "/domain-analytics", summary="Per-domain totals", response_model=DomainAnalyticsResponse
 )
 async def domain_analytics(
-    request: Request,
-    who: Principal = Depends(reader),
-    window: Window = Depends(window_of),
+    who: ReadPrincipal,
+    window: WindowDep,
+    analytics: AnalyticsDep,
     limit: int = 20,
 ) -> DomainList:
-    analytics = await analytics_of(request)
     return await analytics.domain_list(who.org_id, window, clamp_limit(limit, 100))
 
 
@@ -136,20 +131,20 @@ async def domain_analytics(
 )
 async def domain_detail(
     domain: str,
-    request: Request,
-    who: Principal = Depends(reader),
-    window: Window = Depends(window_of),
+    who: ReadPrincipal,
+    window: WindowDep,
+    storage: FlushedStorageDep,
+    settings: SettingsDep,
 ) -> DomainDetail:
-    services = await fresh(request)
     name = domain.strip().lower()
-    overrides = services.settings.playbook.overrides
+    overrides = settings.playbook.overrides
     histories = HistoryReader(
-        services.storage.playbook, shared=services.settings.playbook.shared, overrides=overrides
+        storage.playbook, shared=settings.playbook.shared, overrides=overrides
     )
     history = await histories.load(f"https://{name}/", who.org_id)
     min_tier = history.min_tier
     playbook = DomainPlaybook(min_tier.value if min_tier else None, name in overrides)
-    analytics = DashboardAnalytics(services.storage.analytics)
+    analytics = DashboardAnalytics(storage.analytics)
     return await analytics.domain_detail(who.org_id, window, name, playbook)
 
 
@@ -160,11 +155,10 @@ async def domain_detail(
 )
 async def domain_timeseries(
     domain: str,
-    request: Request,
-    who: Principal = Depends(reader),
-    window: Window = Depends(window_of),
+    who: ReadPrincipal,
+    window: WindowDep,
+    analytics: AnalyticsDep,
 ) -> DomainTimeseries:
-    analytics = await analytics_of(request)
     return await analytics.domain_timeseries(who.org_id, window, domain.strip().lower())
 
 
@@ -172,9 +166,9 @@ async def domain_timeseries(
     "/endpoint-stats", summary="Totals per endpoint type", response_model=EndpointStatsResponse
 )
 async def endpoint_stats(
-    request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
+    who: ReadPrincipal, window: WindowDep, analytics: AnalyticsDep
 ) -> EndpointStats:
-    return await (await analytics_of(request)).endpoint_stats(who.org_id, window)
+    return await analytics.endpoint_stats(who.org_id, window)
 
 
 @router.get(
@@ -183,9 +177,9 @@ async def endpoint_stats(
     response_model=EndpointTimeseriesResponse,
 )
 async def endpoint_timeseries(
-    request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
+    who: ReadPrincipal, window: WindowDep, analytics: AnalyticsDep
 ) -> EndpointTimeseries:
-    return await (await analytics_of(request)).endpoint_timeseries(who.org_id, window)
+    return await analytics.endpoint_timeseries(who.org_id, window)
 
 
 @router.get(
@@ -194,16 +188,16 @@ async def endpoint_timeseries(
     response_model=GeoDistributionResponse,
 )
 async def geo_distribution(
-    request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
+    who: ReadPrincipal, window: WindowDep, analytics: AnalyticsDep
 ) -> GeoDistribution:
-    return await (await analytics_of(request)).geo_distribution(who.org_id, window)
+    return await analytics.geo_distribution(who.org_id, window)
 
 
 @router.get("/hourly-patterns", summary="Requests per weekday and UTC hour")
 async def hourly_patterns(
-    request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
+    who: ReadPrincipal, window: WindowDep, analytics: AnalyticsDep
 ) -> HourlyPatternsResponse:
-    cells = await (await analytics_of(request)).hourly_patterns(who.org_id, window)
+    cells = await analytics.hourly_patterns(who.org_id, window)
     return HourlyPatternsResponse(data=[HourCellItem.model_validate(c) for c in cells])
 
 
@@ -211,8 +205,8 @@ async def hourly_patterns(
     "/jobs", summary="Jobs of the organization, newest first", response_model=DashboardJobsResponse
 )
 async def jobs(
-    request: Request,
-    who: Principal = Depends(reader),
+    who: ReadPrincipal,
+    storage: FlushedStorageDep,
     limit: int = 20,
     offset: int = 0,
     status: str | None = None,
@@ -221,7 +215,7 @@ async def jobs(
     source: str | None = None,
 ) -> JobPage:
     wanted = JobFilter.checked(status, mode, search, checked_source(source))
-    board = DashboardJobs((await fresh(request)).storage)
+    board = DashboardJobs(storage)
     size, start = clamp_limit(limit, 100), non_negative(offset, "offset")
     return await board.page(who.org_id, wanted, start, size, utcnow())
 
@@ -231,24 +225,24 @@ async def jobs(
     summary="One job with its sanitised request",
     response_model=DashboardJobDetail,
 )
-async def job_detail(job_id: str, request: Request, who: Principal = Depends(reader)) -> JobDetail:
-    board = DashboardJobs((await fresh(request)).storage)
+async def job_detail(job_id: str, who: ReadPrincipal, storage: FlushedStorageDep) -> JobDetail:
+    board = DashboardJobs(storage)
     return await board.detail(who.org_id, resource_id(job_id, "Job"), utcnow())
 
 
 @router.get("/peak-hours", summary="UTC hours by request count")
 async def peak_hours(
-    request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
+    who: ReadPrincipal, window: WindowDep, analytics: AnalyticsDep
 ) -> PeakHoursResponse:
-    hours = await (await analytics_of(request)).peak_hours(who.org_id, window)
+    hours = await analytics.peak_hours(who.org_id, window)
     return PeakHoursResponse(data=[PeakHourItem.model_validate(h) for h in hours])
 
 
 @router.get("/recent-jobs", summary="The newest jobs", response_model=RecentJobsResponse)
 async def recent_jobs(
-    request: Request, who: Principal = Depends(reader), limit: int = Query(10)
+    who: ReadPrincipal, storage: FlushedStorageDep, limit: int = Query(10)
 ) -> RecentJobs:
-    board = DashboardJobs((await fresh(request)).storage)
+    board = DashboardJobs(storage)
     return await board.recent(who.org_id, clamp_limit(limit, 50), utcnow())
 
 
@@ -256,56 +250,55 @@ async def recent_jobs(
     "/request-types", summary="Requests per scrape mode", response_model=RequestTypesResponse
 )
 async def request_types(
-    request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
+    who: ReadPrincipal, window: WindowDep, analytics: AnalyticsDep
 ) -> RequestTypes:
-    return await (await analytics_of(request)).request_types(who.org_id, window)
+    return await analytics.request_types(who.org_id, window)
 
 
 @router.get(
     "/stats", summary="Month to date against last month", response_model=DashboardStatsResponse
 )
-async def stats(request: Request, who: Principal = Depends(reader)) -> MonthStats:
-    services = await fresh(request)
-    billing = services.settings.billing.enabled
-    balance = await services.storage.ledger.balance(who.org_id) if billing else None
-    analytics = DashboardAnalytics(services.storage.analytics)
+async def stats(
+    who: ReadPrincipal, storage: FlushedStorageDep, settings: SettingsDep
+) -> MonthStats:
+    billing = settings.billing.enabled
+    balance = await storage.ledger.balance(who.org_id) if billing else None
+    analytics = DashboardAnalytics(storage.analytics)
     return await analytics.stats(who.org_id, utcnow(), balance)
 
 
 @router.get("/status-codes", summary="Target status codes", response_model=StatusCodesResponse)
 async def status_codes(
-    request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
+    who: ReadPrincipal, window: WindowDep, analytics: AnalyticsDep
 ) -> StatusCodes:
-    return await (await analytics_of(request)).status_codes(who.org_id, window)
+    return await analytics.status_codes(who.org_id, window)
 
 
 @router.get(
     "/top-consumers", summary="Domains and URLs by credits", response_model=TopConsumersResponse
 )
 async def top_consumers(
-    request: Request,
-    who: Principal = Depends(reader),
-    window: Window = Depends(window_of),
+    who: ReadPrincipal,
+    window: WindowDep,
+    analytics: AnalyticsDep,
     limit: int = 10,
 ) -> TopConsumers:
-    analytics = await analytics_of(request)
     return await analytics.top_consumers(who.org_id, window, clamp_limit(limit, 100))
 
 
 @router.get("/top-endpoints", summary="Routes by request count")
 async def top_endpoints(
-    request: Request,
-    who: Principal = Depends(reader),
-    window: Window = Depends(window_of),
+    who: ReadPrincipal,
+    window: WindowDep,
+    analytics: AnalyticsDep,
     limit: int = 10,
 ) -> TopEndpointsResponse:
-    analytics = await analytics_of(request)
     routes = await analytics.top_endpoints(who.org_id, window, clamp_limit(limit, 100))
     return TopEndpointsResponse(data=[RouteStatsItem.model_validate(r) for r in routes])
 
 
 @router.get("/usage-timeseries", summary="Daily usage", response_model=UsageTimeseriesResponse)
 async def usage_timeseries(
-    request: Request, who: Principal = Depends(reader), window: Window = Depends(window_of)
+    who: ReadPrincipal, window: WindowDep, analytics: AnalyticsDep
 ) -> UsageTimeseries:
-    return await (await analytics_of(request)).usage_timeseries(who.org_id, window)
+    return await analytics.usage_timeseries(who.org_id, window)

@@ -6,7 +6,7 @@ import base64
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from scrapegate.api.auth import services_of
+from scrapegate.api.deps import FaviconsDep
 from scrapegate.api.public_rate import per_ip_public_access
 from scrapegate.api.wire import WireModel
 from scrapegate.errors import ScrapegateError
@@ -35,9 +35,9 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 @router.get("/favicon", summary="Favicon of a domain", dependencies=[Depends(public_access)])
 async def favicon(
-    request: Request, domain: str | None = None, size: int = DEFAULT_SIZE
+    request: Request, favicons: FaviconsDep, domain: str | None = None, size: int = DEFAULT_SIZE
 ) -> Response:
-    result = await services_of(request).favicons.icon(domain or "", check_size(size))
+    result = await favicons.icon(domain or "", check_size(size))
     headers = {
         "Cache-Control": CACHE_CONTROL,
         "ETag": result.etag,
@@ -78,9 +78,9 @@ def batch_entry(outcome: FaviconResult | ScrapegateError) -> FaviconBody | Favic
     dependencies=[Depends(public_access)],
 )
 async def favicon_batch(
-    request: Request, domains: str | None = None, size: int = DEFAULT_SIZE
+    favicons: FaviconsDep, domains: str | None = None, size: int = DEFAULT_SIZE
 ) -> FaviconBatchBody:
     wanted = split_domains(domains)
-    outcomes = await services_of(request).favicons.batch(wanted, check_size(size))
+    outcomes = await favicons.batch(wanted, check_size(size))
     entries = {name: batch_entry(outcome) for name, outcome in outcomes.items()}
     return FaviconBatchBody(size=size, favicons=entries)

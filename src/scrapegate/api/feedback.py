@@ -8,15 +8,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
-from scrapegate.api.feedback_models import FeedbackBody, FeedbackReceiptBody
+from scrapegate.api.body_docs import json_body
+from scrapegate.api.deps import FeedbackDep, ReadPrincipal, WritePrincipal
+from scrapegate.api.feedback_models import FeedbackBody, FeedbackReceiptBody, FeedbackRequestBody
 from scrapegate.api.params import resource_id
 from scrapegate.domain.feedback_records import ScrapeFeedback
-from scrapegate.domain.principal import Principal
 from scrapegate.platform.feedback import FeedbackReceipt
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
@@ -27,12 +27,13 @@ router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
     status_code=201,
     summary="Report a problem with a scrape job",
     response_model=FeedbackReceiptBody,
+    openapi_extra={"requestBody": json_body(FeedbackRequestBody)},
 )
 async def submit_scrape_feedback(
-    request: Request, who: Principal = Depends(require("write"))
+    request: Request, who: WritePrincipal, feedback: FeedbackDep
 ) -> FeedbackReceipt:
     body = await read_json(request)
-    return await services_of(request).feedback.submit(body, user_id=who.user_id, org_id=who.org_id)
+    return await feedback.submit(body, user_id=who.user_id, org_id=who.org_id)
 
 
 @router.get(
@@ -42,7 +43,6 @@ async def submit_scrape_feedback(
     response_class=JSONResponse,  # the stored analysis' numbers rendered as before (float repr)
 )
 async def read_scrape_feedback(
-    feedback_id: str, request: Request, who: Principal = Depends(require("read"))
+    feedback_id: str, who: ReadPrincipal, feedback: FeedbackDep
 ) -> ScrapeFeedback:
-    feedback = services_of(request).feedback
     return await feedback.view(resource_id(feedback_id, "Feedback"), who.org_id)

@@ -1,4 +1,4 @@
-"""Response bodies of the scrape feedback routes (api/feedback.py)."""
+"""Request and response bodies of the scrape feedback routes (api/feedback.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from typing import Any
 
 from pydantic import Field
 
+from scrapegate.api.body_docs import RequestModel
 from scrapegate.api.wire import WireModel, WireTime
+from scrapegate.domain.feedback_records import IssueType
+from scrapegate.platform.feedback import MAX_TEXT
 
 
 class FeedbackReceiptBody(WireModel):
@@ -34,3 +37,12 @@ class FeedbackBody(WireModel):
     support_ticket_ref: str | None
     created_at: WireTime
     analyzed_at: WireTime | None
+
+
+class FeedbackRequestBody(RequestModel):
+    """``POST /api/v1/feedback/scrape``: a problem with one of the caller's jobs."""
+
+    job_id: str
+    issue_type: IssueType
+    description: str | None = Field(None, max_length=MAX_TEXT)
+    expected_content: str | None = Field(None, max_length=MAX_TEXT)

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from scrapegate import __version__
-from scrapegate.api.auth import client_ip, credential_from, services_of
+from scrapegate.api.auth import client_ip, credential_from
+from scrapegate.api.deps import ServicesDep
 from scrapegate.api.health_models import (
     HealthBody,
     JobHealthBody,
@@ -41,8 +42,7 @@ NON_CRITICAL = ("browser_pool", "search_provider", "ocr")
 
 
 @router.get("/health", summary="Service health", response_model=HealthBody)
-async def health(request: Request) -> HealthBody:
-    services = services_of(request)
+async def health(services: ServicesDep) -> HealthBody:
     checks = await readiness_checks(services)
     checks["ocr"] = ocr_check(services)
     degraded = any(checks[name] == "error" for name in NON_CRITICAL)
@@ -56,12 +56,13 @@ async def live() -> LiveBody:
 
 
 @router.get("/health/ready", summary="Readiness", response_model=ReadinessBody)
-async def ready(request: Request) -> JSONResponse:
-    checks = await readiness_checks(services_of(request))
+async def ready(request: Request, services: ServicesDep) -> JSONResponse:
+    checks = await readiness_checks(services)
     if checks["database"] == "ok" and checks["queue"] == "ok":
-        return await _detailed(request, ReadinessBody(status="ok", checks=checks), 200)
+        body = ReadinessBody(status="ok", checks=checks)
+        return await _detailed(request, services, body, 200)
     body = ReadinessBody(status="not_ready", checks=checks)
-    response = await _detailed(request, body, 503)
+    response = await _detailed(request, services, body, 503)
     response.headers["Retry-After"] = "5"
     return response
 
@@ -73,22 +74,21 @@ async def ocr_health() -> OcrHealthBody:
 
 
 @router.get("/health/jobs", summary="Job queue and worker health", response_model=JobHealthBody)
-async def jobs_health(request: Request) -> JSONResponse:
-    body = await job_health(services_of(request))
-    return await _detailed(request, body, 503 if body.status == "down" else 200)
+async def jobs_health(request: Request, services: ServicesDep) -> JSONResponse:
+    body = await job_health(services)
+    return await _detailed(request, services, body, 503 if body.status == "down" else 200)
 
 
 async def _detailed(
-    request: Request, body: ReadinessBody | JobHealthBody, status_code: int
+    request: Request, services: Services, body: ReadinessBody | JobHealthBody, status_code: int
 ) -> JSONResponse:
     """The body, or only its status when ``health.detail_requires_admin`` hides the rest."""
-    if await _shows_detail(request):
+    if await _shows_detail(request, services):
         return JSONResponse(body.model_dump(mode="json"), status_code=status_code)
     return JSONResponse({"status": body.status}, status_code=status_code)
 
 
-async def _shows_detail(request: Request) -> bool:
-    services = services_of(request)
+async def _shows_detail(request: Request, services: Services) -> bool:
     if not services.settings.health.detail_requires_admin:
         return True
     raw = credential_from(request)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Response
 from pydantic_core import to_json
 
-from scrapegate.api.auth import require, services_of
+from scrapegate.api.deps import PollingPrincipal, ScrapeServiceDep, StorageDep
 from scrapegate.api.params import resource_id
 from scrapegate.api.scrape_models import JobStatusResponse
-from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Job
 from scrapegate.domain.timefmt import iso
 
@@ -30,11 +29,10 @@ router = APIRouter(prefix="/api/v1", tags=["jobs"])
     },
 )
 async def get_job(
-    job_id: str, request: Request, who: Principal = Depends(require("read", polling=True))
+    job_id: str, who: PollingPrincipal, scrapes: ScrapeServiceDep, storage: StorageDep
 ) -> Response:
-    services = services_of(request)
-    job = await services.scrape.job_for(who.org_id, resource_id(job_id, "Job"))
-    position = await services.storage.jobs.queue_position(job) if job.status == "pending" else 0
+    job = await scrapes.job_for(who.org_id, resource_id(job_id, "Job"))
+    position = await storage.jobs.queue_position(job) if job.status == "pending" else 0
     return job_response(job, position)
 
 

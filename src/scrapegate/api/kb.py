@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from scrapegate.api.auth import client_ip, require, services_of
+from scrapegate.api.auth import client_ip
 from scrapegate.api.body import read_json
+from scrapegate.api.body_docs import json_body
+from scrapegate.api.deps import KbDep, admin_access
 from scrapegate.api.kb_models import (
     AdminArticleBody,
     ArticleBody,
+    ArticleChangeRequestBody,
     ArticlePageBody,
+    ArticleRequestBody,
     SearchResultsBody,
     VoteRecordedBody,
+    VoteRequestBody,
 )
 from scrapegate.api.modules import module_switch
 from scrapegate.api.public_rate import per_ip_public_access
@@ -37,9 +42,9 @@ voting = per_ip_public_access("kb-helpful", VOTES_PER_MINUTE)
     dependencies=[Depends(per_ip_public_access("kb"))],
 )
 async def search_articles(
-    request: Request, q: str | None = None, limit: int | None = None
+    kb: KbDep, q: str | None = None, limit: int | None = None
 ) -> SearchResults:
-    return await services_of(request).kb.search(q, limit)
+    return await kb.search(q, limit)
 
 
 @router.get(
@@ -48,35 +53,36 @@ async def search_articles(
     response_model=ArticleBody,
     dependencies=[Depends(per_ip_public_access("kb"))],
 )
-async def read_article(request: Request, slug: str) -> ArticleView:
-    return await services_of(request).kb.article(slug)
+async def read_article(slug: str, kb: KbDep) -> ArticleView:
+    return await kb.article(slug)
 
 
 @router.post(
     "/support/kb/{slug}/helpful",
     summary="Vote on whether an article helped",
     response_model=VoteRecordedBody,
+    openapi_extra={"requestBody": json_body(VoteRequestBody)},
 )
 async def vote_on_article(
-    request: Request, slug: str, who: Principal | None = Depends(voting)
+    request: Request, slug: str, kb: KbDep, who: Principal | None = Depends(voting)
 ) -> VoteRecorded:
     body = await read_json(request)
     agent = request.headers.get("user-agent", "")
     voter = (who.user_id if who else None, client_ip(request), agent)
-    return await services_of(request).kb.vote(slug, body, voter)
+    return await kb.vote(slug, body, voter)
 
 
 @router.get(
     "/admin/kb/articles",
     summary="Every knowledge-base article",
     response_model=ArticlePageBody,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
 )
 async def list_articles(
-    request: Request, limit: int | None = None, offset: int | None = None
+    kb: KbDep, limit: int | None = None, offset: int | None = None
 ) -> ArticlePage:
     size, start = page_bounds(limit, offset)
-    return await services_of(request).kb.admin_list(size, start)
+    return await kb.admin_list(size, start)
 
 
 @router.post(
@@ -84,28 +90,30 @@ async def list_articles(
     summary="Write a knowledge-base article",
     status_code=201,
     response_model=AdminArticleBody,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
+    openapi_extra={"requestBody": json_body(ArticleRequestBody)},
 )
-async def create_article(request: Request) -> ArticleView:
-    return await services_of(request).kb.create(await read_json(request))
+async def create_article(request: Request, kb: KbDep) -> ArticleView:
+    return await kb.create(await read_json(request))
 
 
 @router.patch(
     "/admin/kb/articles/{article_id}",
     summary="Change a knowledge-base article",
     response_model=AdminArticleBody,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
+    openapi_extra={"requestBody": json_body(ArticleChangeRequestBody)},
 )
-async def update_article(request: Request, article_id: str) -> ArticleView:
-    return await services_of(request).kb.update(article_id, await read_json(request))
+async def update_article(request: Request, article_id: str, kb: KbDep) -> ArticleView:
+    return await kb.update(article_id, await read_json(request))
 
 
 @router.delete(
     "/admin/kb/articles/{article_id}",
     summary="Delete a knowledge-base article and its votes",
     status_code=204,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
 )
-async def delete_article(request: Request, article_id: str) -> Response:
-    await services_of(request).kb.delete(article_id)
+async def delete_article(article_id: str, kb: KbDep) -> Response:
+    await kb.delete(article_id)
     return Response(status_code=204)

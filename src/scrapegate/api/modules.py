@@ -7,7 +7,7 @@ from typing import Literal
 
 from fastapi import Request
 
-from scrapegate.api.auth import services_of
+from scrapegate.api.services import services_of
 from scrapegate.errors import NotFound
 
 Module = Literal["blog", "support", "analytics", "reports"]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.body_docs import json_body
+from scrapegate.api.deps import NotificationsDep, ReadPrincipal, admin_access
 from scrapegate.api.notification_models import (
     ActiveNotificationsBody,
     BroadcastBody,
+    BroadcastRequestBody,
     DismissedBody,
+    DismissRequestBody,
     NotificationHistoryBody,
 )
 from scrapegate.domain.notification_records import Audience
@@ -29,9 +32,9 @@ def audience_of(who: Principal) -> Audience:
     response_model=ActiveNotificationsBody,
 )
 async def active_notifications(
-    request: Request, who: Principal = Depends(require("read"))
+    who: ReadPrincipal, notifications: NotificationsDep
 ) -> ActiveNotificationsBody:
-    shown = await services_of(request).notifications.active(audience_of(who))
+    shown = await notifications.active(audience_of(who))
     return ActiveNotificationsBody.model_validate({"notifications": shown})
 
 
@@ -40,12 +43,13 @@ async def active_notifications(
     "/notifications/dismiss",
     summary="Dismiss a notification for the caller",
     response_model=DismissedBody,
+    openapi_extra={"requestBody": json_body(DismissRequestBody)},
 )
 async def dismiss_notification(
-    request: Request, who: Principal = Depends(require("read"))
+    request: Request, who: ReadPrincipal, notifications: NotificationsDep
 ) -> Dismissal:
     body = await read_json(request)
-    return await services_of(request).notifications.dismiss(audience_of(who), body)
+    return await notifications.dismiss(audience_of(who), body)
 
 
 @router.get(
@@ -54,13 +58,12 @@ async def dismiss_notification(
     response_model=NotificationHistoryBody,
 )
 async def notification_history(
-    request: Request,
+    who: ReadPrincipal,
+    notifications: NotificationsDep,
     limit: int | None = None,
     offset: int | None = None,
-    who: Principal = Depends(require("read")),
 ) -> NotificationPage:
-    service = services_of(request).notifications
-    return await service.history(audience_of(who), limit, offset)
+    return await notifications.history(audience_of(who), limit, offset)
 
 
 @router.post(
@@ -68,7 +71,10 @@ async def notification_history(
     summary="Broadcast a notification",
     status_code=201,
     response_model=BroadcastBody,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
+    openapi_extra={"requestBody": json_body(BroadcastRequestBody)},
 )
-async def broadcast_notification(request: Request) -> NotificationEntry:
-    return await services_of(request).notifications.broadcast(await read_json(request))
+async def broadcast_notification(
+    request: Request, notifications: NotificationsDep
+) -> NotificationEntry:
+    return await notifications.broadcast(await read_json(request))

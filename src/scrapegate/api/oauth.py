@@ -15,11 +15,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from scrapegate.accounts.keys import KeyService, generate_key, hash_key
-from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
-from scrapegate.api.oauth_models import AuthorizationBody, TokenBody
+from scrapegate.api.body_docs import FORM, JSON, json_body, request_body
+from scrapegate.api.deps import AdminPrincipal, OAuthDep
+from scrapegate.api.oauth_models import (
+    AuthorizationBody,
+    AuthorizeRequestBody,
+    TokenBody,
+    TokenRequestBody,
+)
 from scrapegate.api.public_rate import per_ip_public_access
-from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import ApiKey, new_id
 from scrapegate.errors import InvalidRequest, NotFound, PayloadTooLarge
 from scrapegate.platform.oauth import OAuthTokenError, TokenRequest
@@ -36,13 +41,11 @@ TOKEN_FIELDS = ("grant_type", "code", "client_id", "client_secret", "redirect_ur
     "/authorize",
     summary="Approve an integration: returns a single-use code",
     response_model=AuthorizationBody,
+    openapi_extra={"requestBody": json_body(AuthorizeRequestBody)},
 )
-async def authorize(
-    request: Request, who: Principal = Depends(require("admin"))
-) -> AuthorizationBody:
+async def authorize(request: Request, who: AdminPrincipal, oauth: OAuthDep) -> AuthorizationBody:
     # Auth class "dashboard": a dashboard session or an admin-scoped key for now.
     body = await read_json(request)
-    oauth = services_of(request).oauth
     grant = await oauth.authorize(body, user_id=who.user_id, org_id=who.org_id)
     return AuthorizationBody.of(grant)
 
@@ -52,12 +55,13 @@ async def authorize(
     summary="Exchange an authorization code for an API key",
     response_model=TokenBody,
     dependencies=[Depends(per_ip_public_access("oauth-token"))],
+    openapi_extra={"requestBody": request_body(TokenRequestBody, (JSON, FORM))},
 )
-async def token(request: Request) -> JSONResponse:
+async def token(request: Request, oauth: OAuthDep) -> JSONResponse:
     basic = _is_basic(request)
     try:
         fields = await _token_fields(request)
-        answer = await services_of(request).oauth.exchange(_token_request(fields, request))
+        answer = await oauth.exchange(_token_request(fields, request))
     except OAuthTokenError as exc:
         headers = dict(NO_STORE)
         if exc.status == 401 and basic:

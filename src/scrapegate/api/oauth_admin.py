@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
-from scrapegate.api.oauth_models import ClientListBody, RegisteredClientBody
+from scrapegate.api.body_docs import json_body
+from scrapegate.api.deps import OAuthDep, admin_access
+from scrapegate.api.oauth_models import ClientListBody, ClientRequestBody, RegisteredClientBody
 from scrapegate.api.params import resource_id
 from scrapegate.platform.oauth import ClientList, RegisteredClient
 
 router = APIRouter(
     prefix="/api/v1/admin/oauth-clients",
     tags=["oauth"],
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
 )
 
 
@@ -22,8 +23,8 @@ router = APIRouter(
     summary="Registered OAuth clients (secrets are never shown)",
     response_model=ClientListBody,
 )
-async def list_oauth_clients(request: Request) -> ClientList:
-    return await services_of(request).oauth.list_clients()
+async def list_oauth_clients(oauth: OAuthDep) -> ClientList:
+    return await oauth.list_clients()
 
 
 @router.post(
@@ -31,13 +32,14 @@ async def list_oauth_clients(request: Request) -> ClientList:
     status_code=201,
     summary="Register an OAuth client; its secret is shown once",
     response_model=RegisteredClientBody,
+    openapi_extra={"requestBody": json_body(ClientRequestBody)},
 )
-async def register_oauth_client(request: Request) -> RegisteredClient:
+async def register_oauth_client(request: Request, oauth: OAuthDep) -> RegisteredClient:
     body = await read_json(request)
-    return await services_of(request).oauth.register_client(body)
+    return await oauth.register_client(body)
 
 
 @router.delete("/{client_id}", status_code=204, summary="Delete an OAuth client")
-async def delete_oauth_client(client_id: str, request: Request) -> Response:
-    await services_of(request).oauth.delete_client(resource_id(client_id, "OAuth client"))
+async def delete_oauth_client(client_id: str, oauth: OAuthDep) -> Response:
+    await oauth.delete_client(resource_id(client_id, "OAuth client"))
     return Response(status_code=204)

@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 
-from scrapegate.api.auth import authenticate, client_ip, credential_from, services_of
+from scrapegate.api.auth import authenticate, client_ip, credential_from
+from scrapegate.api.services import services_of
 from scrapegate.domain.principal import Principal
 from scrapegate.errors import RateLimited
 

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic_core import to_json
 
-from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
-from scrapegate.api.scrape_models import ScrapeAcceptedResponse, ScrapeResultResponse
-from scrapegate.domain.principal import Principal
+from scrapegate.api.body_docs import json_body
+from scrapegate.api.deps import (
+    EstimatorDep,
+    ReadPrincipal,
+    ResponseCacheDep,
+    ScrapeServiceDep,
+    ValidationDep,
+    WritePrincipal,
+)
+from scrapegate.api.scrape_models import (
+    EstimateResponse,
+    ScrapeAcceptedResponse,
+    ScrapeResultResponse,
+)
+from scrapegate.api.scrape_request_models import ScrapeRequestBody
 from scrapegate.domain.scrape_request import parse_estimate_request, parse_scrape_request
+from scrapegate.engine.estimate import CostEstimate
 
 router = APIRouter(prefix="/api/v1", tags=["scrape"])
 
@@ -25,12 +36,14 @@ router = APIRouter(prefix="/api/v1", tags=["scrape"])
         200: {"model": ScrapeResultResponse, "description": "The finished scrape"},
         202: {"model": ScrapeAcceptedResponse, "description": "Accepted: poll the job"},
     },
+    openapi_extra={"requestBody": json_body(ScrapeRequestBody)},
 )
-async def scrape(request: Request, who: Principal = Depends(require("write"))) -> Response:
-    services = services_of(request)
-    req = parse_scrape_request(await read_json(request), services.validation)
+async def scrape(
+    request: Request, who: WritePrincipal, scrapes: ScrapeServiceDep, validation: ValidationDep
+) -> Response:
+    req = parse_scrape_request(await read_json(request), validation)
     source = request.headers.get("x-alterlab-source") or request.headers.get("user-agent")
-    answer = await services.scrape.scrape(who, req, source)
+    answer = await scrapes.scrape(who, req, source)
     if answer.accepted is not None:
         accepted = ScrapeAcceptedResponse.of(answer.accepted)
         return Response(
@@ -44,9 +57,19 @@ async def scrape(request: Request, who: Principal = Depends(require("write"))) -
     return Response(to_json(answer.result), media_type="application/json")
 
 
-@router.post("/scrape/estimate", summary="Estimate the cost of a scrape")
-async def estimate(request: Request, who: Principal = Depends(require("read"))) -> dict[str, Any]:
-    services = services_of(request)
-    req = parse_estimate_request(await read_json(request), services.validation)
-    cache_possible = req.cache and await services.cache.exists(req, who.org_id)
-    return await services.estimator.estimate(req, who.org_id, cache_possible)
+@router.post(
+    "/scrape/estimate",
+    summary="Estimate the cost of a scrape",
+    response_model=EstimateResponse,
+    openapi_extra={"requestBody": json_body(ScrapeRequestBody)},
+)
+async def estimate(
+    request: Request,
+    who: ReadPrincipal,
+    validation: ValidationDep,
+    cache: ResponseCacheDep,
+    estimator: EstimatorDep,
+) -> CostEstimate:
+    req = parse_estimate_request(await read_json(request), validation)
+    cache_possible = req.cache and await cache.exists(req, who.org_id)
+    return await estimator.estimate(req, who.org_id, cache_possible)

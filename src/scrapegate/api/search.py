@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic_core import to_json
 
-from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.body_docs import json_body
+from scrapegate.api.deps import PollingPrincipal, SearchServiceDep, ValidationDep, WritePrincipal
 from scrapegate.api.params import resource_id
 from scrapegate.api.search_models import (
     SearchAcceptedResponse,
     SearchBatchAcceptedResponse,
+    SearchBatchRequestBody,
+    SearchRequestBody,
     SearchResultResponse,
     SearchStatusResponse,
 )
-from scrapegate.domain.principal import Principal
 from scrapegate.domain.search_request import parse_search_batch_request, parse_search_request
-from scrapegate.jobs.search_service import SearchService
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 SEARCH_BODY_LIMIT = 1024 * 1024
-
-
-def _search_service(request: Request) -> SearchService:
-    return services_of(request).search
 
 
 def _source(request: Request) -> str | None:
@@ -39,13 +36,15 @@ def _source(request: Request) -> str | None:
         200: {"model": SearchResultResponse, "description": "The finished search"},
         202: {"model": SearchAcceptedResponse, "description": "Accepted: poll the search"},
     },
+    openapi_extra={"requestBody": json_body(SearchRequestBody)},
 )
-async def search(request: Request, who: Principal = Depends(require("write"))) -> Response:
-    service = _search_service(request)
-    service.require_enabled()
+async def search(
+    request: Request, who: WritePrincipal, searches: SearchServiceDep, validation: ValidationDep
+) -> Response:
+    searches.require_enabled()
     body = await read_json(request, SEARCH_BODY_LIMIT)
-    req = parse_search_request(body, services_of(request).validation)
-    answer = await service.search(who, req, _source(request))
+    req = parse_search_request(body, validation)
+    answer = await searches.search(who, req, _source(request))
     if answer.accepted is not None:
         accepted = SearchAcceptedResponse.of(answer.accepted)
         return Response(
@@ -62,16 +61,20 @@ async def search(request: Request, who: Principal = Depends(require("write"))) -
     summary="Submit 2 to 100 searches",
     status_code=202,
     response_model=SearchBatchAcceptedResponse,
+    openapi_extra={"requestBody": json_body(SearchBatchRequestBody)},
 )
 async def search_batch(
-    request: Request, response: Response, who: Principal = Depends(require("write"))
+    request: Request,
+    response: Response,
+    who: WritePrincipal,
+    searches: SearchServiceDep,
+    validation: ValidationDep,
 ) -> SearchBatchAcceptedResponse:
-    service = _search_service(request)
-    service.require_enabled()
+    searches.require_enabled()
     body = await read_json(request, SEARCH_BODY_LIMIT)
-    breq = parse_search_batch_request(body, services_of(request).validation)
+    breq = parse_search_batch_request(body, validation)
     accepted = SearchBatchAcceptedResponse.of(
-        await service.submit_batch(who, breq, _source(request))
+        await searches.submit_batch(who, breq, _source(request))
     )
     response.headers["Location"] = accepted.poll_url
     return accepted
@@ -89,12 +92,9 @@ async def search_batch(
         }
     },
 )
-async def get_search(
-    search_id: str, request: Request, who: Principal = Depends(require("read", polling=True))
-) -> Response:
-    service = _search_service(request)
-    service.require_enabled()
-    view = await service.status(who, resource_id(search_id, "Search"))
+async def get_search(search_id: str, who: PollingPrincipal, searches: SearchServiceDep) -> Response:
+    searches.require_enabled()
+    view = await searches.status(who, resource_id(search_id, "Search"))
     if isinstance(view, dict):  # completed: the stored body, serialised as a dict route did
         return Response(to_json(view), media_type="application/json")
     body = SearchStatusResponse.model_validate(view).model_dump_json()

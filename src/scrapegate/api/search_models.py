@@ -1,17 +1,29 @@
-"""Response models of the search routes (``api/search.py``).
+"""Request and response models of the search routes (``api/search.py``).
 
-Each mirrors a dataclass of ``jobs.search_views``; a completed search is the stored body the
-search job wrote, sent as is and documented by ``SearchResultResponse``.
+Each response model mirrors a dataclass of ``jobs.search_views``; a completed search is the
+stored body the search job wrote, sent as is and documented by ``SearchResultResponse``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import MISSING
+from pydantic import MISSING, Field
 
 from scrapegate.api.batch_models import batch_url
+from scrapegate.api.body_docs import RequestModel, one_of
+from scrapegate.api.scrape_request_models import AdvancedBody, CostControlsBody, Format
 from scrapegate.api.wire import WireModel, WireTime
+from scrapegate.domain.request_rules import PROFILES
+from scrapegate.domain.search_request import (
+    BATCH_SEARCH_EVENTS,
+    MAX_BATCH_QUERIES,
+    MAX_QUERY_CHARS,
+    MIN_BATCH_QUERIES,
+    SAFE_SEARCH,
+    SEARCH_EVENTS,
+    TIME_RANGES,
+)
 from scrapegate.jobs.search_views import SearchAccepted, SearchBatchAccepted
 
 
@@ -79,3 +91,41 @@ class SearchResultResponse(WireModel):
     duration_ms: int
     created_at: WireTime
     warning: str | None
+
+
+class SearchOptionsBody(RequestModel):
+    """What every query of a search asks for, and how its results are scraped."""
+
+    num_results: int = Field(10, ge=1, le=50)
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2")
+    language: str | None = Field(None, description="ISO 639-1")
+    time_range: Annotated[str, one_of(TIME_RANGES)] | None = None
+    safe_search: Annotated[str, one_of(SAFE_SEARCH)] | bool = "moderate"
+    scrape_results: bool = Field(False, description="scrape each result with the engine")
+    formats: list[Format] | None = None
+    extraction_schema: dict[str, Any] | None = None
+    extraction_profile: Annotated[str, one_of(PROFILES)] | None = None
+    extraction_prompt: str | None = None
+    advanced: AdvancedBody | None = None
+    cost_controls: CostControlsBody | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = Field(None, min_length=16, max_length=256)
+
+
+class SearchRequestBody(SearchOptionsBody):
+    """``POST /api/v1/search``."""
+
+    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
+    domain: str | None = Field(None, description="restrict results to this domain")
+    page: int = Field(1, ge=1, le=10)
+    sync: bool = Field(True, description="false: always 202, poll the search")
+    webhook_events: list[Annotated[str, one_of(SEARCH_EVENTS)]] | None = None
+
+
+class SearchBatchRequestBody(SearchOptionsBody):
+    """``POST /api/v1/search/batch``."""
+
+    queries: list[Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS)]] = Field(
+        min_length=MIN_BATCH_QUERIES, max_length=MAX_BATCH_QUERIES
+    )
+    webhook_events: list[Annotated[str, one_of(BATCH_SEARCH_EVENTS)]] | None = None

@@ -1,8 +1,11 @@
-"""Everything a route needs, built once by the composition root (api/app.py)."""
+"""The composition root's container (built by api/app.py); routes take its parts one typed
+dependency at a time (api/deps.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from starlette.requests import HTTPConnection
 
 from scrapegate.accounts.keys import KeyService
 from scrapegate.accounts.ratelimit import FailedAuthLimiter, RateLimiter
@@ -82,3 +85,9 @@ class Services:
     support_preferences: SupportPreferenceService
     socket_slots: SocketSlots
     status: StatusBoard | None = None  # the public status page, built by start_services
+
+
+def services_of(connection: HTTPConnection) -> Services:
+    """The app's container (routes take typed dependencies from api/deps.py instead)."""
+    services: Services = connection.app.state.services
+    return services

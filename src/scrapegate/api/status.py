@@ -6,9 +6,9 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from scrapegate.api.auth import services_of
+from scrapegate.api.deps import ServicesDep
 from scrapegate.api.health import CHECK_TIMEOUT_S, browser_check, job_health, ocr_check
 from scrapegate.api.services import Services
 from scrapegate.api.status_models import StatusBody
@@ -31,8 +31,7 @@ Outcome = tuple[ServiceStatus, str]
 
 
 @router.get("/status", summary="Public service status", response_model=StatusBody)
-async def status(request: Request) -> StatusReport:
-    services = services_of(request)
+async def status(services: ServicesDep) -> StatusReport:
     if services.status is None:  # start_services did not run (an app built by hand)
         services.status = build_status_board(services)
     return await services.status.page.body()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from scrapegate.api.auth import client_ip, require, services_of
+from scrapegate.api.auth import client_ip
 from scrapegate.api.body import read_json
+from scrapegate.api.body_docs import json_body
+from scrapegate.api.deps import ReadPrincipal, SupportDep, SupportLinksDep, WritePrincipal
 from scrapegate.api.modules import module_switch
 from scrapegate.api.public_rate import per_ip_public_access
 from scrapegate.api.support_models import (
-    AttachmentLinks,
     CategoryListBody,
     ContactReceiptBody,
     MuteBody,
@@ -20,6 +21,13 @@ from scrapegate.api.support_models import (
     TicketDetailBody,
     TicketErasedBody,
     TicketPageBody,
+)
+from scrapegate.api.support_request_models import (
+    ContactRequestBody,
+    MuteRequestBody,
+    NewTicketRequestBody,
+    ReplyRequestBody,
+    SatisfactionRequestBody,
 )
 from scrapegate.domain.principal import Principal
 from scrapegate.platform.support.access import SupportActor
@@ -31,7 +39,6 @@ from scrapegate.platform.support.fields import (
     parse_reply,
     parse_satisfaction,
 )
-from scrapegate.platform.support.service import SupportService
 from scrapegate.platform.support.tickets import TicketFilters
 from scrapegate.platform.support.views import (
     CategoryList,
@@ -52,16 +59,8 @@ support_enabled = module_switch("support")
 router = APIRouter(prefix="/api/v1", tags=["support"], dependencies=[Depends(support_enabled)])
 
 
-def support_of(request: Request) -> SupportService:
-    return services_of(request).support
-
-
 def actor_of(who: Principal) -> SupportActor:
     return SupportActor(user_id=who.user_id, org_id=who.org_id, is_admin=who.is_admin)
-
-
-def links_of(request: Request) -> AttachmentLinks:
-    return AttachmentLinks(services_of(request).settings.public_base_url)
 
 
 @router.get(
@@ -70,18 +69,20 @@ def links_of(request: Request) -> AttachmentLinks:
     response_model=CategoryListBody,
     dependencies=[Depends(per_ip_public_access("support-categories"))],
 )
-async def list_categories(request: Request) -> CategoryList:
-    return await support_of(request).categories.public()
+async def list_categories(support: SupportDep) -> CategoryList:
+    return await support.categories.public()
 
 
 @router.post(
-    "/support/tickets", summary="Open a ticket", status_code=201, response_model=TicketBody
+    "/support/tickets",
+    summary="Open a ticket",
+    status_code=201,
+    response_model=TicketBody,
+    openapi_extra={"requestBody": json_body(NewTicketRequestBody)},
 )
-async def create_ticket(
-    request: Request, who: Principal = Depends(require("write"))
-) -> JSONResponse:
+async def create_ticket(request: Request, who: WritePrincipal, support: SupportDep) -> JSONResponse:
     new = parse_new_ticket(await read_json(request))
-    ticket = await support_of(request).intake.create(actor_of(who), new)
+    ticket = await support.intake.create(actor_of(who), new)
     # json.dumps, as this route always did: metadata floats keep Python's spelling (1e-07).
     body = TicketBody.model_validate(ticket).model_dump(mode="json")
     return JSONResponse(body, status_code=201)
@@ -91,18 +92,18 @@ async def create_ticket(
     "/support/tickets", summary="The caller's tickets (agents: all)", response_model=TicketPageBody
 )
 async def list_tickets(
-    request: Request,
+    who: ReadPrincipal,
+    support: SupportDep,
     status: str | None = Query(None),
     priority: str | None = Query(None),
     category: str | None = Query(None),
     search: str | None = Query(None),
     page: int = Query(1),
     page_size: int = Query(20),
-    who: Principal = Depends(require("read")),
 ) -> TicketPage:
     page, page_size = page_params(page, page_size, MAX_TICKET_PAGE)
     filters = TicketFilters(status, priority, category, search)
-    return await support_of(request).tickets.page(actor_of(who), filters, page, page_size)
+    return await support.tickets.page(actor_of(who), filters, page, page_size)
 
 
 @router.post(
@@ -111,10 +112,11 @@ async def list_tickets(
     status_code=202,
     response_model=ContactReceiptBody,
     dependencies=[Depends(per_ip_public_access("support-contact"))],
+    openapi_extra={"requestBody": json_body(ContactRequestBody)},
 )
-async def contact_form(request: Request) -> ContactReceipt:
+async def contact_form(request: Request, support: SupportDep) -> ContactReceipt:
     form = parse_contact_form(await read_json(request))
-    return await support_of(request).intake.contact(form, client_ip(request))
+    return await support.intake.contact(form, client_ip(request))
 
 
 @router.get(
@@ -123,19 +125,17 @@ async def contact_form(request: Request) -> ContactReceipt:
     response_model=TicketDetailBody,
 )
 async def get_ticket(
-    ticket_id: str, request: Request, who: Principal = Depends(require("read"))
+    ticket_id: str, who: ReadPrincipal, support: SupportDep, links: SupportLinksDep
 ) -> TicketDetailBody:
-    detail = await support_of(request).tickets.detail(actor_of(who), ticket_id)
-    return TicketDetailBody.model_validate(detail, context=links_of(request))
+    detail = await support.tickets.detail(actor_of(who), ticket_id)
+    return TicketDetailBody.model_validate(detail, context=links)
 
 
 @router.post(
     "/support/tickets/{ticket_id}/close", summary="Close a ticket", response_model=TicketBody
 )
-async def close_ticket(
-    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> TicketView:
-    return await support_of(request).tickets.close(actor_of(who), ticket_id)
+async def close_ticket(ticket_id: str, who: WritePrincipal, support: SupportDep) -> TicketView:
+    return await support.tickets.close(actor_of(who), ticket_id)
 
 
 @router.delete(
@@ -143,22 +143,21 @@ async def close_ticket(
     summary="Erase a ticket for good",
     response_model=TicketErasedBody,
 )
-async def erase_ticket(
-    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> TicketErased:
-    return await support_of(request).tickets.erase(actor_of(who), ticket_id)
+async def erase_ticket(ticket_id: str, who: WritePrincipal, support: SupportDep) -> TicketErased:
+    return await support.tickets.erase(actor_of(who), ticket_id)
 
 
 @router.patch(
     "/support/tickets/{ticket_id}/mute",
     summary="Mute or unmute notifications",
     response_model=MuteBody,
+    openapi_extra={"requestBody": json_body(MuteRequestBody)},
 )
 async def mute_ticket(
-    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
+    ticket_id: str, request: Request, who: WritePrincipal, support: SupportDep
 ) -> MuteChange:
     muted = parse_mute(await read_json(request))
-    return await support_of(request).tickets.mute(actor_of(who), ticket_id, muted)
+    return await support.tickets.mute(actor_of(who), ticket_id, muted)
 
 
 @router.post(
@@ -166,10 +165,8 @@ async def mute_ticket(
     summary="Reopen a finished ticket",
     response_model=TicketBody,
 )
-async def reopen_ticket(
-    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
-) -> TicketView:
-    return await support_of(request).tickets.reopen(actor_of(who), ticket_id)
+async def reopen_ticket(ticket_id: str, who: WritePrincipal, support: SupportDep) -> TicketView:
+    return await support.tickets.reopen(actor_of(who), ticket_id)
 
 
 @router.post(
@@ -177,13 +174,18 @@ async def reopen_ticket(
     summary="Reply to a ticket",
     status_code=201,
     response_model=ReplyBody,
+    openapi_extra={"requestBody": json_body(ReplyRequestBody)},
 )
 async def add_reply(
-    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
+    ticket_id: str,
+    request: Request,
+    who: WritePrincipal,
+    support: SupportDep,
+    links: SupportLinksDep,
 ) -> ReplyBody:
     new = parse_reply(await read_json(request))
-    reply = await support_of(request).replies.add(actor_of(who), ticket_id, new)
-    return ReplyBody.model_validate(reply, context=links_of(request))
+    reply = await support.replies.add(actor_of(who), ticket_id, new)
+    return ReplyBody.model_validate(reply, context=links)
 
 
 @router.get(
@@ -193,23 +195,25 @@ async def add_reply(
 )
 async def list_replies(
     ticket_id: str,
-    request: Request,
+    who: ReadPrincipal,
+    support: SupportDep,
+    links: SupportLinksDep,
     page: int = Query(1),
     page_size: int = Query(50),
-    who: Principal = Depends(require("read")),
 ) -> ReplyPageBody:
     page, page_size = page_params(page, page_size, MAX_REPLY_PAGE)
-    found = await support_of(request).replies.page(actor_of(who), ticket_id, page, page_size)
-    return ReplyPageBody.model_validate(found, context=links_of(request))
+    found = await support.replies.page(actor_of(who), ticket_id, page, page_size)
+    return ReplyPageBody.model_validate(found, context=links)
 
 
 @router.post(
     "/support/tickets/{ticket_id}/satisfaction",
     summary="Rate the support received",
     response_model=TicketBody,
+    openapi_extra={"requestBody": json_body(SatisfactionRequestBody)},
 )
 async def rate_ticket(
-    ticket_id: str, request: Request, who: Principal = Depends(require("write"))
+    ticket_id: str, request: Request, who: WritePrincipal, support: SupportDep
 ) -> TicketView:
     rating, comment = parse_satisfaction(await read_json(request))
-    return await support_of(request).tickets.rate(actor_of(who), ticket_id, rating, comment)
+    return await support.tickets.rate(actor_of(who), ticket_id, rating, comment)

@@ -9,10 +9,18 @@ from fastapi.responses import FileResponse
 from starlette.datastructures import UploadFile
 from starlette.types import Message
 
-from scrapegate.api.auth import require, services_of
-from scrapegate.api.support import actor_of, links_of, support_enabled, support_of
+from scrapegate.api.body_docs import MULTIPART, request_body
+from scrapegate.api.deps import (
+    ReadPrincipal,
+    SettingsDep,
+    SupportDep,
+    SupportLinksDep,
+    WritePrincipal,
+    admin_access,
+)
+from scrapegate.api.support import actor_of, support_enabled
 from scrapegate.api.support_models import AttachmentBody
-from scrapegate.domain.principal import Principal
+from scrapegate.api.support_request_models import UploadFormBody
 from scrapegate.errors import InvalidRequest, PayloadTooLarge
 from scrapegate.platform.support.attachments import Upload
 
@@ -60,12 +68,16 @@ def bounded_request(request: Request, limit: int) -> Request:
     summary="Upload a file for a ticket",
     status_code=201,
     response_model=AttachmentBody,
+    openapi_extra={"requestBody": request_body(UploadFormBody, (MULTIPART,))},
 )
 async def upload_file(
-    request: Request, who: Principal = Depends(require("write"))
+    request: Request,
+    who: WritePrincipal,
+    support: SupportDep,
+    links: SupportLinksDep,
+    settings: SettingsDep,
 ) -> AttachmentBody:
-    support = support_of(request)
-    limit = services_of(request).settings.support.upload_max_bytes
+    limit = settings.support.upload_max_bytes
     # Starlette spools file parts to disk past 1 MiB, so memory stays bounded.
     form = await bounded_request(request, limit).form(max_files=1, max_fields=5)
     try:
@@ -79,14 +91,14 @@ async def upload_file(
         attachment = await support.attachments.upload(actor_of(who), upload, ticket_id or None)
     finally:
         await form.close()
-    return AttachmentBody.model_validate(attachment, context=links_of(request))
+    return AttachmentBody.model_validate(attachment, context=links)
 
 
 @router.get("/support/attachments/{attachment_id}", summary="Download an attachment")
 async def download_attachment(
-    attachment_id: str, request: Request, who: Principal = Depends(require("read"))
+    attachment_id: str, who: ReadPrincipal, support: SupportDep
 ) -> FileResponse:
-    attachment, path = await support_of(request).attachments.download(actor_of(who), attachment_id)
+    attachment, path = await support.attachments.download(actor_of(who), attachment_id)
     return FileResponse(
         path,
         media_type=attachment.content_type,
@@ -102,8 +114,8 @@ async def download_attachment(
     "/support/attachments/{attachment_id}",
     summary="Delete an attachment (agents)",
     status_code=204,
-    dependencies=[Depends(require("admin"))],
+    dependencies=[Depends(admin_access)],
 )
-async def delete_attachment(attachment_id: str, request: Request) -> Response:
-    await support_of(request).attachments.delete(attachment_id)
+async def delete_attachment(attachment_id: str, support: SupportDep) -> Response:
+    await support.attachments.delete(attachment_id)
     return Response(status_code=204)

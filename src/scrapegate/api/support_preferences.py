@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from scrapegate.api.auth import require, services_of
 from scrapegate.api.body import read_json
+from scrapegate.api.body_docs import json_body
+from scrapegate.api.deps import ReadPrincipal, SupportPreferencesDep, WritePrincipal
 from scrapegate.api.kb import support_module_on
 from scrapegate.api.support_models import SupportPreferencesBody
-from scrapegate.domain.principal import Principal
+from scrapegate.api.support_request_models import PreferencesRequestBody
 from scrapegate.platform.support_preferences import PreferencesView
 
 router = APIRouter(prefix="/api/v1", tags=["support"], dependencies=[Depends(support_module_on)])
@@ -21,18 +22,19 @@ router = APIRouter(prefix="/api/v1", tags=["support"], dependencies=[Depends(sup
     response_model=SupportPreferencesBody,
 )
 async def read_preferences(
-    request: Request, who: Principal = Depends(require("read"))
+    who: ReadPrincipal, preferences: SupportPreferencesDep
 ) -> PreferencesView:
-    return await services_of(request).support_preferences.get(who.user_id)
+    return await preferences.get(who.user_id)
 
 
 @router.patch(
     "/support/preferences",
     summary="Change support e-mail preferences",
     response_model=SupportPreferencesBody,
+    openapi_extra={"requestBody": json_body(PreferencesRequestBody)},
 )
 async def change_preferences(
-    request: Request, who: Principal = Depends(require("write"))
+    request: Request, who: WritePrincipal, preferences: SupportPreferencesDep
 ) -> PreferencesView:
     body = await read_json(request)
-    return await services_of(request).support_preferences.update(who.user_id, body)
+    return await preferences.update(who.user_id, body)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 
 from scrapegate.accounts.ratelimit import format_balance, tier_for_balance
-from scrapegate.api.auth import require, services_of
+from scrapegate.api.deps import FlushedStorageDep, ReadPrincipal, SettingsDep
 from scrapegate.api.usage_models import UsageResponse
-from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["usage"])
@@ -22,13 +21,13 @@ def month_bounds(now: datetime) -> tuple[datetime, datetime]:
 
 
 @router.get("/usage", summary="Balance and usage of the current period")
-async def usage(request: Request, who: Principal = Depends(require("read"))) -> UsageResponse:
-    services = services_of(request)
+async def usage(
+    who: ReadPrincipal, storage: FlushedStorageDep, settings: SettingsDep
+) -> UsageResponse:
     start, end = month_bounds(utcnow())
-    await services.usage_log.flush()
-    summary = await services.storage.usage.summary(who.org_id, start, end)
-    enabled = services.settings.billing.enabled
-    balance = await services.storage.ledger.balance(who.org_id) if enabled else None
+    summary = await storage.usage.summary(who.org_id, start, end)
+    enabled = settings.billing.enabled
+    balance = await storage.ledger.balance(who.org_id) if enabled else None
     slug = tier_for_balance(balance)[0] if balance is not None else "custom"
     return UsageResponse(
         credits_available=balance,

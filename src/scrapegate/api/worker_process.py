@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from arq.connections import ArqRedis
 
+from scrapegate.api.heap import freeze_startup_heap
 from scrapegate.api.job_side import JobSide, build_job_side, open_storage
 from scrapegate.config import ConfigError, Settings
 from scrapegate.domain.records import utcnow
@@ -80,6 +81,7 @@ async def run_worker(settings: Settings, concurrency: int | None = None) -> None
         options,
     )
     heartbeat = heartbeat_loop(services, options)
+    freeze_startup_heap()  # a worker process runs until stopped
     log.info("worker %s taking jobs", services.jobs.dispatcher.owner)
     try:
         await heartbeat.start()

@@ -12,16 +12,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 import uuid
-from typing import Any
 
 import orjson
 from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from scrapegate.api.params import resource_id
-from scrapegate.api.services import Services
+from scrapegate.api.deps import SocketServices, SocketServicesDep
+from scrapegate.api.ws_frames import (
+    PROGRESS,
+    ConnectedData,
+    ConnectedFrame,
+    ErrorFrame,
+    FrameRejected,
+    JobFrame,
+    MessageBudget,
+    PongFrame,
+    Progress,
+    ServerFrame,
+    frame_target,
+    moves_forward,
+)
+from scrapegate.domain.json_types import JsonObject
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Job, utcnow
 from scrapegate.domain.timefmt import iso
@@ -51,42 +63,12 @@ AUTH_REASONS = {
     "disabled": "api key disabled",
     "organization_suspended": "account suspended",
 }
-# How far a job got: a connection never sends an event that moves a job backwards.
-PROGRESS = {"job.queued": 0, "job.running": 1, "job.completed": 2, "job.failed": 2}
-
-Progress = tuple[int, str | None]
 
 
 class SocketRefused(Exception):
     def __init__(self, code: int, reason: str) -> None:
         super().__init__(reason)
         self.code, self.reason = code, reason
-
-
-class FrameRejected(Exception):
-    """A client frame answered with an ``error`` frame; the connection stays open."""
-
-    def __init__(self, code: str, message: str, **extra: str) -> None:
-        super().__init__(message)
-        self.code, self.message, self.extra = code, message, extra
-
-
-class MessageBudget:
-    """A token bucket: ``rate`` client frames per second, bursts up to ``rate``."""
-
-    def __init__(self, rate: float) -> None:
-        self._rate = rate
-        self._tokens = rate
-        self._at = time.monotonic()
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self._tokens = min(self._rate, self._tokens + (now - self._at) * self._rate)
-        self._at = now
-        if self._tokens < 1:
-            return False
-        self._tokens -= 1
-        return True
 
 
 def offered_subprotocol(websocket: WebSocket) -> str | None:
@@ -106,7 +88,7 @@ def socket_credential(websocket: WebSocket) -> str | None:
     return websocket.query_params.get("api_key") or offered_subprotocol(websocket)
 
 
-async def socket_principal(websocket: WebSocket, services: Services) -> Principal:
+async def socket_principal(websocket: WebSocket, services: SocketServices) -> Principal:
     ip = websocket.client.host if websocket.client else "unknown"
     if await services.failed_auth.blocked(ip):
         raise SocketRefused(CLOSE_POLICY, "too many failed authentications")
@@ -124,8 +106,7 @@ async def socket_principal(websocket: WebSocket, services: Services) -> Principa
 
 
 @router.websocket("/ws/jobs")
-async def job_socket(websocket: WebSocket) -> None:
-    services: Services = websocket.app.state.services
+async def job_socket(websocket: WebSocket, services: SocketServicesDep) -> None:
     try:
         who = await socket_principal(websocket, services)
     except SocketRefused as refused:
@@ -134,7 +115,7 @@ async def job_socket(websocket: WebSocket) -> None:
         await websocket.close(refused.code, refused.reason)
         return
     await websocket.accept(subprotocol=offered_subprotocol(websocket))
-    async with services.socket_slots.hold(who.credential) as held:
+    async with services.slots.hold(who.credential) as held:
         if not held:
             reason = "too many connections for this api key"
             await websocket.close(CLOSE_TOO_MANY_CONNECTIONS, reason)
@@ -149,7 +130,7 @@ class JobSocket:
     def __init__(
         self,
         websocket: WebSocket,
-        services: Services,
+        services: SocketServices,
         who: Principal,
         subscription: BusSubscription,
     ) -> None:
@@ -164,18 +145,13 @@ class JobSocket:
         self._send_lock = asyncio.Lock()
 
     async def serve(self) -> None:
-        await self._send(
-            {
-                "type": "connected",
-                "ts": iso(utcnow()),
-                "data": {
-                    "connection_id": str(uuid.uuid4()),
-                    "organization_id": self._who.org_id,
-                    "heartbeat_interval_s": HEARTBEAT_INTERVAL_S,
-                    "max_subscriptions": MAX_SUBSCRIPTIONS,
-                },
-            }
+        data = ConnectedData(
+            connection_id=str(uuid.uuid4()),
+            organization_id=self._who.org_id,
+            heartbeat_interval_s=HEARTBEAT_INTERVAL_S,
+            max_subscriptions=MAX_SUBSCRIPTIONS,
         )
+        await self._send(ConnectedFrame(type="connected", ts=iso(utcnow()), data=data))
         tasks = {asyncio.create_task(self._read()), asyncio.create_task(self._pump())}
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -231,7 +207,7 @@ class JobSocket:
             raise FrameRejected("INVALID_MESSAGE", "Frames must be JSON objects")
         action = frame.get("action")
         if action == "ping":
-            await self._send({"type": "pong", "ts": iso(utcnow())})
+            await self._send(PongFrame(type="pong", ts=iso(utcnow())))
         elif action == "subscribe":
             await self._subscribe(frame)
         elif action == "unsubscribe":
@@ -239,7 +215,7 @@ class JobSocket:
         else:
             raise FrameRejected("INVALID_MESSAGE", "action must be subscribe, unsubscribe or ping")
 
-    async def _subscribe(self, frame: dict[str, Any]) -> None:
+    async def _subscribe(self, frame: JsonObject) -> None:
         kind, target = frame_target(frame)
         include_result = frame.get("include_result", False)
         if not isinstance(include_result, bool):
@@ -261,7 +237,7 @@ class JobSocket:
         self._sent.pop(job_id, None)
         await self._bus.add(job_topic(job_id))
         try:
-            job = await self._services.scrape.job_for(self._who.org_id, job_id)
+            job = await self._services.scrapes.job_for(self._who.org_id, job_id)
         except ScrapegateError as exc:  # NOT_FOUND (unknown or another org's), JOB_EXPIRED
             if previous is None:
                 self._jobs.pop(job_id, None)
@@ -283,7 +259,7 @@ class JobSocket:
             self._sent.pop(job_id, None)
         self._batches[batch_id] = (include_result, tuple(batch.job_ids))
         await self._bus.add(batch_topic(batch_id))
-        jobs = await self._services.storage.jobs.get_many(batch.job_ids)
+        jobs = await self._services.jobs.get_many(batch.job_ids)
         pending = [job for job in jobs if job.status == "pending"]
         # One lookup: the batch's pending items queue in order behind the first of them.
         first = await self._position(pending[0]) if pending else 0
@@ -292,7 +268,7 @@ class JobSocket:
             message = job_event(job, batch_id=batch_id, queue_position=positions.get(job.id, 0))
             await self._forward(message, job)
 
-    async def _unsubscribe(self, frame: dict[str, Any]) -> None:
+    async def _unsubscribe(self, frame: JsonObject) -> None:
         kind, target = frame_target(frame)
         if kind == "job_id":
             if self._jobs.pop(target, None) is not None:
@@ -309,7 +285,7 @@ class JobSocket:
     async def _position(self, job: Job) -> int:
         if job.status != "pending":
             return 0
-        return await self._services.storage.jobs.queue_position(job)
+        return await self._services.jobs.queue_position(job)
 
     async def _forward(self, message: Message, job: Job | None = None) -> None:
         """Send an event if this connection follows the job and it moves the job forward."""
@@ -323,7 +299,7 @@ class JobSocket:
         if not moves_forward(self._sent.get(job_id), progress):
             return
         self._sent[job_id] = progress
-        frame: dict[str, Any] = {
+        frame: JobFrame = {
             "type": message["type"],
             "job_id": job_id,
             "ts": message["ts"],
@@ -332,39 +308,14 @@ class JobSocket:
         if batch_id:
             frame["batch_id"] = batch_id
         if message["type"] == "job.completed" and (direct or via_batch):
-            job = job or await self._services.storage.jobs.get(job_id)
+            job = job or await self._services.jobs.get(job_id)
             frame["data"]["result"] = job.result if job is not None else None
         await self._send(frame)
 
     async def _error(self, code: str, message: str, **extra: str) -> None:
-        await self._send(
-            {
-                "type": "error",
-                "ts": iso(utcnow()),
-                "data": {"code": code, "message": message, **extra},
-            }
-        )
+        data = {"code": code, "message": message, **extra}
+        await self._send(ErrorFrame(type="error", ts=iso(utcnow()), data=data))
 
-    async def _send(self, frame: dict[str, Any]) -> None:
+    async def _send(self, frame: ServerFrame) -> None:
         async with self._send_lock:  # the reader and the pump both send
             await self._ws.send_text(orjson.dumps(frame).decode())
-
-
-def frame_target(frame: dict[str, Any]) -> tuple[str, str]:
-    """("job_id" | "batch_id", canonical id) of a subscribe or unsubscribe frame."""
-    given = [kind for kind in ("job_id", "batch_id") if frame.get(kind) is not None]
-    if len(given) != 1 or not isinstance(frame[given[0]], str):
-        raise FrameRejected("INVALID_MESSAGE", "Provide either job_id or batch_id (a string)")
-    kind, raw = given[0], frame[given[0]]
-    what = "Job" if kind == "job_id" else "Batch"
-    try:
-        return kind, resource_id(raw, what)
-    except ScrapegateError as exc:
-        raise FrameRejected(exc.code, exc.detail, **{kind: raw}) from None
-
-
-def moves_forward(last: Progress | None, new: Progress) -> bool:
-    """Later states pass; a running job passes again only with a new tier (escalation)."""
-    if last is None or new[0] > last[0]:
-        return True
-    return new[0] == last[0] == PROGRESS["job.running"] and new[1] != last[1]

@@ -16,6 +16,8 @@ from scrapegate.cli.local import settings_or_exit as _settings
 from scrapegate.cli.map import map_command
 from scrapegate.cli.serve import serve_command, worker_command
 from scrapegate.config import Settings
+from scrapegate.domain.scrape_document import scrape_result_document
+from scrapegate.domain.scrape_result import ScrapeResult
 
 T = TypeVar("T")
 
@@ -149,19 +151,21 @@ def scrape_command(url: str, formats: tuple[str, ...], mode: str, as_json: bool)
     if formats:
         body["formats"] = list(formats)
     try:
-        response = _run(lambda: scrape_locally(settings, body))
+        result = _run(lambda: scrape_locally(settings, body))
     except Exception as exc:
         detail = getattr(exc, "to_dict", None)
         click.echo(json.dumps(detail() if detail else {"detail": str(exc)}, indent=2), err=True)
         sys.exit(1)
-    content = response["content"]
-    if as_json or not isinstance(content, str):
-        click.echo(json.dumps(response if as_json else content, indent=2, ensure_ascii=False))
+    if as_json:
+        document = scrape_result_document(result)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif isinstance(result.content, str):
+        click.echo(result.content)
     else:
-        click.echo(content)
+        click.echo(json.dumps(result.content, indent=2, ensure_ascii=False))
 
 
-async def scrape_locally(settings: Settings, body: dict[str, Any]) -> dict[str, Any]:
+async def scrape_locally(settings: Settings, body: dict[str, Any]) -> ScrapeResult:
     """One scrape through the engine in this process, with throw-away in-memory storage; the
     same tiers, PDF and OCR support as the server (screenshots need the server's artifacts)."""
     from scrapegate.api.job_side import build_engine, build_validation, probe_capabilities
@@ -176,7 +180,7 @@ async def scrape_locally(settings: Settings, body: dict[str, Any]) -> dict[str, 
     conversions = ThreadConversionRunner()
     engine = build_engine(settings, create_memory_storage(), None, capabilities, conversions)
     try:
-        return (await engine.scrape(req, ScrapeContext(org_id="local"))).response
+        return (await engine.scrape(req, ScrapeContext(org_id="local"))).result
     finally:
         for fetcher in engine.fetchers.values():
             await fetcher.aclose()

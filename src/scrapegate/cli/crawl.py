@@ -10,11 +10,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 
 import click
 
-from scrapegate.cli.crawl_output import CrawlWriter
+from scrapegate.cli.crawl_output import CrawlStatusBody, CrawlWriter
 from scrapegate.cli.crawl_progress import (
     CrawlCounts,
     CrawlProgress,
@@ -89,11 +89,11 @@ async def follow_crawl(
     crawl_id: str,
     progress: CrawlProgress,
     stop: asyncio.Event,
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[CrawlStatusBody, bool]:
     """Poll the crawl until it ends, cancelling it once ``stop`` is set; (last view, stopped)."""
     watch, cancelled = Stopwatch(), False
 
-    async def poll() -> dict[str, Any]:
+    async def poll() -> CrawlStatusBody:
         view = wire(await crawls.status(who, crawl_id, include_results=False, offset=0, limit=1))
         progress.update(CrawlCounts.from_view(view, watch.elapsed_s))
         return view
@@ -120,16 +120,17 @@ async def follow_crawl(
     return view, cancelled
 
 
-def wire(view: CrawlView) -> dict[str, Any]:
+def wire(view: CrawlView) -> CrawlStatusBody:
     """The crawl as ``GET /api/v1/crawl/{id}`` sends it (the files written use its keys)."""
     from scrapegate.api.crawl_models import CrawlStatusResponse  # lazy: keeps startup light
 
-    return CrawlStatusResponse.model_validate(view).model_dump(mode="json")
+    # The response model's JSON form is that body; the CLI test pins the keys against the model.
+    return cast("CrawlStatusBody", CrawlStatusResponse.model_validate(view).model_dump(mode="json"))
 
 
-def unfinished(view: dict[str, Any]) -> int:
+def unfinished(view: CrawlStatusBody) -> int:
     """Pages neither completed nor failed (queued or running), whatever the view calls them."""
-    return max(int(view["total"]) - int(view["completed"]) - int(view["failed"]), 0)
+    return max(view["total"] - view["completed"] - view["failed"], 0)
 
 
 async def write_results(
@@ -172,35 +173,55 @@ async def crawl_to_directory(
             writer.write_indexes(view)
     return CrawlOutcome(
         crawl_id=crawl_id,
-        status=str(view["status"]),
-        stop_reason=view.get("stop_reason"),
+        status=view["status"],
+        stop_reason=view["stop_reason"],
         # Counted from what was written: pages still running at a cancel may finish later.
         completed=sum(1 for entry in writer.entries if entry.status == "completed"),
         failed=sum(1 for entry in writer.entries if entry.status == "failed"),
         written=sum(1 for entry in writer.entries if entry.file),
         interrupted=interrupted,
-        error=view.get("error"),
+        error=view["error"],
     )
 
 
-def crawl_body(url: str, options: dict[str, Any]) -> dict[str, Any]:
-    """The POST /api/v1/crawl body the command-line options stand for."""
-    body: dict[str, Any] = {
-        "url": url,
-        "formats": [options["fmt"]],
-        "mode": options["mode"],
-        "respect_robots": not options["ignore_robots"],
-        "include_subdomains": options["include_subdomains"],
-    }
-    optional = {
-        "max_pages": options["max_pages"],
-        "max_depth": options["max_depth"],
-        "max_concurrency": options["concurrency"],
-        "delay": options["delay"],
-        "include_patterns": list(options["include"]) or None,
-        "exclude_patterns": list(options["exclude"]) or None,
-    }
-    body.update({name: value for name, value in optional.items() if value is not None})
+class CrawlBody(TypedDict):
+    """A ``POST /api/v1/crawl`` body, as far as the command-line options fill it."""
+
+    url: str
+    formats: list[str]
+    mode: str
+    respect_robots: bool
+    include_subdomains: bool
+    max_pages: NotRequired[int]
+    max_depth: NotRequired[int]
+    max_concurrency: NotRequired[int]
+    delay: NotRequired[float]
+    include_patterns: NotRequired[list[str]]
+    exclude_patterns: NotRequired[list[str]]
+
+
+def crawl_body(url: str, options: dict[str, Any]) -> CrawlBody:
+    """The POST /api/v1/crawl body that click's keyword arguments stand for."""
+    body = CrawlBody(
+        url=url,
+        formats=[options["fmt"]],
+        mode=options["mode"],
+        respect_robots=not options["ignore_robots"],
+        include_subdomains=options["include_subdomains"],
+    )
+    # Options left unset stay out of the body, so the server's defaults apply.
+    if options["max_pages"] is not None:
+        body["max_pages"] = options["max_pages"]
+    if options["max_depth"] is not None:
+        body["max_depth"] = options["max_depth"]
+    if options["concurrency"] is not None:
+        body["max_concurrency"] = options["concurrency"]
+    if options["delay"] is not None:
+        body["delay"] = options["delay"]
+    if options["include"]:
+        body["include_patterns"] = list(options["include"])
+    if options["exclude"]:
+        body["exclude_patterns"] = list(options["exclude"])
     return body
 
 

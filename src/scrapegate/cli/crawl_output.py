@@ -7,8 +7,11 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:
+    from scrapegate.domain.json_types import JsonValue
 
 INDEX_JSON = "index.json"
 CONTENTS_MD = "contents.md"  # the table of contents; index.md is the start page's own file
@@ -16,6 +19,58 @@ TEXT_EXTENSIONS = {"markdown": ".md", "text": ".txt", "html": ".html", "raw": ".
 WEB_SUFFIXES = (".html", ".htm", ".shtml", ".php", ".asp", ".aspx", ".jsp")
 UNSAFE = re.compile(r"[^\w.-]+")
 MAX_SEGMENT_CHARS = 60  # 60 characters of up to 4 UTF-8 bytes stay under the 255-byte name limit
+
+
+class PageResultBody(TypedDict, total=False):
+    """The keys of a page's scrape result that its file is written from."""
+
+    title: str | None
+    content: JsonValue  # the converted page: a string, or one value per requested format
+
+
+class CrawlPageBody(TypedDict):
+    """One page of a crawl, as ``GET /api/v1/crawl/{id}?include_results=true`` sends it."""
+
+    url: str
+    depth: int
+    job_id: str
+    status: str
+    status_code: int | None
+    tier_used: str | None
+    credits_used: int
+    error: str | None
+    error_code: str | None
+    result: NotRequired[PageResultBody | None]  # completed pages only
+
+
+class CrawlStatusBody(TypedDict):
+    """A crawl, as ``GET /api/v1/crawl/{id}`` sends it (the files written use its keys)."""
+
+    crawl_id: str
+    url: str
+    status: str
+    cancelled: bool
+    total: int
+    completed: int
+    failed: int
+    pending: int
+    running: int
+    pages_scraped: int
+    pages_total: int
+    discovered: int
+    robots_blocked: list[str]
+    credits_used: int
+    estimated_credits: int | None
+    created_at: str
+    started_at: str | None
+    completed_at: str | None
+    expires_at: str | None
+    stop_reason: str | None
+    error: str | None
+    # With include_results=true only:
+    pages: NotRequired[list[CrawlPageBody]]
+    has_more: NotRequired[bool]
+    next_offset: NotRequired[int | None]
 
 
 def extension_for(fmt: str) -> str:
@@ -96,7 +151,7 @@ class IndexEntry:
     error: str | None
 
 
-def page_body(result: dict[str, Any], fmt: str) -> str:
+def page_body(result: PageResultBody, fmt: str) -> str:
     """The requested format of one scrape response, as the text to store."""
     content = result.get("content")
     value = content.get(fmt) if isinstance(content, dict) else content
@@ -114,31 +169,31 @@ class CrawlWriter:
         self._names = PageFiles(start_url, extension_for(fmt))
         self.entries: list[IndexEntry] = []
 
-    def add_page(self, page: dict[str, Any]) -> IndexEntry | None:
+    def add_page(self, page: CrawlPageBody) -> IndexEntry | None:
         """Record one page of a crawl view (``include_results``); unfinished pages are skipped."""
-        status = str(page.get("status"))
+        status = page["status"]
         if status not in ("completed", "failed"):
             return None
-        result = page.get("result") or {}
+        result = page.get("result") or PageResultBody()
         file_name = None
         if status == "completed" and result:
-            file_name = self._names.name_for(str(page["url"]))
+            file_name = self._names.name_for(page["url"])
             target = self._out / file_name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page_body(result, self._fmt), encoding="utf-8")
         entry = IndexEntry(
-            url=str(page["url"]),
+            url=page["url"],
             file=file_name,
             status=status,
-            status_code=page.get("status_code"),
+            status_code=page["status_code"],
             title=result.get("title"),
-            depth=int(page.get("depth") or 0),
-            error=page.get("error"),
+            depth=page["depth"],
+            error=page["error"],
         )
         self.entries.append(entry)
         return entry
 
-    def write_indexes(self, view: dict[str, Any]) -> None:
+    def write_indexes(self, view: CrawlStatusBody) -> None:
         self._out.mkdir(parents=True, exist_ok=True)
         rows = [asdict(entry) for entry in self.entries]
         (self._out / INDEX_JSON).write_text(
@@ -151,14 +206,14 @@ def _link_text(text: str) -> str:
     return re.sub(r"([\[\]\\])", r"\\\1", text.replace("\n", " "))
 
 
-def contents_markdown(view: dict[str, Any], entries: list[IndexEntry]) -> str:
+def contents_markdown(view: CrawlStatusBody, entries: list[IndexEntry]) -> str:
     """A table of contents for people: the pages written, then the pages that failed."""
     written = [e for e in entries if e.file]
     failed = [e for e in entries if e.status == "failed"]
     lines = [
-        f"# Crawl of {view.get('url')}",
+        f"# Crawl of {view['url']}",
         "",
-        f"Status: {view.get('status')} ({view.get('stop_reason') or 'running'}); "
+        f"Status: {view['status']} ({view['stop_reason'] or 'running'}); "
         f"{len(written)} pages written, {len(failed)} failed.",
         "",
     ]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+if TYPE_CHECKING:
+    from scrapegate.cli.crawl_output import CrawlStatusBody
 
 
 @dataclass(frozen=True)
@@ -21,11 +24,11 @@ class CrawlCounts:
     elapsed_s: float
 
     @classmethod
-    def from_view(cls, view: dict[str, Any], elapsed_s: float) -> CrawlCounts:
+    def from_view(cls, view: CrawlStatusBody, elapsed_s: float) -> CrawlCounts:
         return cls(
-            completed=int(view.get("completed") or 0),
-            failed=int(view.get("failed") or 0),
-            total=int(view.get("total") or 0),
+            completed=view["completed"],
+            failed=view["failed"],
+            total=view["total"],
             elapsed_s=elapsed_s,
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 import click
 
@@ -20,25 +20,36 @@ from scrapegate.config import Settings
 from scrapegate.errors import ScrapegateError
 
 if TYPE_CHECKING:
+    from scrapegate.api.map_models import MapResponse
     from scrapegate.domain.map_request import MapRequest
 
 
-async def map_locally(settings: Settings, req: MapRequest) -> dict[str, Any]:
+class MapBody(TypedDict):
+    """A ``POST /api/v1/map`` body, as far as the command-line options fill it."""
+
+    url: str
+    include_subdomains: bool
+    sitemap: str
+    max_pages: NotRequired[int]
+    search: NotRequired[str]
+
+
+async def map_locally(settings: Settings, req: MapRequest) -> MapResponse:
     """One map call through the server's MapService on embedded, throw-away services."""
     from scrapegate.api.map_models import MapResponse  # lazy: keeps startup light
 
     async with local_services(settings) as run:
         found = await run.services.maps.map(run.who, req)
-    return MapResponse.model_validate(found).model_dump(mode="json")
+    return MapResponse.model_validate(found)
 
 
-def map_body(url: str, limit: int | None, search: str | None, **flags: bool) -> dict[str, Any]:
+def map_body(url: str, limit: int | None, search: str | None, **flags: bool) -> MapBody:
     """The POST /api/v1/map body the command-line options stand for."""
-    body: dict[str, Any] = {
-        "url": url,
-        "include_subdomains": flags["include_subdomains"],
-        "sitemap": "skip" if flags["no_sitemap"] else "include",
-    }
+    body = MapBody(
+        url=url,
+        include_subdomains=flags["include_subdomains"],
+        sitemap="skip" if flags["no_sitemap"] else "include",
+    )
     if limit is not None:
         body["max_pages"] = limit
     if search is not None:
@@ -81,7 +92,8 @@ def map_command(
     except ScrapegateError as exc:
         exit_with_error(exc, 1)
     if as_json:
-        click.echo(json.dumps(response, indent=2, ensure_ascii=False))
+        # The body the server would send, printed with json.dumps as before.
+        click.echo(json.dumps(response.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
-    for item in response["urls"]:
-        click.echo(item["url"])
+    for item in response.urls:
+        click.echo(item.url)

@@ -11,7 +11,7 @@ from scrapegate import __version__
 from scrapegate.cli.local import settings_or_exit
 from scrapegate.config import ConfigError, Settings
 
-APP_FACTORY = "scrapegate.api.app:create_app"
+APP_FACTORY = "scrapegate.api.app:create_served_app"
 
 
 def _banner(settings: Settings, host: str, port: int, processes: int) -> None:
@@ -54,7 +54,7 @@ def serve_command(host: str | None, port: int | None, processes: int) -> None:
     if processes == 1:
         from scrapegate.api.app import create_app
 
-        app: object = create_app(settings)
+        app: object = create_app(settings, long_lived=True)
     else:
         app = APP_FACTORY  # each process builds its own app from the same environment
     uvicorn.run(

@@ -85,11 +85,12 @@ class CleanBody:
     boilerplate: list[Element]  # candidates for the second pass, outermost first
 
 
-def parse_html(html: str, url: str) -> ParsedPage:
-    """Parse once; bodies above the 2 MiB analysis cap are cut (spec: readability_input_cap)."""
+def parse_html(html: str, url: str, *, whole: bool = False) -> ParsedPage:
+    """Parse once; bodies above the 2 MiB analysis cap are cut (``readability_input_cap``)
+    unless ``whole`` (a crawl's links come from the whole page)."""
     data = XML_DECLARATION.sub("", html, count=1).encode("utf-8", "replace")
     html_bytes = len(data)
-    truncated = html_bytes > READABILITY_INPUT_CAP
+    truncated = html_bytes > READABILITY_INPUT_CAP and not whole
     if truncated:
         data = data[:READABILITY_INPUT_CAP]
     root = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -47,6 +47,29 @@ class ImageRecord:
     alt: str
     in_nav: bool
     width: int
+
+
+class LinkEntry(TypedDict):
+    """A link as ``json_v2`` lists it."""
+
+    url: str
+    text: str
+    type: str  # anchor, mailto, tel, internal or external
+    role: str  # social, nav, cta, content or unknown
+
+
+class ContentLink(TypedDict):
+    """A link as the ``content`` format lists it (no ``type``)."""
+
+    url: str
+    text: str
+    role: str
+
+
+class ImageEntry(TypedDict):
+    url: str
+    alt: str
+    role: str  # logo, hero, content or unknown
 
 
 def _in_nav(el: Element) -> bool:
@@ -143,7 +166,7 @@ def within(el: Element, roots: set[Element]) -> bool:
 
 def describe_links(
     records: list[LinkRecord], roots: set[Element], base_url: str
-) -> list[dict[str, Any]]:
+) -> list[LinkEntry]:
     return [
         {
             "url": r.url,
@@ -155,10 +178,14 @@ def describe_links(
     ]
 
 
+def content_links(links: list[LinkEntry]) -> list[ContentLink]:
+    return [{"url": link["url"], "text": link["text"], "role": link["role"]} for link in links]
+
+
 def describe_images(
     records: list[ImageRecord], roots: set[Element], og_image: str | None
-) -> list[dict[str, Any]]:
-    described: list[dict[str, Any]] = []
+) -> list[ImageEntry]:
+    described: list[ImageEntry] = []
     hero_taken = False
     for r in records:
         role = image_role(r, within(r.element, roots), hero_taken, og_image)

@@ -224,7 +224,7 @@ def extract_main(cleaned: CleanBody) -> MainContent:
         climbed = _climb(top, body, stats)
         roots = [climbed] if climbed is not top else _join_siblings(top, scores, stats)
     main_chars = sum(stats[r].chars for r in roots if r in stats)
-    # Safeguard from the spec: tiny extractions fall back to the cleaned body.
+    # A tiny extraction is more likely a miss than the content: fall back to the cleaned body.
     if main_chars < 0.2 * page_chars and main_chars < 200 * 6:
         return MainContent([body], False, page_chars)
     prune_link_blocks(roots, stats)

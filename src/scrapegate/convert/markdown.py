@@ -84,7 +84,7 @@ def pre_text(el: Element) -> str:
 
 
 class MarkdownRenderer:
-    """Renders element trees; ``plain=True`` gives the spec's `text` format instead."""
+    """Renders element trees; ``plain=True`` gives the ``text`` format instead."""
 
     def __init__(self, base_url: str, *, plain: bool = False, drop_data_images: bool = True):
         self.base_url = base_url

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TypeAlias, TypedDict
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from scrapegate.convert.schemaorg import first_value
+from scrapegate.domain.json_types import JsonObject
 
 Element = etree._Element
 
@@ -21,6 +22,29 @@ PUBLISHED_KEYS = (
 )  # fmt: skip
 MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
 AUTHOR_KEYS = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
+
+# Meta tag contents by key; a key the page repeats holds the list of its contents.
+MetaTags: TypeAlias = dict[str, str | list[str]]
+
+
+class PageMetadata(TypedDict):
+    """The ``metadata`` object of a response (also the source of its top-level page fields)."""
+
+    title: str | None
+    description: str | None
+    language: str | None
+    canonical_url: str | None
+    favicon: str | None
+    site_name: str | None
+    image: str | None
+    keywords: list[str]
+    robots: str | None
+    author: str | None
+    published_at: str | None
+    modified_at: str | None
+    open_graph: MetaTags
+    twitter: MetaTags
+    meta: MetaTags
 
 
 def normalise_date(raw: str | None) -> str | None:
@@ -44,11 +68,11 @@ def normalise_date(raw: str | None) -> str | None:
     return f"{text}{parsed.astimezone(UTC).microsecond // 1000:03d}Z"
 
 
-def _meta_tags(root: Element) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+def _meta_tags(root: Element) -> tuple[MetaTags, MetaTags, MetaTags]:
     """(open_graph, twitter, meta): first two by short key, the rest by name; repeats as lists."""
-    open_graph: dict[str, Any] = {}
-    twitter: dict[str, Any] = {}
-    meta: dict[str, Any] = {}
+    open_graph: MetaTags = {}
+    twitter: MetaTags = {}
+    meta: MetaTags = {}
     for tag in root.iter("meta"):
         key = tag.get("property") or tag.get("name") or tag.get("http-equiv") or tag.get("itemprop")
         content = tag.get("content")
@@ -65,16 +89,17 @@ def _meta_tags(root: Element) -> tuple[dict[str, Any], dict[str, Any], dict[str,
     return open_graph, twitter, meta
 
 
-def _add(target: dict[str, Any], key: str, value: str) -> None:
-    if key not in target:
+def _add(target: MetaTags, key: str, value: str) -> None:
+    existing = target.get(key)
+    if existing is None:
         target[key] = value
-    elif isinstance(target[key], list):
-        target[key].append(value)
+    elif isinstance(existing, list):
+        existing.append(value)
     else:
-        target[key] = [target[key], value]
+        target[key] = [existing, value]
 
 
-def _first(value: Any) -> str | None:
+def _first(value: str | list[str] | None) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     if value is None:
@@ -92,7 +117,7 @@ def _link_href(root: Element, rels: tuple[str, ...], base_url: str) -> str | Non
     return None
 
 
-def _language(root: Element, meta: dict[str, Any], open_graph: dict[str, Any]) -> str | None:
+def _language(root: Element, meta: MetaTags, open_graph: MetaTags) -> str | None:
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     if not lang:
         lang = _first(meta.get("content-language")) or _first(open_graph.get("locale"))
@@ -101,7 +126,7 @@ def _language(root: Element, meta: dict[str, Any], open_graph: dict[str, Any]) -
     return lang.strip().replace("_", "-").split(",")[0] or None
 
 
-def _pick(sources: list[dict[str, Any]], keys: tuple[str, ...]) -> str | None:
+def _pick(sources: list[MetaTags], keys: tuple[str, ...]) -> str | None:
     for source in sources:
         for key in keys:
             value = _first(source.get(key))
@@ -110,10 +135,8 @@ def _pick(sources: list[dict[str, Any]], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def extract_metadata(
-    root: Element, base_url: str, entities: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """The spec's metadata object; ``entities`` are the page's schema.org entities."""
+def extract_metadata(root: Element, base_url: str, entities: list[JsonObject]) -> PageMetadata:
+    """The page's metadata object; ``entities`` are the page's schema.org entities."""
     open_graph, twitter, meta = _meta_tags(root)
     title = _first(root.findtext(".//title")) or _first(open_graph.get("title"))
     title = title or _first(twitter.get("title"))

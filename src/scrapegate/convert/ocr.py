@@ -16,7 +16,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 import PIL
 
@@ -28,13 +28,18 @@ from scrapegate.convert.ocr_tsv import (
     mean_confidence,
     parse_words,
 )
+from scrapegate.domain.document_extras import BoundingBox, OcrBlockItem, OcrResultItem
 from scrapegate.errors import FeatureUnavailable, InternalError, InvalidRequest, Timeout
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "BoundingBox",
     "OcrBlock",
+    "OcrBlockItem",
+    "OcrHealth",
     "OcrResult",
+    "OcrResultItem",
     "installed_languages",
     "ocr_health",
     "ocr_image",
@@ -52,14 +57,24 @@ _VERSION = re.compile(r"tesseract\s+v?(\S+)", re.IGNORECASE)
 _PROBE_TIMEOUT_S = 10.0
 
 
+class OcrHealth(TypedDict):
+    """The body of ``GET /api/v1/health/ocr``."""
+
+    available: bool
+    tesseract_version: str | None
+    pillow_version: str
+    languages: list[str]
+    message: str
+
+
 @dataclass(frozen=True)
 class OcrBlock:
     text: str
     confidence: float
-    bbox: dict[str, int]
+    bbox: BoundingBox
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "confidence": self.confidence, "bbox": dict(self.bbox)}
+    def as_item(self) -> OcrBlockItem:
+        return {"text": self.text, "confidence": self.confidence, "bbox": self.bbox.copy()}
 
 
 @dataclass(frozen=True)
@@ -69,14 +84,14 @@ class OcrResult:
     language: str
     blocks: tuple[OcrBlock, ...]
 
-    def as_dict(self, image_url: str | None) -> dict[str, Any]:
+    def as_item(self, image_url: str | None) -> OcrResultItem:
         """One ``ocr_results`` item."""
         return {
             "image_url": image_url,
             "text": self.text,
             "confidence": self.confidence,
             "language": self.language,
-            "blocks": [block.as_dict() for block in self.blocks],
+            "blocks": [block.as_item() for block in self.blocks],
         }
 
 
@@ -125,7 +140,7 @@ def pillow_version() -> str:
     return str(PIL.__version__)
 
 
-def ocr_health() -> dict[str, Any]:
+def ocr_health() -> OcrHealth:
     """The body of ``GET /api/v1/health/ocr``."""
     available = tesseract_available() and tesseract_version() is not None
     return {
@@ -166,7 +181,7 @@ def _block(line: TsvLine, image: PreparedImage) -> OcrBlock:
     y0 = min(max(round(top / image.scale_y), 0), image.height)
     x1 = min(max(round(right / image.scale_x), x0), image.width)
     y1 = min(max(round(bottom / image.scale_y), y0), image.height)
-    bbox = {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
+    bbox: BoundingBox = {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
     return OcrBlock(text=line.text, confidence=mean_confidence(line.words), bbox=bbox)
 
 

@@ -1,26 +1,75 @@
-"""The ``json`` format: page metadata, schema.org entities and main text."""
+"""The ``json`` format: page metadata, schema.org entities and main text (PDFs: pages and info)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
+from scrapegate.convert.metadata import PageMetadata
 from scrapegate.convert.schemaorg import entity_types
+from scrapegate.domain.document_extras import PdfMetadata
+from scrapegate.domain.json_types import JsonObject
 
 PRIMARY_TYPES = (
     "Product", "Article", "NewsArticle", "BlogPosting", "Recipe", "Event", "JobPosting", "FAQPage",
     "LocalBusiness", "Organization", "SoftwareApplication", "Course", "Book", "Movie",
     "VideoObject",
 )  # fmt: skip
-PAGE_KEYS = (
-    "title", "description", "language", "canonical_url", "author", "published_at", "modified_at",
-    "site_name", "image", "favicon",
-)  # fmt: skip
 RESERVED_KEYS = frozenset(
     {"page", "metadata", "open_graph", "twitter", "schema_org", "main_text", "word_count"}
 )
 
 
-def primary_entity(entities: list[dict[str, Any]]) -> tuple[str, dict[str, Any]] | None:
+class PageSummary(TypedDict):
+    """The ``page`` object of the ``json`` format."""
+
+    url: str
+    title: str | None
+    description: str | None
+    language: str | None
+    canonical_url: str | None
+    author: str | None
+    published_at: str | None
+    modified_at: str | None
+    site_name: str | None
+    image: str | None
+    favicon: str | None
+
+
+class PdfPageText(TypedDict):
+    number: int
+    text: str
+
+
+# Functional form: "@type" is not an identifier.
+PdfPageJson = TypedDict(
+    "PdfPageJson",
+    {
+        "@type": str,
+        "page": PageSummary,
+        "pdf": PdfMetadata,
+        "pages": list[PdfPageText],
+        "main_text": str,
+    },
+)
+
+
+def page_summary(url: str, metadata: PageMetadata) -> PageSummary:
+    return {
+        "url": url,
+        "title": metadata["title"],
+        "description": metadata["description"],
+        "language": metadata["language"],
+        "canonical_url": metadata["canonical_url"],
+        "author": metadata["author"],
+        "published_at": metadata["published_at"],
+        "modified_at": metadata["modified_at"],
+        "site_name": metadata["site_name"],
+        "image": metadata["image"],
+        "favicon": metadata["favicon"],
+    }
+
+
+def primary_entity(entities: list[JsonObject]) -> tuple[str, JsonObject] | None:
     """The first entity whose type is one of the promotable types, with that type."""
     for entity in entities:
         for name in entity_types(entity):
@@ -32,13 +81,13 @@ def primary_entity(entities: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]
 def build_page_json(
     *,
     url: str,
-    metadata: dict[str, Any],
-    entities: list[dict[str, Any]],
+    metadata: PageMetadata,
+    entities: list[JsonObject],
     main_text: str,
     word_count: int,
     promote: bool,
 ) -> dict[str, Any]:
-    page = {"url": url, **{key: metadata.get(key) for key in PAGE_KEYS}}
+    # Not a TypedDict: a promoted entity's own properties become top-level keys of the document.
     result: dict[str, Any] = {"@type": "WebPage"}
     primary = primary_entity(entities) if promote else None
     if primary is not None:
@@ -49,10 +98,10 @@ def build_page_json(
                 result[key] = value
     result.update(
         {
-            "page": page,
-            "metadata": metadata.get("meta", {}),
-            "open_graph": metadata.get("open_graph", {}),
-            "twitter": metadata.get("twitter", {}),
+            "page": page_summary(url, metadata),
+            "metadata": metadata["meta"],
+            "open_graph": metadata["open_graph"],
+            "twitter": metadata["twitter"],
             "schema_org": entities,
             "main_text": main_text,
             "word_count": word_count,

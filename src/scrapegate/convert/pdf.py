@@ -25,12 +25,11 @@ import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
-from scrapegate.convert.pagejson import PAGE_KEYS
+from scrapegate.convert.pagejson import PdfPageJson
 from scrapegate.convert.pdf_layout import (
     Block,
     TextLine,
@@ -38,9 +37,10 @@ from scrapegate.convert.pdf_layout import (
     page_blocks,
     strip_running_lines,
 )
-from scrapegate.convert.pdf_metadata import document_metadata
+from scrapegate.convert.pdf_metadata import PdfInfo, document_metadata
 from scrapegate.convert.pdf_render import block_markdown, block_text, escape_markdown, join_blocks
 from scrapegate.convert.pdf_textpage import PDFIUM_LOCK, read_lines
+from scrapegate.domain.document_extras import PdfMetadata
 from scrapegate.errors import UnsupportedContentType
 
 logger = logging.getLogger(__name__)
@@ -70,25 +70,29 @@ class PdfPage:
 @dataclass(frozen=True)
 class PdfDocument:
     pages: tuple[PdfPage, ...]
-    metadata: dict[str, Any]
+    metadata: PdfMetadata
     markdown: str
     text: str
     modified_at: str | None = field(default=None)
 
-    def page_json(self, url: str) -> dict[str, Any]:
-        """The ``json`` format for PDFs: ``{"@type": "DigitalDocument", "page", "pdf", "pages",
-        "main_text"}``."""
-        page: dict[str, Any] = {"url": url, **dict.fromkeys(PAGE_KEYS)}
-        page.update(
-            title=self.metadata.get("title"),
-            author=self.metadata.get("author"),
-            published_at=self.metadata.get("created_at"),
-            modified_at=self.modified_at,
-        )
+    def page_json(self, url: str) -> PdfPageJson:
+        """The ``json`` format for PDFs."""
         return {
             "@type": "DigitalDocument",
-            "page": page,
-            "pdf": dict(self.metadata),
+            "page": {
+                "url": url,
+                "title": self.metadata["title"],
+                "description": None,
+                "language": None,
+                "canonical_url": None,
+                "author": self.metadata["author"],
+                "published_at": self.metadata["created_at"],
+                "modified_at": self.modified_at,
+                "site_name": None,
+                "image": None,
+                "favicon": None,
+            },
+            "pdf": self.metadata.copy(),
             "pages": [{"number": p.number, "text": p.text} for p in self.pages],
             "main_text": self.text,
         }
@@ -230,23 +234,36 @@ def _join_markdown(pages: Sequence[PdfPage]) -> str:
 
 def _read_all(
     document: pdfium.PdfDocument, max_pages: int, ocr: PageOcr | None
-) -> tuple[dict[str, Any], list[_RawPage]]:
+) -> tuple[PdfInfo, list[_RawPage]]:
     with PDFIUM_LOCK:
         total = len(document)
-        metadata = document_metadata(document, total)
+        info = document_metadata(document, total)
     count = min(total, max(max_pages, 0))
     raw_pages = [_read_page(document, index, ocr) for index in range(count)]
-    if count < total:
-        metadata.update(truncated=True, pages_read=count)
-    unreadable = [raw.number for raw in raw_pages if raw.unreadable]
-    if raw_pages and len(unreadable) == len(raw_pages):
+    if raw_pages and all(raw.unreadable for raw in raw_pages):
         raise _unsupported("The PDF could not be read: no page could be loaded.", "corrupt_pdf")
+    return info, raw_pages
+
+
+def _pdf_metadata(info: PdfInfo, raw_pages: Sequence[_RawPage]) -> PdfMetadata:
+    metadata: PdfMetadata = {
+        "num_pages": info.num_pages,
+        "title": info.title,
+        "author": info.author,
+        "created_at": info.created_at,
+        "producer": info.producer,
+        "encrypted": info.encrypted,
+    }
+    if len(raw_pages) < info.num_pages:
+        metadata["truncated"] = True
+        metadata["pages_read"] = len(raw_pages)
+    unreadable = [raw.number for raw in raw_pages if raw.unreadable]
     if unreadable:
         metadata["unreadable_pages"] = unreadable
     failed = [raw.number for raw in raw_pages if raw.ocr_failed]
     if failed:
         metadata["ocr_failed_pages"] = failed
-    return metadata, raw_pages
+    return metadata
 
 
 def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, ocr: PageOcr | None = None) -> PdfDocument:
@@ -257,20 +274,19 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, ocr: PageOcr | None = N
     """
     document = _open_document(data)
     try:
-        metadata, raw_pages = _read_all(document, max_pages, ocr)
+        info, raw_pages = _read_all(document, max_pages, ocr)
     except pdfium.PdfiumError as exc:
         raise _unsupported(f"The PDF could not be read: {exc}", "corrupt_pdf") from exc
     finally:
         with PDFIUM_LOCK:
             document.close()
-    modified_at = metadata.pop("modified_at", None)
     pages = _layout_pages(raw_pages)
     return PdfDocument(
         pages=tuple(pages),
-        metadata=metadata,
+        metadata=_pdf_metadata(info, raw_pages),
         markdown=_join_markdown(pages),
         text=TEXT_PAGE_SEPARATOR.join(page.text for page in pages),
-        modified_at=modified_at,
+        modified_at=info.modified_at,
     )
 
 

@@ -1,10 +1,10 @@
-"""The ``pdf_metadata`` object from a PDF's Info dictionary."""
+"""What a PDF's Info dictionary says about it (the source of the ``pdf_metadata`` object)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
@@ -14,6 +14,19 @@ _PDF_DATE = re.compile(
     r"^(?:D:)?(?P<year>\d{4})(?P<month>\d{2})?(?P<day>\d{2})?(?P<hour>\d{2})?(?P<minute>\d{2})?"
     r"(?P<second>\d{2})?(?:(?P<sign>[Zz+\-])(?:(?P<tzh>\d{2})'?(?:(?P<tzm>\d{2})'?)?)?)?"
 )
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """Dates are ISO-8601 UTC; ``modified_at`` feeds the page JSON, not ``pdf_metadata``."""
+
+    num_pages: int
+    title: str | None
+    author: str | None
+    created_at: str | None
+    producer: str | None
+    encrypted: bool
+    modified_at: str | None
 
 
 def parse_pdf_date(value: str | None) -> str | None:
@@ -44,7 +57,7 @@ def parse_pdf_date(value: str | None) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def _clean(value: Any) -> str | None:
+def _clean(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     text = value.replace("\x00", "").strip()
@@ -57,16 +70,14 @@ def is_encrypted(document: pdfium.PdfDocument) -> bool:
     return bool(pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1)
 
 
-def document_metadata(document: pdfium.PdfDocument, num_pages: int) -> dict[str, Any]:
-    """``{num_pages, title, author, created_at, producer, encrypted}`` plus ``modified_at`` for
-    the page JSON (removed by the caller from ``pdf_metadata``)."""
+def document_metadata(document: pdfium.PdfDocument, num_pages: int) -> PdfInfo:
     info = document.get_metadata_dict(skip_empty=True)
-    return {
-        "num_pages": num_pages,
-        "title": _clean(info.get("Title")),
-        "author": _clean(info.get("Author")),
-        "created_at": parse_pdf_date(_clean(info.get("CreationDate"))),
-        "producer": _clean(info.get("Producer")),
-        "encrypted": is_encrypted(document),
-        "modified_at": parse_pdf_date(_clean(info.get("ModDate"))),
-    }
+    return PdfInfo(
+        num_pages=num_pages,
+        title=_clean(info.get("Title")),
+        author=_clean(info.get("Author")),
+        created_at=parse_pdf_date(_clean(info.get("CreationDate"))),
+        producer=_clean(info.get("Producer")),
+        encrypted=is_encrypted(document),
+        modified_at=parse_pdf_date(_clean(info.get("ModDate"))),
+    )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from lxml import etree
 
+from scrapegate.convert.content_format import ContentDocument, content_document
 from scrapegate.convert.dom import (
     ParsedPage,
     body_of,
@@ -20,23 +20,27 @@ from scrapegate.convert.dom import (
 from scrapegate.convert.htmlformat import clean_html
 from scrapegate.convert.inventory import (
     ImageRecord,
+    LinkEntry,
     LinkRecord,
     collect_images,
     collect_links,
+    content_links,
     describe_images,
     describe_links,
 )
 from scrapegate.convert.mainblock import MainContent, extract_main
 from scrapegate.convert.markdown import MarkdownRenderer
-from scrapegate.convert.metadata import extract_metadata
-from scrapegate.convert.options import Converted, ConvertOptions
+from scrapegate.convert.metadata import PageMetadata, extract_metadata
+from scrapegate.convert.options import Converted, ConvertOptions, FormatValue
+from scrapegate.convert.page_links import page_links
 from scrapegate.convert.pagejson import build_page_json
 from scrapegate.convert.quality import content_quality, page_signals
 from scrapegate.convert.rag import chunk_markdown
 from scrapegate.convert.schemaorg import all_entities, json_ld_entities
 from scrapegate.convert.sections import build_json_v2
 from scrapegate.convert.textdocs import convert_text_document, document_kind
-from scrapegate.convert.words import content_hash, count_words, markdown_text
+from scrapegate.convert.words import count_words, markdown_text
+from scrapegate.domain.json_types import JsonObject
 
 Element = etree._Element
 
@@ -149,8 +153,8 @@ class HtmlResult:
     url: str
     base_url: str
     options: ConvertOptions
-    metadata: dict[str, Any]
-    entities: list[dict[str, Any]]
+    metadata: PageMetadata
+    entities: list[JsonObject]
     out: MainOutput
     main_text: str
     words: int
@@ -161,11 +165,12 @@ class HtmlResult:
     def roots(self) -> list[Element]:
         return self.out.main.roots
 
-    def described_links(self) -> list[dict[str, Any]]:
+    def described_links(self) -> list[LinkEntry]:
         return describe_links(self.links, set(self.roots), self.base_url)
 
 
-def _format_value(name: str, page: HtmlResult) -> Any:
+def _format_value(name: str, page: HtmlResult) -> FormatValue:
+    """The value of format ``name``, one of ``KNOWN_FORMATS`` (the last one is ``content``)."""
     options = page.options
     drop_data = options.remove_base64_images
     if name == "markdown":
@@ -200,20 +205,16 @@ def _format_value(name: str, page: HtmlResult) -> Any:
             max_tokens=options.rag_chunk_tokens,
             overlap_tokens=options.rag_overlap_tokens,
         )
-    if name == "content":
-        return _content_result(page)
-    return None
+    return _content_result(page)
 
 
-def _content_result(page: HtmlResult) -> dict[str, Any]:
-    links = [{k: v for k, v in link.items() if k != "type"} for link in page.described_links()]
-    return {
-        "body_markdown": page.out.body_markdown,
-        "content_hash": content_hash(page.out.body_markdown),
-        "word_count": page.words,
-        "images": describe_images(page.images, set(page.roots), page.metadata["image"]),
-        "links": links,
-    }
+def _content_result(page: HtmlResult) -> ContentDocument:
+    return content_document(
+        page.out.body_markdown,
+        page.words,
+        describe_images(page.images, set(page.roots), page.metadata["image"]),
+        content_links(page.described_links()),
+    )
 
 
 def _count_tags(roots: list[Element], tag: str) -> int:
@@ -235,6 +236,7 @@ def _convert_html(
 ) -> Converted:
     parsed = parse_html(html, url)
     root = parsed.root
+    discovered = _discovered_links(parsed, html, url) if options.discover_links else None
     entities = all_entities(root) if "json" in formats else json_ld_entities(root)
     metadata = extract_metadata(root, parsed.base_url, entities)
     signals = page_signals(root, entities)
@@ -258,7 +260,7 @@ def _convert_html(
     return Converted(
         formats={name: _format_value(name, page) for name in formats if name in KNOWN_FORMATS},
         markdown=out.markdown,
-        metadata=metadata,
+        metadata=dict(metadata),
         title=metadata["title"],
         description=metadata["description"],
         language=metadata["language"],
@@ -267,4 +269,11 @@ def _convert_html(
         content_quality=quality,
         word_count=page.words,
         truncation_reason=out.truncation_reason,
+        links=discovered,
     )
+
+
+def _discovered_links(parsed: ParsedPage, html: str, url: str) -> tuple[str, ...]:
+    """Every link of the page, read before extraction prunes the tree (whole page, not cut)."""
+    root = parse_html(html, url, whole=True).root if parsed.truncated_input else parsed.root
+    return tuple(page_links(root, url))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from lxml import etree
+
+from scrapegate.domain.json_types import JsonObject
 
 Element = etree._Element
 
@@ -35,7 +37,24 @@ class PageSignals:
     paywall_markup: bool
 
 
-def page_signals(root: Element, entities: list[dict[str, Any]]) -> PageSignals:
+class ContentQuality(TypedDict):
+    """The ``content_quality`` object of a response."""
+
+    word_count: int
+    text_length: int
+    html_bytes: int
+    text_to_html_ratio: float
+    image_count: int
+    link_count: int
+    main_content_found: bool
+    js_shell_suspected: bool
+    block_page_suspected: bool
+    login_wall_detected: bool
+    paywall_detected: bool
+    quality_score: int
+
+
+def page_signals(root: Element, entities: list[JsonObject]) -> PageSignals:
     password = root.find(".//input[@type='password']") is not None
     paywall = any(e.get("isAccessibleForFree") in (False, "False", "false") for e in entities)
     if not paywall:
@@ -52,7 +71,7 @@ def content_quality(
     link_count: int,
     main_found: bool,
     signals: PageSignals,
-) -> dict[str, Any]:
+) -> ContentQuality:
     text_length = len(main_text)
     login_wall = word_count < GOOD_WORDS and (
         signals.password_field or LOGIN_TEXT.search(main_text) is not None

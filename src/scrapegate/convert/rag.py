@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import TypedDict
 
 from scrapegate.convert.words import count_words, markdown_text
 
@@ -15,6 +15,31 @@ HEADING_LINE = re.compile(r"(#{1,6}) (.*)")  # used with match() at a block star
 FENCE_OPEN = re.compile(r"(`{3,}|~{3,})")
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
 CHARS_PER_TOKEN = 4
+
+
+class RagChunking(TypedDict):
+    strategy: str
+    max_tokens: int
+    overlap_tokens: int
+    token_estimator: str
+
+
+class RagChunk(TypedDict):
+    id: str
+    index: int
+    heading_path: list[str]
+    text: str
+    token_estimate: int
+    word_count: int
+    char_start: int
+    char_end: int
+
+
+class RagDocument(TypedDict):
+    chunking: RagChunking
+    chunks: list[RagChunk]
+    total_chunks: int
+    total_tokens_estimate: int
 
 
 @dataclass
@@ -141,13 +166,13 @@ def _group(segs: list[Segment], limit: int) -> list[tuple[int, int]]:
 
 def chunk_markdown(
     markdown: str, *, final_url: str, max_tokens: int, overlap_tokens: int
-) -> dict[str, Any]:
+) -> RagDocument:
     limit = max(1, max_tokens) * CHARS_PER_TOKEN
     overlap = max(0, overlap_tokens) * CHARS_PER_TOKEN
     segs = segments(markdown, limit)
     groups = _group(segs, limit)
     prefix = hashlib.sha256(final_url.encode("utf-8")).hexdigest()[:12]
-    chunks = []
+    chunks: list[RagChunk] = []
     for index, (a, b) in enumerate(groups):
         start = _overlap_start(markdown, segs, a, overlap)
         end = segs[b].end

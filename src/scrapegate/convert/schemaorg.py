@@ -1,14 +1,14 @@
-"""schema.org entities from JSON-LD, microdata and RDFa."""
+"""schema.org entities from JSON-LD, microdata and RDFa (JSON whose shape the page decides)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import orjson
 from lxml import etree
 
 from scrapegate.convert.dom import text_of
+from scrapegate.domain.json_types import JsonObject, JsonValue
 
 Element = etree._Element
 logger = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ def _type_name(value: str) -> str:
     return value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _flatten(node: Any, out: list[dict[str, Any]]) -> None:
+def _flatten(node: JsonValue, out: list[JsonObject]) -> None:
     if isinstance(node, list):
         for item in node:
             _flatten(item, out)
@@ -35,8 +35,8 @@ def _flatten(node: Any, out: list[dict[str, Any]]) -> None:
             out.append(entity)
 
 
-def json_ld_entities(root: Element) -> list[dict[str, Any]]:
-    entities: list[dict[str, Any]] = []
+def json_ld_entities(root: Element) -> list[JsonObject]:
+    entities: list[JsonObject] = []
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
@@ -52,7 +52,7 @@ def json_ld_entities(root: Element) -> list[dict[str, Any]]:
     return entities[:MAX_ENTITIES]
 
 
-def _microdata_value(el: Element) -> Any:
+def _microdata_value(el: Element) -> JsonValue:
     if el.get("itemscope") is not None:
         return _microdata_item(el)
     for attr in ("content", "href", "src", "datetime", "value"):
@@ -62,8 +62,8 @@ def _microdata_value(el: Element) -> Any:
     return " ".join(text_of(el).split())
 
 
-def _microdata_item(item: Element) -> dict[str, Any]:
-    entity: dict[str, Any] = {}
+def _microdata_item(item: Element) -> JsonObject:
+    entity: JsonObject = {}
     itemtype = (item.get("itemtype") or "").split()
     if itemtype:
         entity["@type"] = _type_name(itemtype[0])
@@ -82,17 +82,19 @@ def _microdata_item(item: Element) -> dict[str, Any]:
     return entity
 
 
-def _put(entity: dict[str, Any], key: str, value: Any) -> None:
+def _put(entity: JsonObject, key: str, value: JsonValue) -> None:
     if key not in entity:
         entity[key] = value
-    elif isinstance(entity[key], list):
-        entity[key].append(value)
+        return
+    existing = entity[key]
+    if isinstance(existing, list):
+        existing.append(value)
     else:
-        entity[key] = [entity[key], value]
+        entity[key] = [existing, value]
 
 
-def microdata_entities(root: Element) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def microdata_entities(root: Element) -> list[JsonObject]:
+    found: list[JsonObject] = []
     for item in root.iterfind(".//*[@itemscope]"):
         if item.get("itemprop") is not None:
             continue  # a property of an enclosing item
@@ -104,10 +106,10 @@ def microdata_entities(root: Element) -> list[dict[str, Any]]:
     return found
 
 
-def rdfa_entities(root: Element) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def rdfa_entities(root: Element) -> list[JsonObject]:
+    found: list[JsonObject] = []
     for item in root.iterfind(".//*[@typeof]"):
-        entity: dict[str, Any] = {"@type": _type_name((item.get("typeof") or "").split()[0])}
+        entity: JsonObject = {"@type": _type_name((item.get("typeof") or "").split()[0])}
         for el in item.iterfind(".//*[@property]"):
             name = (el.get("property") or "").split(":")[-1]
             if name:
@@ -118,18 +120,18 @@ def rdfa_entities(root: Element) -> list[dict[str, Any]]:
     return found
 
 
-def all_entities(root: Element) -> list[dict[str, Any]]:
+def all_entities(root: Element) -> list[JsonObject]:
     """Every JSON-LD (``@graph`` flattened, ``@context`` removed), microdata and RDFa entity."""
     return json_ld_entities(root) + microdata_entities(root) + rdfa_entities(root)
 
 
-def entity_types(entity: dict[str, Any]) -> list[str]:
+def entity_types(entity: JsonObject) -> list[str]:
     raw = entity.get("@type")
     values = raw if isinstance(raw, list) else [raw]
     return [_type_name(v) for v in values if isinstance(v, str)]
 
 
-def _as_text(value: Any) -> str | None:
+def _as_text(value: JsonValue) -> str | None:
     if isinstance(value, list):
         for item in value:
             text = _as_text(item)
@@ -144,7 +146,7 @@ def _as_text(value: Any) -> str | None:
     return None
 
 
-def first_value(entities: list[dict[str, Any]], key: str) -> str | None:
+def first_value(entities: list[JsonObject], key: str) -> str | None:
     """The first entity value for ``key`` as text (names of nested objects)."""
     for entity in entities:
         if key in entity:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from copy import deepcopy
-from typing import Any
+from typing import Literal
 
 from lxml import etree
 
 from scrapegate.convert.dom import drop
+from scrapegate.convert.inventory import LinkEntry
+from scrapegate.convert.json_v2 import (
+    Block,
+    Definition,
+    JsonV2Document,
+    Section,
+    json_v2_document,
+)
 from scrapegate.convert.markdown import (
     BLOCK_TAGS,
     HARD_BREAK,
@@ -20,11 +28,8 @@ from scrapegate.convert.markdown import (
 )
 from scrapegate.convert.options import SectionFilter
 from scrapegate.convert.tables import is_layout_table, table_grid, table_rows
-from scrapegate.convert.words import count_words
 
 Element = etree._Element
-Block = dict[str, Any]
-Section = dict[str, Any]
 
 
 class SectionTreeBuilder:
@@ -33,7 +38,7 @@ class SectionTreeBuilder:
     def __init__(self, renderer: MarkdownRenderer) -> None:
         self.text = renderer  # a plain-text renderer
         self.sections: list[Section] = []
-        self._open: list[Section] = []
+        self._open: list[tuple[int, Section]] = []  # the open headings' levels and sections
         self._lead: Section | None = None
 
     def build(self, roots: Iterable[Element]) -> list[Section]:
@@ -43,7 +48,7 @@ class SectionTreeBuilder:
 
     def _current(self) -> Section:
         if self._open:
-            return self._open[-1]
+            return self._open[-1][1]
         if self._lead is None:
             self._lead = {"id": "", "heading": None, "path": [], "blocks": [], "children": []}
             self.sections.append(self._lead)
@@ -53,9 +58,9 @@ class SectionTreeBuilder:
         self._current()["blocks"].append(block)
 
     def _heading(self, level: int, text: str) -> None:
-        while self._open and self._open[-1]["heading"]["level"] >= level:
+        while self._open and self._open[-1][0] >= level:
             self._open.pop()
-        parent = self._open[-1] if self._open else None
+        parent = self._open[-1][1] if self._open else None
         path = [*(parent["path"] if parent else []), text]
         section: Section = {
             "id": "",
@@ -65,7 +70,7 @@ class SectionTreeBuilder:
             "children": [],
         }
         (parent["children"] if parent else self.sections).append(section)
-        self._open.append(section)
+        self._open.append((level, section))
 
     def _element(self, el: Element) -> None:
         tag = el.tag
@@ -135,7 +140,7 @@ class SectionTreeBuilder:
         self.text.container(el, blocks)
         return " ".join(" ".join(blocks).split())
 
-    def _text_block(self, kind: str, el: Element) -> None:
+    def _text_block(self, kind: Literal["paragraph", "blockquote"], el: Element) -> None:
         text = self._plain(el)
         if text:
             self._add({"type": kind, "text": text})
@@ -161,7 +166,7 @@ class SectionTreeBuilder:
         self._add({"type": "table", "caption": caption or None, "headers": headers, "rows": body})
 
     def _definitions(self, el: Element) -> None:
-        items: list[dict[str, str]] = []
+        items: list[Definition] = []
         for child in el:
             if child.tag == "dt":
                 items.append({"term": self._plain(child), "definition": ""})
@@ -204,12 +209,6 @@ def _number(sections: list[Section], prefix: str) -> None:
         _number(section["children"], f"{section['id']}.")
 
 
-def _walk(sections: list[Section]) -> Iterable[Section]:
-    for section in sections:
-        yield section
-        yield from _walk(section["children"])
-
-
 def apply_section_filter(sections: list[Section], rules: SectionFilter) -> list[Section]:
     """The section filter's first two rules: drop excluded block types, then thin leaf
     sections bottom-up."""
@@ -225,19 +224,6 @@ def apply_section_filter(sections: list[Section], rules: SectionFilter) -> list[
     return kept
 
 
-def _block_words(block: Block) -> int:
-    parts: list[str] = []
-    for key in ("text", "summary", "caption", "alt"):
-        if isinstance(block.get(key), str):
-            parts.append(block[key])
-    parts.extend(block.get("items", []) if block["type"] == "list" else [])
-    for item in block.get("items", []) if block["type"] == "dl" else []:
-        parts.extend((item["term"], item["definition"]))
-    for row in [block.get("headers", []), *block.get("rows", [])]:
-        parts.extend(row)
-    return count_words(" ".join(parts))
-
-
 def build_json_v2(
     roots: Iterable[Element],
     renderer: MarkdownRenderer,
@@ -245,24 +231,18 @@ def build_json_v2(
     url: str,
     title: str | None,
     language: str | None,
-    links: list[dict[str, Any]],
+    links: list[LinkEntry],
     rules: SectionFilter | None,
-) -> dict[str, Any]:
+) -> JsonV2Document:
     sections = SectionTreeBuilder(renderer).build(roots)
     if rules is not None:
         sections = apply_section_filter(sections, rules)
     _number(sections, "s")
-    all_sections = list(_walk(sections))
-    blocks = [block for section in all_sections for block in section["blocks"]]
-    result: dict[str, Any] = {"version": 2, "url": url, "title": title, "language": language}
-    if rules is not None and rules.content_only:
-        result["blocks"] = blocks
-    else:
-        result["sections"] = sections
-    result["links"] = links
-    result["stats"] = {
-        "sections": len(all_sections),
-        "blocks": len(blocks),
-        "words": sum(_block_words(b) for b in blocks),
-    }
-    return result
+    return json_v2_document(
+        url=url,
+        title=title,
+        language=language,
+        sections=sections,
+        links=links,
+        content_only=rules is not None and rules.content_only,
+    )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import html as html_lib
 import re
 from collections.abc import Sequence
-from typing import Any
 
+from scrapegate.convert.content_format import content_document
+from scrapegate.convert.json_v2 import Block, JsonV2Document, Section, json_v2_document
 from scrapegate.convert.markdown import code_fence
-from scrapegate.convert.options import Converted, ConvertOptions
+from scrapegate.convert.metadata import PageMetadata
+from scrapegate.convert.options import Converted, ConvertOptions, FormatValue
 from scrapegate.convert.pagejson import build_page_json
 from scrapegate.convert.quality import PageSignals, content_quality
 from scrapegate.convert.rag import chunk_markdown
 from scrapegate.convert.sections import apply_section_filter
-from scrapegate.convert.words import content_hash, count_words
+from scrapegate.convert.words import count_words
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<!--)", re.IGNORECASE)
@@ -60,7 +62,8 @@ def text_markdown(body: str, kind: str) -> str:
     return f"{fence}{language}\n{code}\n{fence}"
 
 
-def _sections(body: str, kind: str) -> list[dict[str, Any]]:
+def _sections(body: str, kind: str) -> list[Section]:
+    blocks: list[Block]
     if kind in FENCED_KINDS:
         blocks = [{"type": "code", "language": FENCED_KINDS[kind], "text": body.strip("\n")}]
     else:
@@ -69,33 +72,46 @@ def _sections(body: str, kind: str) -> list[dict[str, Any]]:
     return [{"id": "s1", "heading": None, "path": [], "blocks": blocks, "children": []}]
 
 
-def _json_v2(body: str, kind: str, url: str, options: ConvertOptions, words: int) -> dict[str, Any]:
+def _json_v2(body: str, kind: str, url: str, options: ConvertOptions, words: int) -> JsonV2Document:
     sections = _sections(body, kind)
     rules = options.section_filter
     if rules is not None:
         sections = apply_section_filter(sections, rules)
-    blocks = [b for s in sections for b in s["blocks"]]
-    result: dict[str, Any] = {"version": 2, "url": url, "title": None, "language": None}
-    if rules is not None and rules.content_only:
-        result["blocks"] = blocks
-    else:
-        result["sections"] = sections
-    result["links"] = []
-    result["stats"] = {"sections": len(sections), "blocks": len(blocks), "words": words}
-    return result
+    return json_v2_document(
+        url=url,
+        title=None,
+        language=None,
+        sections=sections,
+        links=[],
+        content_only=rules is not None and rules.content_only,
+        word_count=words,
+    )
 
 
-def empty_metadata() -> dict[str, Any]:
-    keys = ("title", "description", "language", "canonical_url", "favicon", "site_name", "image",
-            "robots", "author", "published_at", "modified_at")  # fmt: skip
-    metadata: dict[str, Any] = dict.fromkeys(keys)
-    metadata.update({"keywords": [], "open_graph": {}, "twitter": {}, "meta": {}})
-    return metadata
+def empty_metadata() -> PageMetadata:
+    """Text documents have no metadata; ``keywords`` follows ``modified_at`` in their object."""
+    return {
+        "title": None,
+        "description": None,
+        "language": None,
+        "canonical_url": None,
+        "favicon": None,
+        "site_name": None,
+        "image": None,
+        "robots": None,
+        "author": None,
+        "published_at": None,
+        "modified_at": None,
+        "keywords": [],
+        "open_graph": {},
+        "twitter": {},
+        "meta": {},
+    }
 
 
 def _format_value(
     name: str, body: str, kind: str, url: str, options: ConvertOptions, words: int
-) -> Any:
+) -> FormatValue:
     markdown = text_markdown(body, kind)
     if name == "markdown":
         return markdown
@@ -121,13 +137,7 @@ def _format_value(
             max_tokens=options.rag_chunk_tokens,
             overlap_tokens=options.rag_overlap_tokens,
         )
-    return {
-        "body_markdown": markdown,
-        "content_hash": content_hash(markdown),
-        "word_count": words,
-        "images": [],
-        "links": [],
-    }
+    return content_document(markdown, words, [], [])
 
 
 def convert_text_document(
@@ -150,7 +160,7 @@ def convert_text_document(
             if name in TEXT_FORMATS
         },
         markdown=text_markdown(body, kind),
-        metadata=empty_metadata(),
+        metadata=dict(empty_metadata()),
         title=None,
         description=None,
         language=None,

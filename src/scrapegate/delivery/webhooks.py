@@ -15,10 +15,10 @@ import random
 import ssl
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import httpx
 import orjson
@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 SecretResolver = Callable[[WebhookDelivery], Awaitable[str | None]]
 DeliveryHook = Callable[[WebhookDelivery], Awaitable[None]]
 FinalStatus = Literal["delivered", "failed"]
+# An event's data as its sender shaped it (the jobs layer types it); delivery only serialises it.
+EventData = Mapping[str, object]
 
 API_VERSION = "v1"
 SNIPPET_BYTES = 1024
@@ -61,7 +63,16 @@ def format_timestamp(moment: datetime) -> str:
     return iso(moment) or ""
 
 
-def _bounded_data(data: dict[str, Any], job_id: str | None) -> dict[str, Any]:
+class WebhookBody(TypedDict):
+    event: str
+    event_id: str
+    created_at: str
+    api_version: str
+    organization_id: str
+    data: EventData
+
+
+def _bounded_data(data: EventData, job_id: str | None) -> EventData:
     """``data`` unless it exceeds 5 MiB, in which case the result body is replaced by a link."""
     if "result" not in data or len(orjson.dumps(data)) <= MAX_DATA_BYTES:
         return data
@@ -72,8 +83,8 @@ def _bounded_data(data: dict[str, Any], job_id: str | None) -> dict[str, Any]:
 
 
 def build_body(
-    *, event: str, org_id: str, data: dict[str, Any], created_at: datetime, job_id: str | None
-) -> dict[str, Any]:
+    *, event: str, org_id: str, data: EventData, created_at: datetime, job_id: str | None
+) -> WebhookBody:
     return {
         "event": event,
         "event_id": new_id(),
@@ -199,7 +210,7 @@ class WebhookDispatcher:
         url: str,
         secret: str,
         event: str,
-        data: dict[str, Any],
+        data: EventData,
         job_id: str | None = None,
     ) -> WebhookDelivery:
         """Store a pending delivery and send it in the background; never waits on the network."""
@@ -210,7 +221,7 @@ class WebhookDispatcher:
             org_id=org_id,
             event=event,
             url=url,
-            payload=body,
+            payload=dict(body),
             job_id=job_id,
             created_at=now,
             updated_at=now,

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scrapegate.domain.invalid_item import InvalidItem
+from scrapegate.domain.json_types import JsonObject
 from scrapegate.domain.request_fields import FieldReader
 from scrapegate.domain.request_rules import read_webhook
 from scrapegate.domain.scrape_request import ScrapeRequest, parse_scrape_request
@@ -20,7 +22,7 @@ IGNORED_ITEM_FIELDS = ("webhook_url", "webhook_secret", "webhook_events", "sync"
 class BatchRequest:
     items: tuple[ScrapeRequest, ...]
     item_indexes: tuple[int, ...]  # each item's position in the submitted list
-    invalid_items: tuple[dict[str, Any], ...]
+    invalid_items: tuple[InvalidItem, ...]
     webhook_url: str | None
     webhook_secret: str | None
     webhook_events: tuple[str, ...] | None
@@ -37,12 +39,12 @@ def parse_batch_request(body: object, ctx: ValidationContext, max_items: int) ->
     ignore_invalid = top.raw("ignore_invalid") is True
     url, secret, events = read_webhook(top, ctx, BATCH_EVENTS)
     valid: list[tuple[int, ScrapeRequest]] = []
-    invalid: list[dict[str, Any]] = []
+    invalid: list[InvalidItem] = []
     for index, item in enumerate(raw_items):
         try:
             if not isinstance(item, Mapping | str):
                 raise InvalidRequest("Each item must be a scrape request object or a URL string")
-            valid.append((index, parse_scrape_request(_merged(item, defaults), ctx)))
+            valid.append((index, _item_request(item, defaults, ctx)))
         except ScrapegateError as exc:
             invalid.append(_invalid(key, index, exc))
     if invalid and not ignore_invalid:
@@ -69,20 +71,24 @@ def _items(top: FieldReader, max_items: int) -> tuple[str, list[Any]]:
     return key, items
 
 
-def _merged(item: Mapping[str, Any] | str, defaults: Mapping[str, Any]) -> dict[str, Any]:
-    if isinstance(item, str):
-        item = {"url": item}
-    merged = dict(defaults)
-    for name, value in item.items():
-        base = merged.get(name)
+def _item_request(
+    item: Mapping[str, Any] | str, defaults: Mapping[str, Any], ctx: ValidationContext
+) -> ScrapeRequest:
+    """One item over the batch defaults, validated like a POST /scrape body."""
+    fields: Mapping[str, Any] = {"url": item} if isinstance(item, str) else item
+    body: JsonObject = dict(defaults)  # the caller's JSON, merged before validation
+    for name, value in fields.items():
+        base = body.get(name)
         # Objects merge one level deep: an item's advanced.x overrides only that key.
-        merged[name] = (
+        body[name] = (
             {**base, **value} if isinstance(base, Mapping) and isinstance(value, Mapping) else value
         )
-    return {k: v for k, v in merged.items() if k not in IGNORED_ITEM_FIELDS}
+    for name in IGNORED_ITEM_FIELDS:
+        body.pop(name, None)
+    return parse_scrape_request(body, ctx)
 
 
-def _invalid(key: str, index: int, error: ScrapegateError) -> dict[str, Any]:
+def _invalid(key: str, index: int, error: ScrapegateError) -> InvalidItem:
     field = (error.details or {}).get("field")
     return {
         "index": index,

@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scrapegate.domain.json_codec import from_jsonable
+from scrapegate.domain.json_types import JsonObject, JsonValue
+from scrapegate.domain.request_documents import CrawlOptionsDocument
 from scrapegate.domain.request_fields import FieldReader
 from scrapegate.domain.request_rules import read_url, read_webhook
 from scrapegate.domain.scrape_request import ScrapeRequest, parse_scrape_request
@@ -76,20 +79,41 @@ def _sitemap(top: FieldReader) -> str:
     return str(value)
 
 
-def _page_body(body: Mapping[str, Any], url: str) -> tuple[dict[str, Any], int | None]:
-    page: dict[str, Any] = {k: body[k] for k in PAGE_FIELDS if body.get(k) is not None}
+def _page_request(
+    body: Mapping[str, Any], url: str, ctx: ValidationContext
+) -> tuple[ScrapeRequest, int | None]:
+    """The scrape applied to every page, validated like a POST /scrape body, and the crawl-wide
+    ``cost_controls.max_credits`` taken out of it."""
+    # The caller's JSON, reshaped before validation: a crawl nests some scrape options.
+    page: JsonObject = {k: body[k] for k in PAGE_FIELDS if body.get(k) is not None}
     page["url"] = url
     page.setdefault("formats", ["markdown"])
-    advanced = dict(page.get("advanced") or {})
-    for name in ("wait_for", "timeout"):  # these two ride inside advanced for crawls
-        if name in advanced:
-            page[name] = advanced.pop(name)
-    page["advanced"] = advanced
-    controls = dict(page.get("cost_controls") or {})
-    max_credits = controls.pop("max_credits", None)
-    page["cost_controls"] = controls
-    page["include_raw_html"] = True  # links are read from the page's HTML
-    return page, max_credits
+    # wait_for and timeout ride inside advanced for crawls.
+    page.update(_take_nested(page, "advanced", ("wait_for", "timeout")))
+    max_credits = _take_nested(page, "cost_controls", ("max_credits",)).get("max_credits")
+    # Links come from the converter's parse; the HTML is kept only when the caller asks.
+    page["include_raw_html"] = body.get("include_raw_html") is True
+    return parse_scrape_request(page, ctx), _crawl_max_credits(max_credits)
+
+
+def _take_nested(page: JsonObject, name: str, keys: tuple[str, ...]) -> JsonObject:
+    """Takes ``keys`` out of the nested object ``page[name]``, copied since the body is the
+    caller's; a value that is no object is left for the scrape rules to reject."""
+    value = page.get(name)
+    if value and not isinstance(value, dict):
+        return {}
+    nested: JsonObject = dict(value) if isinstance(value, dict) else {}
+    taken = {key: nested.pop(key) for key in keys if key in nested}
+    page[name] = nested
+    return taken
+
+
+def _crawl_max_credits(value: JsonValue | None) -> int | None:
+    if value is not None and (not isinstance(value, int | float) or value < 0):
+        raise InvalidRequest(
+            "max_credits must be greater than or equal to 0", field="cost_controls.max_credits"
+        )
+    return int(value) if value else None
 
 
 def parse_crawl_request(body: object, ctx: ValidationContext) -> CrawlRequest:
@@ -97,12 +121,7 @@ def parse_crawl_request(body: object, ctx: ValidationContext) -> CrawlRequest:
         raise InvalidRequest("Request body is not valid JSON")
     top = FieldReader(body)
     url, _ = read_url(top, ctx)
-    page_body, max_credits = _page_body(body, url)
-    page = parse_scrape_request(page_body, ctx)
-    if max_credits is not None and (not isinstance(max_credits, int | float) or max_credits < 0):
-        raise InvalidRequest(
-            "max_credits must be greater than or equal to 0", field="cost_controls.max_credits"
-        )
+    page, max_credits = _page_request(body, url, ctx)
     webhook_url, secret, events = read_webhook(top, ctx, CRAWL_EVENTS)
     syntax = top.raw("pattern_syntax") or "glob"
     if syntax not in ("glob", "regex"):
@@ -127,25 +146,42 @@ def parse_crawl_request(body: object, ctx: ValidationContext) -> CrawlRequest:
         max_concurrency=_int(top, "max_concurrency", 1, 50, 10),
         delay=top.number("delay", 0, 60, "delay must be between 0 and 60 seconds") or 0.0,
         crawl_timeout=_int(top, "crawl_timeout", 60, 86_400, 3_600),
-        max_credits=int(max_credits) if max_credits else None,
+        max_credits=max_credits,
         webhook_url=webhook_url,
         webhook_secret=secret,
         webhook_events=events or DEFAULT_EVENTS,
     )
 
 
-def crawl_options(req: CrawlRequest) -> dict[str, Any]:
+def crawl_options(req: CrawlRequest) -> CrawlOptionsDocument:
     """The JSON stored with the crawl, so a restarted server can go on with it."""
-    options = {f.name: getattr(req, f.name) for f in dataclasses.fields(req) if f.name != "page"}
-    for name in ("include_patterns", "exclude_patterns", "webhook_events"):
-        options[name] = list(options[name])
-    options["page"] = req.page.to_json()
-    return options
+    return CrawlOptionsDocument(
+        url=req.url,
+        wants_raw_html=req.wants_raw_html,
+        max_pages=req.max_pages,
+        max_depth=req.max_depth,
+        include_patterns=list(req.include_patterns),
+        exclude_patterns=list(req.exclude_patterns),
+        pattern_syntax=req.pattern_syntax,
+        patterns_match_full_url=req.patterns_match_full_url,
+        respect_robots=req.respect_robots,
+        include_subdomains=req.include_subdomains,
+        allow_external_links=req.allow_external_links,
+        sitemap=req.sitemap,
+        sitemap_path=req.sitemap_path,
+        ignore_query_parameters=req.ignore_query_parameters,
+        deduplicate_similar_urls=req.deduplicate_similar_urls,
+        max_concurrency=req.max_concurrency,
+        delay=req.delay,
+        crawl_timeout=req.crawl_timeout,
+        max_credits=req.max_credits,
+        webhook_url=req.webhook_url,
+        webhook_secret=req.webhook_secret,
+        webhook_events=list(req.webhook_events),
+        page=req.page.to_json(),
+    )
 
 
 def crawl_from_options(options: Mapping[str, Any]) -> CrawlRequest:
-    values = dict(options)
-    page = ScrapeRequest.from_json(values.pop("page"))
-    for name in ("include_patterns", "exclude_patterns", "webhook_events"):
-        values[name] = tuple(values[name])
-    return CrawlRequest(page=page, **values)
+    """The crawl request back from its stored options (older ones may lack newer keys)."""
+    return from_jsonable(CrawlRequest, options)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from scrapegate.domain.invalid_item import InvalidItem
 from scrapegate.domain.job_origin import JobOrigin
+from scrapegate.domain.request_documents import CrawlOptionsDocument
+from scrapegate.domain.robots_record import RobotsRecord
 
 JobStatus = Literal["pending", "running", "completed", "failed"]
 LedgerKind = Literal["deposit", "reserve", "release", "adjustment"]
@@ -83,7 +86,9 @@ class Job:
     org_id: str
     key_id: str | None
     type: str  # "scrape" or "search"
-    request: dict[str, Any]  # the validated request as JSON, secrets excluded, nothing else
+    # The validated request as JSON: a ScrapeRequestDocument, or a SearchRequestDocument for a
+    # search job. Read-only, so both fit; readers look keys up without narrowing on ``type``.
+    request: Mapping[str, Any]
     request_hash: str  # canonical body hash, for coalescing identical in-flight requests
     status: JobStatus = "pending"
     created_at: datetime = field(default_factory=utcnow)
@@ -220,7 +225,7 @@ class Batch:
     urls: list[str]
     type: str = "scrape"
     estimated_credits: int = 0
-    invalid_items: list[dict[str, Any]] = field(default_factory=list)
+    invalid_items: list[InvalidItem] = field(default_factory=list)
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_events: list[str] | None = None
@@ -238,7 +243,7 @@ class Crawl:
     org_id: str
     key_id: str | None
     url: str
-    options: dict[str, Any]  # the validated crawl options (JSON), incl. the page request template
+    options: CrawlOptionsDocument  # the validated crawl options, incl. the page request template
     status: str = "discovering"  # discovering | running | completed | partial | failed
     cancelled: bool = False  # a cancelled crawl shows as partial/failed with this set
     # finished | max_pages | max_credits | deadline | cancelled | error
@@ -258,8 +263,8 @@ class Crawl:
     started_at: datetime | None = None
     completed_at: datetime | None = None
     expires_at: datetime | None = None
-    # robots.txt as fetched at the start ({"status", "text"}), so any process can apply it.
-    robots: dict[str, Any] | None = None
+    # robots.txt as fetched at the start, so any process can apply it.
+    robots: RobotsRecord | None = None
 
 
 @dataclass
@@ -284,7 +289,8 @@ class CrawlEvent:
     id: int
     crawl_id: str
     event: str
-    data: dict[str, Any]
+    # The event's JSON payload, one shape per event; read-only, so each payload type fits.
+    data: Mapping[str, Any]
     created_at: datetime = field(default_factory=utcnow)
 
 

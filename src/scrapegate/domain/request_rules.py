@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
 import orjson
 
@@ -15,6 +15,9 @@ from scrapegate.domain.scrape_model import CacheOption, Location, Mode
 from scrapegate.domain.urls import TargetURL, check_webhook_url, parse_target_url
 from scrapegate.domain.validation_context import ValidationContext
 from scrapegate.errors import FeatureUnavailable, InvalidRequest, LLMKeyMissing
+
+if TYPE_CHECKING:
+    from scrapegate.domain.json_types import JsonObject
 
 MODES: tuple[str, ...] = ("auto", "html", "js", "pdf", "ocr")
 MODE_ALIASES = {"light": "html"}
@@ -200,7 +203,17 @@ def read_webhook(
     return url, secret, tuple(dict.fromkeys(events)) if events is not None else None
 
 
-def _read_schema(top: FieldReader) -> dict[str, Any] | None:
+class ExtractionFields(TypedDict):
+    """The extraction options, as ScrapeRequest keyword arguments."""
+
+    extraction_schema: JsonObject | None  # the caller's JSON schema
+    extraction_prompt: str | None
+    extraction_profile: str | None
+    extraction_provider: str | None
+    extraction_model: str | None
+
+
+def _read_schema(top: FieldReader) -> JsonObject | None:
     """Rules 46-48."""
     schema = top.raw("extraction_schema")
     if schema is None:
@@ -217,8 +230,8 @@ def _read_schema(top: FieldReader) -> dict[str, Any] | None:
     return schema
 
 
-def read_extraction(top: FieldReader, ctx: ValidationContext) -> dict[str, Any]:
-    """Rules 46-52: the extraction fields, as ScrapeRequest keyword arguments."""
+def read_extraction(top: FieldReader, ctx: ValidationContext) -> ExtractionFields:
+    """Rules 46-52: the extraction fields."""
     schema = _read_schema(top)
     prompt = top.string(
         "extraction_prompt",
@@ -242,10 +255,10 @@ def read_extraction(top: FieldReader, ctx: ValidationContext) -> dict[str, Any]:
     if provider is not None and not ctx.llm_available:
         raise LLMKeyMissing(f"No valid {provider} key is registered", field="extraction_provider")
     model = top.string("extraction_model", 200, "extraction_model must be at most 200 characters")
-    return {
-        "extraction_schema": schema,
-        "extraction_prompt": prompt,
-        "extraction_profile": profile,
-        "extraction_provider": provider,
-        "extraction_model": model,
-    }
+    return ExtractionFields(
+        extraction_schema=schema,
+        extraction_prompt=prompt,
+        extraction_profile=profile,
+        extraction_provider=provider,
+        extraction_model=model,
+    )

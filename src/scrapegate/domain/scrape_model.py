@@ -12,13 +12,16 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
 from scrapegate.domain.json_codec import from_jsonable, to_jsonable
 from scrapegate.domain.tiers import Tier
 from scrapegate.domain.urls import TargetURL, normalized_url, parse_target_url
+
+if TYPE_CHECKING:
+    from scrapegate.domain.request_documents import ScrapeRequestDocument
 
 Mode = Literal["auto", "html", "js", "pdf", "ocr"]
 RenderJS = bool | Literal["auto"]
@@ -224,10 +227,10 @@ class ScrapeRequest:
             t is not None and t.needs_browser for t in forced
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ScrapeRequestDocument:
         """Every field, JSON-ready; secrets included because this is the persisted job form."""
-        data: dict[str, Any] = to_jsonable(self)
-        return data
+        document: ScrapeRequestDocument = to_jsonable(self)
+        return document
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ScrapeRequest:

@@ -7,7 +7,7 @@ to later stages: DNS answers (rule 4) to the fetchers, robots.txt (rule 73) to t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TypedDict, TypeVar
 
 from scrapegate.domain.advanced_rules import TopLevelAliases, read_advanced
 from scrapegate.domain.header_rules import read_headers
@@ -47,6 +47,8 @@ from scrapegate.domain.tier_rules import (
 from scrapegate.domain.validation_context import ValidationContext
 from scrapegate.errors import InvalidRequest
 
+T = TypeVar("T")
+
 __all__ = [
     "Action",
     "Advanced",
@@ -61,14 +63,23 @@ __all__ = [
     "parse_scrape_request",
 ]
 
-# Plain top-level booleans with their defaults.
-TOP_FLAGS: dict[str, bool] = {
-    "force_refresh": False,
-    "include_raw_html": False,
-    "evidence": False,
-    "promote_schema_org": True,
-    "respect_robots": False,
-}
+
+class TopLevelFields(TypedDict):
+    """The plain top-level options, read first, as ScrapeRequest keyword arguments."""
+
+    url: str
+    mode: Mode
+    formats: tuple[str, ...] | None
+    timeout: float
+    sync_wait_seconds: float | None
+    sync: bool | None
+    force_refresh: bool
+    include_raw_html: bool
+    evidence: bool
+    promote_schema_org: bool
+    respect_robots: bool
+    wait_for: str | None
+    wait_for_timeout_ms: int
 
 
 def _read_wait_for(top: FieldReader) -> str | None:
@@ -87,33 +98,44 @@ def _read_aliases(top: FieldReader) -> TopLevelAliases:
     )
 
 
-def _read_basics(top: FieldReader, ctx: ValidationContext) -> dict[str, Any]:
-    """Rules 2-11 and the plain top-level options."""
+def _read_top_level(top: FieldReader, ctx: ValidationContext) -> TopLevelFields:
+    """Rules 2-11 and the plain top-level options (keyword arguments run left to right)."""
     url, _ = read_url(top, ctx)
-    fields: dict[str, Any] = {"url": url, "mode": read_mode(top), "formats": read_formats(top)}
-    timeout = top.number("timeout", 1, 300, "timeout must be between 1 and 300 seconds")
-    fields["timeout"] = DEFAULT_TIMEOUT_S if timeout is None else timeout
-    fields["sync_wait_seconds"] = top.number(
-        "sync_wait_seconds", 1, 120, "sync_wait_seconds must be between 1 and 120"
+    timeout_detail = "timeout must be between 1 and 300 seconds"
+    wait_detail = "wait_for_timeout_ms must be between 100 and 60000"
+    return TopLevelFields(
+        url=url,
+        mode=read_mode(top),
+        formats=read_formats(top),
+        timeout=_or_default(top.number("timeout", 1, 300, timeout_detail), DEFAULT_TIMEOUT_S),
+        sync_wait_seconds=top.number(
+            "sync_wait_seconds", 1, 120, "sync_wait_seconds must be between 1 and 120"
+        ),
+        sync=top.optional_boolean("sync"),
+        force_refresh=top.boolean("force_refresh", False),
+        include_raw_html=top.boolean("include_raw_html", False),
+        evidence=top.boolean("evidence", False),
+        promote_schema_org=top.boolean("promote_schema_org", True),
+        respect_robots=top.boolean("respect_robots", False),
+        wait_for=_read_wait_for(top),
+        wait_for_timeout_ms=_or_default(
+            top.integer("wait_for_timeout_ms", 100, 60_000, wait_detail),
+            DEFAULT_WAIT_FOR_TIMEOUT_MS,
+        ),
     )
-    fields["sync"] = top.optional_boolean("sync")
-    fields.update({name: top.boolean(name, default) for name, default in TOP_FLAGS.items()})
-    fields["wait_for"] = _read_wait_for(top)
-    wait_ms = top.integer(
-        "wait_for_timeout_ms", 100, 60_000, "wait_for_timeout_ms must be between 100 and 60000"
-    )
-    fields["wait_for_timeout_ms"] = DEFAULT_WAIT_FOR_TIMEOUT_MS if wait_ms is None else wait_ms
-    return fields
 
 
-def _check_method_rendering(fields: dict[str, Any]) -> None:
+def _or_default(value: T | None, default: T) -> T:
+    return default if value is None else value
+
+
+def _check_method_rendering(top_level: TopLevelFields, method: str, advanced: Advanced) -> None:
     """Rule 35: non-GET requests run on tiers 1-3, so nothing may need a browser."""
-    method = fields["method"]
     probe = ScrapeRequest(
-        url=fields["url"],
-        mode=fields["mode"],
-        wait_for=fields["wait_for"],
-        advanced=fields["advanced"],
+        url=top_level["url"],
+        mode=top_level["mode"],
+        wait_for=top_level["wait_for"],
+        advanced=advanced,
     )
     if method != "GET" and probe.floor_tier.needs_browser:
         raise InvalidRequest(
@@ -130,25 +152,39 @@ def _with_legacy_markdown(
     return formats
 
 
-def _read_request_fields(top: FieldReader, ctx: ValidationContext) -> dict[str, Any]:
-    """Rules 2-57, in order, as ScrapeRequest keyword arguments."""
-    fields = _read_basics(top, ctx)
+def _read_request(top: FieldReader, ctx: ValidationContext) -> ScrapeRequest:
+    """Rules 2-57, in order."""
+    top_level = _read_top_level(top, ctx)
     advanced_reader = top.child("advanced", label="")
-    fields["advanced"] = read_advanced(advanced_reader, _read_aliases(top))
-    fields["formats"] = _with_legacy_markdown(fields["formats"], fields["advanced"])
-    fields["cache"], fields["cache_ttl"] = read_cache(
-        top, top.raw("method"), ctx.default_cache_ttl_s
+    advanced = read_advanced(advanced_reader, _read_aliases(top))
+    top_level["formats"] = _with_legacy_markdown(top_level["formats"], advanced)
+    cache, cache_ttl = read_cache(top, top.raw("method"), ctx.default_cache_ttl_s)
+    method, body, content_type = read_method_and_body(top)
+    _check_method_rendering(top_level, method, advanced)
+    headers = read_headers(top, "headers") or {}
+    max_response_bytes = read_max_response_bytes(top, DEFAULT_MAX_RESPONSE_BYTES)
+    location = read_location(top, advanced_reader, ctx)
+    webhook_url, webhook_secret, webhook_events = read_webhook(top, ctx)
+    extraction = read_extraction(top, ctx)
+    cost_controls, min_tier = read_cost_controls(top)
+    return ScrapeRequest(
+        **top_level,
+        **extraction,
+        advanced=advanced,
+        cache=cache,
+        cache_ttl=cache_ttl,
+        method=method,
+        body=body,
+        content_type=content_type,
+        headers=headers,
+        max_response_bytes=max_response_bytes,
+        location=location,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        webhook_events=webhook_events,
+        cost_controls=cost_controls,
+        min_tier=min_tier,
     )
-    fields["method"], fields["body"], fields["content_type"] = read_method_and_body(top)
-    _check_method_rendering(fields)
-    fields["headers"] = read_headers(top, "headers") or {}
-    fields["max_response_bytes"] = read_max_response_bytes(top, DEFAULT_MAX_RESPONSE_BYTES)
-    fields["location"] = read_location(top, advanced_reader, ctx)
-    webhook = read_webhook(top, ctx)
-    fields["webhook_url"], fields["webhook_secret"], fields["webhook_events"] = webhook
-    fields.update(read_extraction(top, ctx))
-    fields["cost_controls"], fields["min_tier"] = read_cost_controls(top)
-    return fields
 
 
 def parse_scrape_request(body: object, ctx: ValidationContext) -> ScrapeRequest:
@@ -156,7 +192,7 @@ def parse_scrape_request(body: object, ctx: ValidationContext) -> ScrapeRequest:
     if not isinstance(body, Mapping):
         raise InvalidRequest("Request body is not valid JSON")
     top = FieldReader(body)
-    request = ScrapeRequest(**_read_request_fields(top, ctx))
+    request = _read_request(top, ctx)
     check_tiers_and_features(request, ctx)
     request = read_document_options(top, request, ctx)
     check_integrations(request)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 from scrapegate.domain.countries import normalize_country
+from scrapegate.domain.request_documents import (
+    ResultScrapeBody,
+    ResultScrapeOptions,
+    SearchOptionsDocument,
+    SearchRequestDocument,
+)
 from scrapegate.domain.request_fields import FieldReader
 from scrapegate.domain.request_rules import read_webhook
 from scrapegate.domain.scrape_request import parse_scrape_request
@@ -21,15 +26,6 @@ TIME_RANGES = ("hour", "day", "week", "month", "year")
 SAFE_SEARCH = ("off", "moderate", "strict")
 SEARCH_EVENTS = ("search.completed", "search.failed")
 BATCH_SEARCH_EVENTS = ("batch.search.completed",)
-# Options forwarded to the scrape of every result when scrape_results is true.
-SCRAPE_OPTION_FIELDS = (
-    "formats",
-    "extraction_schema",
-    "extraction_profile",
-    "extraction_prompt",
-    "advanced",
-    "cost_controls",
-)
 # Validates result-scrape options before any result URL is known.
 PROBE_URL = "https://example.com/"
 DOMAIN_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9-]{1,63})*$")
@@ -47,19 +43,21 @@ class SearchOptions:
     time_range: str | None = None
     safe_search: str = "moderate"
     scrape_results: bool = False
-    scrape_options: dict[str, Any] = field(default_factory=dict)
+    scrape_options: ResultScrapeOptions = field(default_factory=ResultScrapeOptions)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "num_results": self.num_results,
-            "page": self.page,
-            "country": self.country,
-            "language": self.language,
-            "time_range": self.time_range,
-            "safe_search": self.safe_search,
-            "scrape_results": self.scrape_results,
-            **({"scrape_options": self.scrape_options} if self.scrape_results else {}),
-        }
+    def to_json(self) -> SearchOptionsDocument:
+        document = SearchOptionsDocument(
+            num_results=self.num_results,
+            page=self.page,
+            country=self.country,
+            language=self.language,
+            time_range=self.time_range,
+            safe_search=self.safe_search,
+            scrape_results=self.scrape_results,
+        )
+        if self.scrape_results:
+            document["scrape_options"] = self.scrape_options
+        return document
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ class SearchRequest:
         """The query sent upstream: ``domain`` becomes a ``site:`` filter."""
         return f"site:{self.domain} {self.query}" if self.domain else self.query
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> SearchRequestDocument:
         """The request as stored with its job (secrets excluded)."""
         return {
             "query": self.query,
@@ -167,7 +165,7 @@ def _options(top: FieldReader, ctx: ValidationContext, *, allow_page: bool) -> S
         ),
         safe_search=_safe_search(top),
         scrape_results=scrape_results,
-        scrape_options=_scrape_options(top, ctx) if scrape_results else {},
+        scrape_options=_scrape_options(top, ctx) if scrape_results else ResultScrapeOptions(),
     )
 
 
@@ -202,13 +200,26 @@ def _safe_search(top: FieldReader) -> str:
     return value
 
 
-def _scrape_options(top: FieldReader, ctx: ValidationContext) -> dict[str, Any]:
+def _scrape_options(top: FieldReader, ctx: ValidationContext) -> ResultScrapeOptions:
     """The result-scrape options, checked by the scrape rules against a placeholder URL."""
-    options = {name: top.raw(name) for name in SCRAPE_OPTION_FIELDS if top.has(name)}
+    options = ResultScrapeOptions()
+    # Kept as sent (raw values, in this order): the scrape of each result validates them again.
+    if top.has("formats"):
+        options["formats"] = top.raw("formats")
+    if top.has("extraction_schema"):
+        options["extraction_schema"] = top.raw("extraction_schema")
+    if top.has("extraction_profile"):
+        options["extraction_profile"] = top.raw("extraction_profile")
+    if top.has("extraction_prompt"):
+        options["extraction_prompt"] = top.raw("extraction_prompt")
+    if top.has("advanced"):
+        options["advanced"] = top.raw("advanced")
+    if top.has("cost_controls"):
+        options["cost_controls"] = top.raw("cost_controls")
     parse_scrape_request({"url": PROBE_URL, **options}, ctx)
     return options
 
 
-def result_scrape_body(options: SearchOptions, url: str, wait_s: float) -> dict[str, Any]:
+def result_scrape_body(options: SearchOptions, url: str, wait_s: float) -> ResultScrapeBody:
     """The ``POST /scrape``-shaped body that scrapes one result within ``wait_s`` seconds."""
     return {**options.scrape_options, "url": url, "sync": True, "sync_wait_seconds": wait_s}

@@ -1,16 +1,21 @@
-"""One attempt at one tier: fetch, decode, classify. No decisions about what comes next."""
+"""One attempt at one tier: fetch, decode, classify (and convert, in the same task).
+
+No decisions about what comes next."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from scrapegate.convert import Converted
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.tiers import Tier
 from scrapegate.engine.classify import Classification, classify_response
+from scrapegate.engine.conversion_task import PageAnalysis
 from scrapegate.fetchers.base import (
     Fetcher,
     FetchError,
@@ -34,6 +39,8 @@ Outcome = Literal[
     "timeout",
     "skipped",
 ]
+# Classifies a decoded page and converts it if usable, off the event loop, in one parse.
+PageAnalyser = Callable[[FetchResponse, str], Awaitable[PageAnalysis]]
 TEXTUAL_PREFIXES = (
     "text/",
     "application/json",
@@ -76,6 +83,7 @@ class FetchedPage:
     engine: str
     text: str | None  # decoded body for textual types, None for binary ones
     classification: Classification
+    converted: Converted | None = None  # converted with the classification (one parse)
 
     @property
     def is_html(self) -> bool:
@@ -141,6 +149,7 @@ async def run_attempt(
     policy: NetPolicy,
     timeout_s: float,
     render: RenderOptions | None = None,
+    analyse: PageAnalyser | None = None,
 ) -> AttemptResult:
     started = time.monotonic()
     record = AttemptRecord(tier=fetcher.tier, engine=fetcher.engine_name, outcome="success")
@@ -161,12 +170,21 @@ async def run_attempt(
     record.duration_ms = int((time.monotonic() - started) * 1000)
     record.http_status = response.status_code
     text = decode_html(response.body, response.header_charset)[0] if is_textual(response) else None
-    verdict = classify_response(response.status_code, response.headers, text)
-    page = FetchedPage(response, fetcher.tier, fetcher.engine_name, text, verdict)
+    verdict, converted = await _analysis(response, text, analyse)
+    page = FetchedPage(response, fetcher.tier, fetcher.engine_name, text, verdict, converted)
     if verdict.kind != "ok":
         record.outcome = verdict.kind
         record.error = f"{_error_code(verdict.kind)}: {verdict.reason}"
     return AttemptResult(record=record, page=page, retry_after_s=_retry_after(response))
+
+
+async def _analysis(
+    response: FetchResponse, text: str | None, analyse: PageAnalyser | None
+) -> tuple[Classification, Converted | None]:
+    if text is None or analyse is None:  # binary: headers and status say all there is
+        return classify_response(response.status_code, response.headers, text), None
+    analysis = await analyse(response, text)
+    return analysis.classification, analysis.converted
 
 
 def _as_fetch_error(exc: Exception) -> FetchError:

@@ -12,15 +12,19 @@ import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from scrapegate.convert import Converted
 from scrapegate.engine.conversion_task import (
+    PageAnalysis,
+    PageToAnalyse,
     PageToConvert,
+    analyse_in_pool,
+    analyse_page,
     convert_in_pool,
     convert_page,
     warm_up,
@@ -30,6 +34,8 @@ from scrapegate.errors import InternalError
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+R = TypeVar("R")
 StartMethod = Literal["forkserver", "spawn"]
 CONVERSION_MODULE = "scrapegate.engine.conversion_task"
 DEFAULT_SHUTDOWN_TIMEOUT_S = 5.0
@@ -43,6 +49,8 @@ class ConversionRunner(Protocol):
 
     async def convert(self, page: PageToConvert) -> Converted: ...
 
+    async def analyse(self, task: PageToAnalyse) -> PageAnalysis: ...
+
     async def aclose(self) -> None: ...
 
 
@@ -54,6 +62,9 @@ class ThreadConversionRunner:
 
     async def convert(self, page: PageToConvert) -> Converted:
         return await asyncio.to_thread(convert_page, page)
+
+    async def analyse(self, task: PageToAnalyse) -> PageAnalysis:
+        return await asyncio.to_thread(analyse_page, task)
 
     async def aclose(self) -> None:
         return None
@@ -131,14 +142,22 @@ class ProcessPoolConversionRunner:
             log.warning("conversion pool not warm (%d slow, %r): started anyway", len(slow), failed)
 
     async def convert(self, page: PageToConvert) -> Converted:
+        return await self._run(convert_page, convert_in_pool, page, page.url)
+
+    async def analyse(self, task: PageToAnalyse) -> PageAnalysis:
+        return await self._run(analyse_page, analyse_in_pool, task, task.page.url)
+
+    async def _run(
+        self, in_thread: Callable[[T], R], in_pool: Callable[[T], R], task: T, url: str
+    ) -> R:
         for attempt in (1, 2):
             pool = await self._live_pool()
             if pool is None:
-                return await asyncio.to_thread(convert_page, page)
+                return await asyncio.to_thread(in_thread, task)
             try:
-                return await asyncio.wrap_future(pool.submit(convert_in_pool, page))
+                return await asyncio.wrap_future(pool.submit(in_pool, task))
             except BrokenProcessPool:
-                log.warning("a conversion process died (try %d, %s): new pool", attempt, page.url)
+                log.warning("a conversion process died (try %d, %s): new pool", attempt, url)
                 await self._replace(pool)
         raise InternalError("converting the page crashed a conversion process twice")
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from scrapegate.convert import Converted, ConvertOptions, convert_document
+from scrapegate.engine.classify import Classification, classify_response
 
 WARM_UP_HTML = "<html><head><title>w</title></head><body><main><p>warm up</p></main></body></html>"
 
@@ -42,6 +43,32 @@ def page_from_utf8(
     return PageToConvert(text.decode("utf-8", "surrogatepass"), media_type, url, formats, options)
 
 
+@dataclass(frozen=True)
+class PageToAnalyse:
+    """A fetched textual page to classify, then to convert if the engine will use it."""
+
+    status_code: int
+    headers: dict[str, str]
+    page: PageToConvert
+
+
+@dataclass(frozen=True)
+class PageAnalysis:
+    classification: Classification
+    converted: Converted | None  # None: the kind is one the engine does not convert
+
+
+# The kinds whose page the engine converts (content, or a JS shell kept as the fallback).
+CONVERTED_KINDS = frozenset({"ok", "js_shell"})
+
+
+def analyse_page(task: PageToAnalyse) -> PageAnalysis:
+    """Classification and conversion in one task: the page crosses to a process once."""
+    verdict = classify_response(task.status_code, task.headers, task.page.text)
+    converted = convert_page(task.page) if verdict.kind in CONVERTED_KINDS else None
+    return PageAnalysis(verdict, converted)
+
+
 def convert_page(page: PageToConvert) -> Converted:
     return convert_document(
         page.text,
@@ -58,9 +85,21 @@ def convert_in_pool(page: PageToConvert) -> Converted:
     try:
         return convert_page(page)
     finally:
-        trim = heap_trimmer()
-        if trim is not None:
-            trim(0)
+        _trim_heap()
+
+
+def analyse_in_pool(task: PageToAnalyse) -> PageAnalysis:
+    """The pool's task for a freshly fetched page: ``analyse_page``, then the heap trimmed."""
+    try:
+        return analyse_page(task)
+    finally:
+        _trim_heap()
+
+
+def _trim_heap() -> None:
+    trim = heap_trimmer()
+    if trim is not None:
+        trim(0)
 
 
 @functools.cache

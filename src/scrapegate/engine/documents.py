@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from scrapegate.convert import Converted, ConvertOptions
 from scrapegate.convert.ocr import ocr_image, page_ocr, sniff_image_type
 from scrapegate.convert.pdf import PdfDocument, looks_like_pdf, read_pdf
 from scrapegate.convert.textdocs import convert_text_document
+from scrapegate.domain.document_extras import OcrResultItem, PdfMetadata
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.engine.attempts import FetchedPage
@@ -26,7 +26,8 @@ MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
 @dataclass
 class DocumentOutcome:
     converted: Converted | None
-    extras: dict[str, Any] = field(default_factory=dict)  # pdf_metadata, ocr_results
+    pdf_metadata: PdfMetadata | None = None
+    ocr_results: list[OcrResultItem] | None = None  # None: no OCR ran; [] is still sent
     ocr_used: bool = False  # False with an OCR add-on: nothing was OCR'd, the add-on is refunded
 
 
@@ -49,7 +50,7 @@ async def pdf_outcome(
     )
     converted = _with_pdf_fields(converted, doc, page.response.url)
     ocr_used = any(not p.has_text_layer for p in doc.pages)
-    return DocumentOutcome(converted, {"pdf_metadata": doc.metadata}, ocr_used)
+    return DocumentOutcome(converted, pdf_metadata=doc.metadata, ocr_used=ocr_used)
 
 
 def _with_pdf_fields(converted: Converted, doc: PdfDocument, url: str) -> Converted:
@@ -82,7 +83,7 @@ async def image_outcome(
         result.text, kind="text", url=page.response.url, formats=formats_of(req), options=options
     )
     return DocumentOutcome(
-        converted, {"ocr_results": [result.as_dict(page.response.url)]}, ocr_used=True
+        converted, ocr_results=[result.as_item(page.response.url)], ocr_used=True
     )
 
 
@@ -90,7 +91,7 @@ async def page_images_outcome(
     req: ScrapeRequest, page: FetchedPage, converted: Converted, fetcher: Fetcher, policy: NetPolicy
 ) -> DocumentOutcome:
     """``advanced.ocr`` on an HTML page: OCR the images of its main content."""
-    results: list[dict[str, Any]] = []
+    results: list[OcrResultItem] = []
     for url in _image_urls(converted.markdown):
         data = await _download(fetcher, policy, url)
         if data is None or sniff_image_type(data) is None:
@@ -99,8 +100,8 @@ async def page_images_outcome(
             result = await ocr_image(data, req.ocr_language)
         except ScrapegateError:
             continue  # one unreadable image does not fail the scrape
-        results.append(result.as_dict(url))
-    return DocumentOutcome(converted, {"ocr_results": results}, ocr_used=bool(results))
+        results.append(result.as_item(url))
+    return DocumentOutcome(converted, ocr_results=results, ocr_used=bool(results))
 
 
 def _image_urls(markdown: str) -> list[str]:

@@ -5,28 +5,29 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 from scrapegate.convert import Converted, ConvertOptions
 from scrapegate.domain.netrules import NetPolicy
-from scrapegate.domain.pricing import PriceTable, addon_credits, addon_names
+from scrapegate.domain.pricing import PriceTable, addon_credits
 from scrapegate.domain.records import DomainAttempt, new_id
 from scrapegate.domain.scrape_request import ScrapeRequest
+from scrapegate.domain.scrape_result import Billing, ScrapeResult
 from scrapegate.domain.tiers import Tier
 from scrapegate.engine import assemble
-from scrapegate.engine.artifacts import ArtifactSink, attach_artifacts
+from scrapegate.engine.artifacts import ArtifactSink, with_artifacts
 from scrapegate.engine.attempts import FetchedPage
 from scrapegate.engine.charging import ChargeGuard, UnlimitedGuard
 from scrapegate.engine.content_types import DocumentDeps, process_document
 from scrapegate.engine.conversion_runners import ConversionRunner, ThreadConversionRunner
-from scrapegate.engine.conversion_task import PageToConvert
+from scrapegate.engine.conversion_task import PageAnalysis, PageToAnalyse, PageToConvert
+from scrapegate.engine.documents import DocumentOutcome
 from scrapegate.engine.escalation import Accepted, EscalationRun, Escalator
 from scrapegate.engine.history import DomainHistory, HistoryReader
 from scrapegate.engine.planning import TierPlan, plan_tiers, tier_cap_warning
 from scrapegate.engine.render import render_options
 from scrapegate.engine.robots import RobotsGate
-from scrapegate.fetchers.base import Fetcher
+from scrapegate.fetchers.base import Fetcher, FetchResponse
 from scrapegate.storage.protocols import PlaybookRepository
 
 log = logging.getLogger(__name__)
@@ -39,14 +40,16 @@ class ScrapeContext:
     guard: ChargeGuard = field(default_factory=UnlimitedGuard)
     billing_enabled: bool = False
     started: float = field(default_factory=time.monotonic)
+    discover_links: bool = False  # a crawl page: the converter collects the page's links
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScrapeOutcome:
-    response: dict[str, Any]
+    result: ScrapeResult
     credits: int
     tier: Tier
     size_bytes: int
+    links: tuple[str, ...] | None = None  # the accepted page's links, when the context asked
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,14 @@ class EngineSettings:
     allow_evaluate: bool = True
     inline_artifacts: bool = False
     ocr_ready: bool = False  # Tesseract is installed: PDF pages without text get OCR'd
+
+
+def page_to_convert(
+    req: ScrapeRequest, response: FetchResponse, text: str, discover_links: bool
+) -> PageToConvert:
+    formats = tuple(f for f in (req.formats or ("markdown",)) if f != "raw")
+    options = replace(convert_options(req), discover_links=discover_links)
+    return PageToConvert(text, response.media_type, response.url, formats, options)
 
 
 def convert_options(req: ScrapeRequest) -> ConvertOptions:
@@ -114,7 +125,8 @@ class ScrapeEngine:
             self.prices,
             self.policy,
             self._settings.min_words,
-            lambda page: self._convert(req, page),
+            lambda page: self._convert(req, page, ctx.discover_links),
+            lambda response, text: self._analyse(req, response, text, ctx.discover_links),
         )
         try:
             accepted = await escalator.run(run)
@@ -124,18 +136,44 @@ class ScrapeEngine:
             raise
         await self._record(ctx.org_id, domain, run, success=True)
         accepted.converted = document.converted
-        outcome = self._outcome(req, ctx, plan, run, accepted, history)
-        outcome.response.update(document.extras)
-        if "ocr" in addon_names(req) and not document.ocr_used:
-            refund_addon(outcome, "ocr")
-        await attach_artifacts(
-            outcome.response,
+        return await self._outcome(req, ctx, plan, run, accepted, document, history)
+
+    async def _outcome(
+        self,
+        req: ScrapeRequest,
+        ctx: ScrapeContext,
+        plan: TierPlan,
+        run: EscalationRun,
+        accepted: Accepted,
+        document: DocumentOutcome,
+        history: DomainHistory,
+    ) -> ScrapeOutcome:
+        charge = assemble.compute_charge(req, accepted.page.tier, self.prices)
+        if not document.ocr_used:  # an OCR add-on that found nothing to read is not charged
+            charge = charge.refund("ocr")
+        billing = assemble.billing(
+            plan,
+            run.attempts,
+            charge,
+            self.prices,
+            billing_enabled=ctx.billing_enabled,
+            suggestion=history.suggestion(charge.tier),
+        )
+        result = build_result(req, ctx, accepted, run, document, history, billing)
+        result = await with_artifacts(
+            result,
             accepted.page.response,
             ctx.org_id,
             self._artifacts,
             self._settings.inline_artifacts,
         )
-        return outcome
+        return ScrapeOutcome(
+            result=result,
+            credits=charge.total,
+            tier=accepted.page.tier,
+            size_bytes=accepted.page.response.size_bytes,
+            links=accepted.converted.links if accepted.converted else None,
+        )
 
     def _new_run(self, req: ScrapeRequest, plan: TierPlan, ctx: ScrapeContext) -> EscalationRun:
         budget = req.cost_controls.time_budget
@@ -150,18 +188,21 @@ class ScrapeEngine:
             render=render_options(req, allow_evaluate=self._settings.allow_evaluate),
         )
 
-    async def _convert(self, req: ScrapeRequest, page: FetchedPage) -> Converted | None:
+    async def _convert(
+        self, req: ScrapeRequest, page: FetchedPage, discover_links: bool
+    ) -> Converted | None:
         if page.text is None:
             return None
-        formats = tuple(f for f in (req.formats or ("markdown",)) if f != "raw")
         return await self.conversions.convert(
-            PageToConvert(
-                page.text,
-                page.response.media_type,
-                page.response.url,
-                formats,
-                convert_options(req),
-            )
+            page_to_convert(req, page.response, page.text, discover_links)
+        )
+
+    async def _analyse(
+        self, req: ScrapeRequest, response: FetchResponse, text: str, discover_links: bool
+    ) -> PageAnalysis:
+        task = page_to_convert(req, response, text, discover_links)
+        return await self.conversions.analyse(
+            PageToAnalyse(response.status_code, dict(response.headers), task)
         )
 
     async def _record(self, org_id: str, domain: str, run: EscalationRun, success: bool) -> None:
@@ -173,83 +214,49 @@ class ScrapeEngine:
         except Exception:  # the playbook is advisory; never fail a scrape over it
             log.exception("playbook record failed")
 
-    def _outcome(
-        self,
-        req: ScrapeRequest,
-        ctx: ScrapeContext,
-        plan: TierPlan,
-        run: EscalationRun,
-        accepted: Accepted,
-        history: DomainHistory,
-    ) -> ScrapeOutcome:
-        charge = assemble.compute_charge(req, accepted.page.tier, self.prices)
-        response = build_response(req, ctx, accepted, run)
-        response["billing"] = assemble.billing_object(
-            plan, run.attempts, charge, self.prices, ctx.billing_enabled
-        )
-        response["billing"]["optimization_suggestion"] = history.suggestion(charge.tier)
-        response["credits_used"] = charge.total
-        response["tier_cap_warning"] = tier_cap_warning(req, history.min_tier)
-        response["domain_warning"], response["domain_difficulty"] = history.difficulty()
-        return ScrapeOutcome(
-            response=response,
-            credits=charge.total,
-            tier=accepted.page.tier,
-            size_bytes=accepted.page.response.size_bytes,
-        )
 
-
-def refund_addon(outcome: ScrapeOutcome, name: str) -> None:
-    """An add-on that found nothing to do is not charged (e.g. OCR with no image)."""
-    billing = outcome.response["billing"]
-    for addon in billing["addons"]:
-        if addon["name"] == name and not addon["refunded"]:
-            outcome.credits -= addon["credits"]
-            billing["addon_credits"] -= addon["credits"]
-            addon["refunded"] = True
-    billing["total_credits"] = billing["final_cost_microcents"] = outcome.credits
-    outcome.response["credits_used"] = outcome.credits
-
-
-def build_response(
-    req: ScrapeRequest, ctx: ScrapeContext, accepted: Accepted, run: EscalationRun
-) -> dict[str, Any]:
+def build_result(
+    req: ScrapeRequest,
+    ctx: ScrapeContext,
+    accepted: Accepted,
+    run: EscalationRun,
+    document: DocumentOutcome,
+    history: DomainHistory,
+    billing: Billing,
+) -> ScrapeResult:
     page, converted = accepted.page, accepted.converted
     response = page.response
     content, binary = assemble.content_value(req, accepted)
     content_quality, quality_warning = assemble.quality(accepted)
-    body: dict[str, Any] = {
-        "job_id": ctx.job_id,
-        "url": req.url,
-        "final_url": response.url,
-        "redirected": response.url != req.url,
-        "redirect_chain": [
-            {"url": h.url, "status_code": h.status_code} for h in response.redirect_chain
-        ],
-        "status_code": response.status_code,
-        "content_type": response.media_type,
-        "content": content,
-        "title": converted.title if converted else None,
-        "description": converted.description if converted else None,
-        "language": converted.language if converted else None,
-        "author": converted.author if converted else None,
-        "published_at": converted.published_at if converted else None,
-        "metadata": converted.metadata if converted else {},
-        "headers": response.headers,
-        "cached": False,
-        "response_time_ms": int((time.monotonic() - ctx.started) * 1000),
-        "size_bytes": response.size_bytes,
-        "warning": assemble.warning_text(accepted, run.attempts),
-        "content_quality": content_quality,
-        "quality_warning": quality_warning,
-        "domain_warning": None,
-        "domain_difficulty": None,
-        "note": None,
-        "time_budget_expired": run.time_budget_expired,
-        "content_truncated": assemble.truncation(accepted),
-    }
-    if req.include_raw_html and page.text is not None:
-        body["raw_html"] = page.text
-    if binary:
-        body["raw_encoding"] = "base64"
-    return body
+    domain_warning, difficulty = history.difficulty()
+    return ScrapeResult(
+        job_id=ctx.job_id,
+        url=req.url,
+        final_url=response.url,
+        redirect_chain=tuple(response.redirect_chain),
+        status_code=response.status_code,
+        content_type=response.media_type,
+        content=content,
+        title=converted.title if converted else None,
+        description=converted.description if converted else None,
+        language=converted.language if converted else None,
+        author=converted.author if converted else None,
+        published_at=converted.published_at if converted else None,
+        metadata=converted.metadata if converted else {},
+        headers=response.headers,
+        response_time_ms=int((time.monotonic() - ctx.started) * 1000),
+        size_bytes=response.size_bytes,
+        warning=assemble.warning_text(accepted, run.attempts),
+        content_quality=content_quality,
+        quality_warning=quality_warning,
+        domain_warning=domain_warning,
+        domain_difficulty=difficulty,
+        time_budget_expired=run.time_budget_expired,
+        content_truncated=assemble.truncation(accepted),
+        billing=billing,
+        tier_cap_warning=tier_cap_warning(req, history.min_tier),
+        raw_html=page.text if req.include_raw_html else None,
+        raw_encoding="base64" if binary else None,
+        pdf_metadata=document.pdf_metadata,
+        ocr_results=None if document.ocr_results is None else tuple(document.ocr_results),
+    )

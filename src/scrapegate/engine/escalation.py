@@ -12,7 +12,13 @@ from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.pricing import PriceTable
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.tiers import TIER_ATTEMPT_TIMEOUT_S, TIER_MIN_USEFUL_S, Tier
-from scrapegate.engine.attempts import AttemptRecord, AttemptResult, FetchedPage, run_attempt
+from scrapegate.engine.attempts import (
+    AttemptRecord,
+    AttemptResult,
+    FetchedPage,
+    PageAnalyser,
+    run_attempt,
+)
 from scrapegate.engine.charging import ChargeGuard
 from scrapegate.engine.failures import final_error
 from scrapegate.engine.planning import TierPlan
@@ -56,12 +62,14 @@ class Escalator:
         policy: NetPolicy,
         min_words: int,
         convert_page: PageConverter,
+        analyse_page: PageAnalyser | None = None,
     ) -> None:
         self._fetchers = fetchers
         self._prices = prices
         self._policy = policy
         self._min_words = min_words
-        self._convert = convert_page
+        self._convert_page = convert_page
+        self._analyse = analyse_page
 
     async def run(self, run: EscalationRun) -> Accepted:
         index = 0
@@ -80,6 +88,7 @@ class Escalator:
                 self._policy,
                 self._attempt_timeout(run, tier),
                 render,
+                self._analyse,
             )
             run.attempts.append(result.record)
             decision = await self._decide(run, result)
@@ -90,6 +99,10 @@ class Escalator:
         if run.fallback is not None:
             return run.fallback
         raise final_error(run.attempts, run.stopped_by, run.time_budget_expired)
+
+    async def _convert(self, page: FetchedPage) -> Converted | None:
+        """The conversion made with the page's classification, else one made now."""
+        return page.converted if page.converted is not None else await self._convert_page(page)
 
     def _attempt_timeout(self, run: EscalationRun, tier: Tier) -> float:
         return max(min(TIER_ATTEMPT_TIMEOUT_S[tier], run.deadline - time.monotonic()), 0.5)

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from scrapegate.domain.pricing import PriceTable, addon_credits, addon_names
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.tiers import Tier
 from scrapegate.engine.history import DomainHistory, HistoryReader
 from scrapegate.engine.planning import TierPlan, plan_tiers, playbook_usual_tier
+
+
+class CostBreakdown(TypedDict):
+    tier_credits: int
+    addons: dict[str, int]
+    extraction_credits: int
+
+
+class CostEstimate(TypedDict):
+    """The body of ``POST /scrape/estimate``, sent as is."""
+
+    url: str
+    estimated_tier: str
+    estimated_credits: int
+    confidence: str
+    max_possible_credits: int
+    domain_min_tier: str | None
+    cache_hit_possible: bool
+    reasoning: str
+    breakdown: CostBreakdown
 
 
 class CostEstimator:
@@ -29,7 +49,7 @@ class CostEstimator:
 
     async def estimate(
         self, req: ScrapeRequest, org_id: str, cache_hit_possible: bool
-    ) -> dict[str, Any]:
+    ) -> CostEstimate:
         plan, history = await self._plan(req, org_id)
         usual, count, samples = playbook_usual_tier(history.attempts)
         tier = usual if usual is not None and plan.start <= usual <= plan.cap else plan.start

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from scrapegate.domain.records import DomainAttempt
+from scrapegate.domain.scrape_result import DomainDifficulty
 from scrapegate.domain.tiers import Tier
 from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.planning import playbook_min_tier
@@ -27,7 +27,7 @@ class DomainHistory:
     def min_tier(self) -> Tier | None:
         return self.override or playbook_min_tier(self.attempts)
 
-    def difficulty(self) -> tuple[str | None, dict[str, Any] | None]:
+    def difficulty(self) -> tuple[str | None, DomainDifficulty | None]:
         """``domain_warning`` and ``domain_difficulty`` when fewer than half the attempts worked."""
         total = len(self.attempts)
         if total < WARNING_MIN_ATTEMPTS:
@@ -39,11 +39,11 @@ class DomainHistory:
             f"{self.domain} succeeded in only {rate:.0%} of its last {total} scrapes; "
             "expect failures or higher tiers."
         )
-        details = {
-            "success_rate": round(rate, 3),
-            "total_attempts": total,
-            "override_active": self.override is not None,
-        }
+        details = DomainDifficulty(
+            success_rate=round(rate, 3),
+            total_attempts=total,
+            override_active=self.override is not None,
+        )
         return warning, details
 
     def suggestion(self, used: Tier) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from scrapegate.domain.records import DomainAttempt
 from scrapegate.domain.scrape_request import ScrapeRequest
+from scrapegate.domain.scrape_result import TierCapWarning
 from scrapegate.domain.tiers import TIER_ORDER, Tier
 
 DEFAULT_MAX_TIER = Tier.BROWSER
@@ -105,12 +106,12 @@ def plan_tiers(
     )
 
 
-def tier_cap_warning(req: ScrapeRequest, playbook: Tier | None) -> dict[str, float] | None:
+def tier_cap_warning(req: ScrapeRequest, playbook: Tier | None) -> TierCapWarning | None:
     if playbook is None:
         return None
     cc = req.cost_controls
     if cc.force_tier is not None and cc.force_tier < playbook:
-        return {"domain_min_tier": playbook.number, "your_force_tier": cc.force_tier.number}
+        return TierCapWarning(playbook.number, your_force_tier=cc.force_tier.number)
     if cc.max_tier is not None and cc.max_tier < playbook:
-        return {"domain_min_tier": playbook.number, "your_max_tier": cc.max_tier.number}
+        return TierCapWarning(playbook.number, your_max_tier=cc.max_tier.number)
     return None

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
-
-from scrapegate.domain.scrape_model import Action
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.fetchers.base import RenderOptions
 
@@ -34,10 +30,6 @@ COUNTRY_LOCALES: dict[str, tuple[str, str]] = {
 }
 
 
-def action_dict(action: Action) -> dict[str, Any]:
-    return {k: v for k, v in asdict(action).items() if v is not None}
-
-
 def render_options(req: ScrapeRequest, *, allow_evaluate: bool) -> RenderOptions:
     adv = req.advanced
     locale, timezone = _locale(req)
@@ -50,7 +42,7 @@ def render_options(req: ScrapeRequest, *, allow_evaluate: bool) -> RenderOptions
         wait_until=adv.wait_condition,
         wait_for=req.wait_for,
         wait_for_timeout_ms=req.wait_for_timeout_ms,
-        actions=tuple(action_dict(a) for a in adv.actions),
+        actions=adv.actions,
         screenshot=adv.screenshot,
         full_page_screenshot=adv.full_page_screenshot,
         generate_pdf=adv.generate_pdf,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from protego import Protego
 
 from scrapegate.domain.netrules import NetPolicy
+from scrapegate.domain.robots_record import RobotsRecord, RobotsStatus
 from scrapegate.errors import RobotsDisallowed
 from scrapegate.fetchers.base import Fetcher, FetchError, FetchRequest
 
@@ -25,8 +25,6 @@ MAX_CRAWL_DELAY_S = 10.0
 MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309 asks parsers to read at least 500 KiB
 ROBOTS_TIMEOUT_S = 10.0
 CACHE_TTL_S = 3600.0
-
-RobotsStatus = Literal["ok", "missing", "server_error", "unreachable"]
 
 
 class RobotsRules:
@@ -53,12 +51,13 @@ class RobotsRules:
         rules.text = text
         return rules
 
-    def to_record(self) -> dict[str, Any]:
+    def to_record(self) -> RobotsRecord:
         """A JSON form, so another process can rebuild the same rules without a fetch."""
         return {"status": self.status, "text": self.text, "crawl_delay": self.crawl_delay}
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]) -> RobotsRules:
+    def from_record(cls, record: Mapping[str, object]) -> RobotsRules:
+        """Rules from a stored record, read defensively: it comes back from the database."""
         status, text = record.get("status"), record.get("text")
         if status == "ok" and isinstance(text, str):
             return cls.from_text(text)

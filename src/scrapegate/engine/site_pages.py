@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TypedDict
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree, html
@@ -66,6 +67,23 @@ _CMP_MARKERS: tuple[tuple[str, str], ...] = (
 _CONSENT_WORDS = ("cookie", "consent", "gdpr")
 
 
+class Pagination(TypedDict):
+    """A report's ``pagination``: the pattern found, stored and sent as is."""
+
+    type: str  # rel_next, numbered, next_link, load_more, infinite_scroll, cursor, none
+    selector: str | None
+    example_urls: list[str]
+
+
+class ApiEndpoint(TypedDict):
+    """One entry of a report's ``api_endpoints``."""
+
+    url: str
+    method: str
+    kind: str  # graphql, json, xhr
+    content_type: str | None
+
+
 def parse_page(text: str | None) -> html.HtmlElement | None:
     if not text or not text.strip():
         return None
@@ -99,12 +117,12 @@ def _selector(element: html.HtmlElement) -> str:
     return f"{element.tag}.{classes[0]}" if classes else str(element.tag)
 
 
-def _pagination(kind: str, selector: str | None, urls: Sequence[str]) -> dict[str, object]:
+def _pagination(kind: str, selector: str | None, urls: Sequence[str]) -> Pagination:
     examples = list(dict.fromkeys(urls))[:MAX_EXAMPLE_URLS]
     return {"type": kind, "selector": selector, "example_urls": examples}
 
 
-def _rel_next(root: html.HtmlElement, base: str) -> dict[str, object] | None:
+def _rel_next(root: html.HtmlElement, base: str) -> Pagination | None:
     for element in root.iter("link", "a"):
         if "next" in element.get("rel", "").lower().split():
             url = _absolute(base, element.get("href"))
@@ -112,7 +130,7 @@ def _rel_next(root: html.HtmlElement, base: str) -> dict[str, object] | None:
     return None
 
 
-def _numbered(root: html.HtmlElement, base: str) -> dict[str, object] | None:
+def _numbered(root: html.HtmlElement, base: str) -> Pagination | None:
     links = [a for a in root.iter("a") if _PAGE_LINK.search(a.get("href", ""))]
     if not links:
         nexts = [a for a in root.iter("a") if _NEXT_TEXT.match(a.text_content() or "")]
@@ -124,7 +142,7 @@ def _numbered(root: html.HtmlElement, base: str) -> dict[str, object] | None:
     return _pagination("numbered", selector, urls)
 
 
-def _load_more(root: html.HtmlElement) -> dict[str, object] | None:
+def _load_more(root: html.HtmlElement) -> Pagination | None:
     for element in root.iter("button", "a", "div", "span"):
         clickable = element.tag in ("button", "a") or element.get("role") == "button"
         marked = any(mark in _marks(element) for mark in _LOAD_MORE_MARK)
@@ -134,25 +152,25 @@ def _load_more(root: html.HtmlElement) -> dict[str, object] | None:
     return None
 
 
-def _infinite_scroll(root: html.HtmlElement) -> dict[str, object] | None:
+def _infinite_scroll(root: html.HtmlElement) -> Pagination | None:
     for element in root.iter("div", "span", "li", "section", "footer"):
         if any(mark in _marks(element) for mark in _SENTINEL_MARK):
             return _pagination("infinite_scroll", _selector(element), [])
     return None
 
 
-def _cursor(endpoints: Sequence[dict[str, object]]) -> dict[str, object] | None:
+def _cursor(endpoints: Sequence[ApiEndpoint]) -> Pagination | None:
     urls = [
-        str(e["url"])
+        e["url"]
         for e in endpoints
-        if any(k.lower() in _CURSOR_PARAMS for k, _ in parse_qsl(urlsplit(str(e["url"])).query))
+        if any(k.lower() in _CURSOR_PARAMS for k, _ in parse_qsl(urlsplit(e["url"]).query))
     ]
     return _pagination("cursor", None, urls) if urls else None
 
 
 def detect_pagination(
-    root: html.HtmlElement | None, base: str, endpoints: Sequence[dict[str, object]] = ()
-) -> dict[str, object]:
+    root: html.HtmlElement | None, base: str, endpoints: Sequence[ApiEndpoint] = ()
+) -> Pagination:
     """The first pattern found of: rel=next, numbered links, load-more, sentinel, cursor URLs."""
     if root is not None:
         found = (
@@ -166,7 +184,7 @@ def detect_pagination(
     return _cursor(endpoints) or _pagination("none", None, [])
 
 
-def _endpoint(url: str, method: str) -> dict[str, object]:
+def _endpoint(url: str, method: str) -> ApiEndpoint:
     lowered = url.lower()
     if "graphql" in lowered:
         kind, content_type = "graphql", "application/json"
@@ -192,11 +210,11 @@ def _script_calls(script: str) -> list[tuple[str, str]]:
     return calls
 
 
-def detect_api_endpoints(root: html.HtmlElement | None, base: str) -> list[dict[str, object]]:
+def detect_api_endpoints(root: html.HtmlElement | None, base: str) -> list[ApiEndpoint]:
     """Endpoints inline scripts call (fetch, axios, XHR, jQuery, URL literals) or preload."""
     if root is None:
         return []
-    found: dict[str, dict[str, object]] = {}
+    found: dict[str, ApiEndpoint] = {}
     for link in root.iter("link"):
         if link.get("as") == "fetch":
             url = _absolute(base, link.get("href"))

@@ -7,13 +7,15 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from scrapegate.domain.pricing import PriceTable
 from scrapegate.domain.records import Report, new_id, utcnow
 from scrapegate.engine.classify import looks_like_js_shell
 from scrapegate.engine.site_pages import (
+    ApiEndpoint,
+    Pagination,
     detect_api_endpoints,
     detect_cookie_gate,
     detect_login_wall,
@@ -22,6 +24,8 @@ from scrapegate.engine.site_pages import (
 )
 from scrapegate.engine.site_score import (
     BROWSER_TIERS,
+    CreditEstimate,
+    Signal,
     SiteFacts,
     estimated_credits,
     grade_for,
@@ -29,7 +33,13 @@ from scrapegate.engine.site_score import (
     score_of,
     signals_for,
 )
-from scrapegate.engine.site_signals import AttemptView, PageView, detect_anti_bot, detect_tech_stack
+from scrapegate.engine.site_signals import (
+    AntiBotEntry,
+    AttemptView,
+    PageView,
+    detect_anti_bot,
+    detect_tech_stack,
+)
 from scrapegate.storage.protocols import ReportRepository
 
 REPORT_RETENTION = timedelta(days=180)
@@ -52,6 +62,44 @@ class ScrapeEvidence:
     tier_that_worked: str | None
     response_time_ms: int | None = None
     title: str | None = None
+
+
+class AttemptSummary(TypedDict):
+    tier: str
+    outcome: str
+    http_status: int | None
+
+
+class ReportMeta(TypedDict):
+    """A report's ``meta``: how the analysed scrape went, stored and sent as is."""
+
+    status_code: int | None
+    tier_that_worked: str | None
+    js_required: bool
+    robots_allows: bool | None
+    response_time_ms: int | None
+    attempts: list[AttemptSummary]
+
+
+@dataclass(frozen=True)
+class SiteAnalysis:
+    """The analysed fields of a server report (all but id, source, org and creation time)."""
+
+    domain: str
+    url: str
+    title: str | None
+    score: int
+    grade: str
+    signals: list[Signal]
+    anti_bot_stack: list[AntiBotEntry]
+    tech_stack: dict[str, list[str]]
+    pagination: Pagination
+    api_endpoints: list[ApiEndpoint]
+    meta: ReportMeta
+    cookie_count: int
+    has_login_wall: bool
+    has_cookie_gate: bool
+    estimated_credits: CreditEstimate
 
 
 def _status_in(error: str | None) -> int | None:
@@ -144,7 +192,7 @@ def _facts(evidence: ScrapeEvidence, robots_allows: bool | None, root: Any) -> S
     )
 
 
-def _meta(evidence: ScrapeEvidence, robots_allows: bool | None, js: bool) -> dict[str, Any]:
+def _meta(evidence: ScrapeEvidence, robots_allows: bool | None, js: bool) -> ReportMeta:
     return {
         "status_code": evidence.page.status_code,
         "tier_that_worked": evidence.tier_that_worked,
@@ -164,7 +212,7 @@ def analyze(
     robots_allows: bool | None,
     prices: PriceTable,
     captcha_solver: bool,
-) -> dict[str, Any]:
+) -> SiteAnalysis:
     """The report's analysed fields (everything but id, source and created_at)."""
     page = evidence.page
     root = parse_page(page.html)
@@ -174,27 +222,48 @@ def analyze(
     score = score_of(signals)
     grade = grade_for(score)
     tier = recommended_tier(grade, evidence.tier_that_worked, captcha_solver)
-    return {
-        "domain": (urlsplit(page.url).hostname or "").lower(),
-        "url": page.url,
-        "title": evidence.title,
-        "score": score,
-        "grade": grade,
-        "signals": signals,
-        "anti_bot_stack": [v.as_json() for v in facts.vendors],
-        "tech_stack": detect_tech_stack(page.headers, page.html),
-        "pagination": detect_pagination(root, page.final_url, endpoints),
-        "api_endpoints": endpoints,
-        "meta": _meta(evidence, robots_allows, facts.js_required is not None),
-        "cookie_count": len(page.cookie_names),
-        "has_login_wall": facts.login_wall is not None,
-        "has_cookie_gate": facts.cookie_gate is not None,
-        "estimated_credits": estimated_credits(tier, prices),
-    }
+    return SiteAnalysis(
+        domain=(urlsplit(page.url).hostname or "").lower(),
+        url=page.url,
+        title=evidence.title,
+        score=score,
+        grade=grade,
+        signals=signals,
+        anti_bot_stack=[v.as_json() for v in facts.vendors],
+        tech_stack=detect_tech_stack(page.headers, page.html),
+        pagination=detect_pagination(root, page.final_url, endpoints),
+        api_endpoints=endpoints,
+        meta=_meta(evidence, robots_allows, facts.js_required is not None),
+        cookie_count=len(page.cookie_names),
+        has_login_wall=facts.login_wall is not None,
+        has_cookie_gate=facts.cookie_gate is not None,
+        estimated_credits=estimated_credits(tier, prices),
+    )
 
 
-def server_report(fields: Mapping[str, Any], org_id: str) -> Report:
-    return Report(id=new_id(), source="server", org_id=org_id, created_at=utcnow(), **fields)
+def server_report(analysis: SiteAnalysis, org_id: str) -> Report:
+    # Report keeps its documents as plain dicts: submitted reports hold free-form JSON there.
+    return Report(
+        id=new_id(),
+        source="server",
+        domain=analysis.domain,
+        url=analysis.url,
+        score=analysis.score,
+        grade=analysis.grade,
+        title=analysis.title,
+        signals=[dict(s) for s in analysis.signals],
+        anti_bot_stack=[dict(v) for v in analysis.anti_bot_stack],
+        tech_stack=dict(analysis.tech_stack),
+        pagination=dict(analysis.pagination),
+        api_endpoints=[dict(e) for e in analysis.api_endpoints],
+        meta=dict(analysis.meta),
+        cookie_count=analysis.cookie_count,
+        has_login_wall=analysis.has_login_wall,
+        has_cookie_gate=analysis.has_cookie_gate,
+        estimated_credits=dict(analysis.estimated_credits),
+        org_id=org_id,
+        created_at=utcnow(),
+    )
 
 
 def report_purger(reports: ReportRepository) -> Callable[[datetime], Awaitable[int]]:

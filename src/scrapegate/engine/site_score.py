@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from scrapegate.domain.pricing import PriceTable
 from scrapegate.domain.tiers import Tier, parse_tier
@@ -47,6 +47,24 @@ GRADES: tuple[tuple[int, str], ...] = ((85, "A"), (70, "B"), (55, "C"), (40, "D"
 BROWSER_TIERS = ("3.5", "4", "5")
 
 
+class Signal(TypedDict):
+    """One finding of a report's ``signals`` list, stored and sent as is."""
+
+    id: str
+    category: str
+    severity: str
+    label: str
+    evidence: str
+
+
+class CreditEstimate(TypedDict):
+    """A report's ``estimated_credits``: the price of scraping the site at the advised tier."""
+
+    recommended_tier: str
+    per_page_microcents: int
+    per_1000_pages_microcents: int
+
+
 @dataclass
 class SiteFacts:
     """What the detectors found; each evidence text is None when the fact does not hold."""
@@ -57,7 +75,7 @@ class SiteFacts:
     rate_limited: str | None = None
     robots_disallowed: str | None = None
     cookie_gate: str | None = None
-    extra: list[dict[str, Any]] = field(default_factory=list)  # informational signals
+    extra: list[Signal] = field(default_factory=list)  # informational signals
 
 
 def _severity(points: int) -> str:
@@ -66,7 +84,7 @@ def _severity(points: int) -> str:
     return "medium" if points >= 15 else "low"
 
 
-def signal(signal_id: str, evidence: str) -> dict[str, Any]:
+def signal(signal_id: str, evidence: str) -> Signal:
     rule = DEDUCTIONS[signal_id]
     return {
         "id": signal_id,
@@ -77,8 +95,8 @@ def signal(signal_id: str, evidence: str) -> dict[str, Any]:
     }
 
 
-def _vendor_signals(vendors: Sequence[VendorFinding]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def _vendor_signals(vendors: Sequence[VendorFinding]) -> list[Signal]:
+    found: list[Signal] = []
     widget_evidence: list[str] = []
     for vendor in vendors:
         evidence = ", ".join(vendor.evidence)
@@ -95,7 +113,7 @@ def _vendor_signals(vendors: Sequence[VendorFinding]) -> list[dict[str, Any]]:
     return found
 
 
-def signals_for(facts: SiteFacts) -> list[dict[str, Any]]:
+def signals_for(facts: SiteFacts) -> list[Signal]:
     """One signal per deduction that applies, in the spec's table order, then the extras."""
     found = _vendor_signals(facts.vendors)
     for signal_id, evidence in (
@@ -112,9 +130,9 @@ def signals_for(facts: SiteFacts) -> list[dict[str, Any]]:
     return found + list(facts.extra)
 
 
-def score_of(signals: Sequence[dict[str, Any]]) -> int:
+def score_of(signals: Sequence[Signal]) -> int:
     """100 minus each distinct deduction among ``signals``, never below 0."""
-    ids = {s["id"] for s in signals if s.get("id") in DEDUCTIONS}
+    ids = {s["id"] for s in signals if s["id"] in DEDUCTIONS}
     return max(100 - sum(DEDUCTIONS[i].points for i in ids), 0)
 
 
@@ -136,7 +154,7 @@ def recommended_tier(grade: str, tier_that_worked: str | None, captcha_solver: b
     return Tier.BROWSER
 
 
-def estimated_credits(tier: Tier, prices: PriceTable) -> dict[str, Any]:
+def estimated_credits(tier: Tier, prices: PriceTable) -> CreditEstimate:
     per_page = prices.tier_price(tier)
     return {
         "recommended_tier": tier.value,

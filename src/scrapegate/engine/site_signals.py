@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from scrapegate.engine.classify import classify_response
 
@@ -72,6 +73,15 @@ class PageView:
     redirect_urls: Sequence[str] = ()
 
 
+class AntiBotEntry(TypedDict):
+    """One vendor of a report's ``anti_bot_stack``, stored and sent as is."""
+
+    vendor: str
+    product: str
+    confidence: float
+    evidence: list[str]
+
+
 @dataclass
 class VendorFinding:
     vendor: str
@@ -88,7 +98,7 @@ class VendorFinding:
             miss *= 1.0 - weight
         return round(min(1.0 - miss, 0.99), 2)
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> AntiBotEntry:
         return {
             "vendor": self.vendor,
             "product": self.product,

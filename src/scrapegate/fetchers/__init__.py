@@ -11,7 +11,6 @@ from scrapegate.fetchers.base import (
     FetchFailure,
     FetchRequest,
     FetchResponse,
-    RedirectHop,
 )
 from scrapegate.fetchers.decode import decode_html
 from scrapegate.fetchers.profiles import identifying_user_agent
@@ -29,7 +28,6 @@ __all__ = [
     "Fetcher",
     "HostResolver",
     "HttpxFetcher",
-    "RedirectHop",
     "StealthFetcher",
     "build_fetchers",
     "decode_html",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from scrapegate.domain.netrules import NetPolicy
+from scrapegate.domain.scrape_model import Action
+from scrapegate.domain.scrape_result import ActionResult, RedirectHop
 from scrapegate.domain.tiers import Tier
 
 HARD_MAX_RESPONSE_BYTES = 52_428_800
@@ -41,7 +43,7 @@ class RenderOptions:
     wait_until: str = "networkidle"  # domcontentloaded | load | networkidle
     wait_for: str | None = None  # CSS selector; not finding it is a warning, not an error
     wait_for_timeout_ms: int = 10_000
-    actions: tuple[Mapping[str, Any], ...] = ()  # validated action objects, in order
+    actions: tuple[Action, ...] = ()  # validated actions, in order
     screenshot: bool = False
     full_page_screenshot: bool = True
     generate_pdf: bool = False
@@ -86,12 +88,6 @@ class FetchRequest:
     render: RenderOptions | None = None  # browser tiers only; plain tiers ignore it
 
 
-@dataclass(frozen=True)
-class RedirectHop:
-    url: str
-    status_code: int
-
-
 @dataclass
 class FetchResponse:
     url: str  # final URL after redirects
@@ -105,7 +101,7 @@ class FetchResponse:
     elapsed_ms: int = 0
     # Browser tiers: what the page produced besides its HTML.
     artifacts: list[Artifact] = field(default_factory=list)
-    action_results: list[dict[str, Any]] | None = None
+    action_results: list[ActionResult] | None = None
     render_warnings: list[str] = field(default_factory=list)  # e.g. wait_for selector not found
 
     @property

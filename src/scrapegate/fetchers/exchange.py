@@ -9,13 +9,13 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from scrapegate.domain.scrape_result import RedirectHop
 from scrapegate.fetchers.base import (
     HARD_MAX_RESPONSE_BYTES,
     MAX_REDIRECTS,
     FetchError,
     FetchRequest,
     FetchResponse,
-    RedirectHop,
 )
 from scrapegate.fetchers.cookies import RedirectCookieJar, cookie_header
 from scrapegate.fetchers.profiles import HeaderList, HeaderProfile, merge_headers

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
+from scrapegate.domain.json_types import JsonObject
 from scrapegate.errors import UpstreamError
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def strip_tracking(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
-def merge_hits(raw: list[dict[str, Any]]) -> list[SearchHit]:
+def merge_hits(raw: list[JsonObject]) -> list[SearchHit]:
     """SearXNG result objects as hits, duplicates (same URL after cleaning) merged, renumbered."""
     merged: dict[str, SearchHit] = {}
     for item in raw:
@@ -84,11 +85,12 @@ def merge_hits(raw: list[dict[str, Any]]) -> list[SearchHit]:
     return [replace(hit, position=i) for i, hit in enumerate(merged.values(), start=1)]
 
 
-def _hit_from(item: dict[str, Any]) -> SearchHit | None:
+def _hit_from(item: JsonObject) -> SearchHit | None:
     url = item.get("url")
     if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
         return None
-    engine = item.get("engine") if isinstance(item.get("engine"), str) else None
+    named = item.get("engine")
+    engine = named if isinstance(named, str) else None
     listed = item.get("engines")
     engines = tuple(e for e in listed if isinstance(e, str)) if isinstance(listed, list) else ()
     published = item.get("publishedDate") or item.get("published_date")
@@ -131,7 +133,7 @@ class SearxngProvider:
     ) -> list[SearchHit]:
         params = self._params(query, language, country, time_range, safe_search)
         wanted = page * num_results
-        raw: list[dict[str, Any]] = []
+        raw: list[JsonObject] = []
         async with httpx.AsyncClient(
             timeout=self._timeout, transport=self._transport, trust_env=False
         ) as client:
@@ -164,9 +166,7 @@ class SearxngProvider:
             params["time_range"] = TIME_RANGES[time_range]
         return params
 
-    async def _page(
-        self, client: httpx.AsyncClient, params: dict[str, str]
-    ) -> list[dict[str, Any]]:
+    async def _page(self, client: httpx.AsyncClient, params: dict[str, str]) -> list[JsonObject]:
         """One upstream page; transport errors and 5xx are retried once."""
         for attempt in (1, 2):
             try:
@@ -181,7 +181,7 @@ class SearxngProvider:
         raise _provider_error("the search provider did not answer")
 
 
-def _results_of(response: httpx.Response) -> list[dict[str, Any]]:
+def _results_of(response: httpx.Response) -> list[JsonObject]:
     if response.status_code != 200:
         hint = (
             " (is the json format enabled in settings.yml?)" if response.status_code == 403 else ""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
+from scrapegate.domain.invalid_item import InvalidItem
 from scrapegate.domain.records import Batch, Job
 
 
@@ -73,7 +74,7 @@ class BatchView:
     running: int
     credits_used: int
     estimated_credits: int
-    invalid_items: list[dict[str, Any]]
+    invalid_items: list[InvalidItem]
     created_at: datetime
     completed_at: datetime | None
     expires_at: datetime | None
@@ -138,19 +139,42 @@ def batch_view(
     )
 
 
-def webhook_data(batch: Batch, jobs: list[Job]) -> tuple[str, dict[str, Any]]:
+class BatchWebhookItem(TypedDict):
+    index: int
+    job_id: str | None
+    url: str
+    status: str
+    error_code: str | None
+
+
+class BatchWebhookData(TypedDict):
+    """``batch.completed`` / ``batch.failed`` data: where the items stand, without results."""
+
+    batch_id: str
+    type: str
+    status: str
+    total_requests: int
+    completed: int
+    failed: int
+    credits_used: int
+    results_url: str
+    items: list[BatchWebhookItem]
+
+
+def _webhook_item(item: AnyBatchItem) -> BatchWebhookItem:
+    failed = item if isinstance(item, FailedBatchItem | ExpiredBatchItem) else None
+    return {
+        "index": item.index,
+        "job_id": item.job_id,
+        "url": item.url,
+        "status": item.status,
+        "error_code": failed.error_code if failed else None,
+    }
+
+
+def webhook_data(batch: Batch, jobs: list[Job]) -> tuple[str, BatchWebhookData]:
     view = batch_view(batch, jobs, include_results=False)
     event = "batch.completed" if view.status == "completed" else "batch.failed"
-    items = [
-        {
-            "index": item.index,
-            "job_id": item.job_id,
-            "url": item.url,
-            "status": item.status,
-            "error_code": getattr(item, "error_code", None),
-        }
-        for item in view.items
-    ]
     return event, {
         "batch_id": batch.id,
         "type": batch.type,
@@ -160,5 +184,5 @@ def webhook_data(batch: Batch, jobs: list[Job]) -> tuple[str, dict[str, Any]]:
         "failed": view.failed,
         "credits_used": view.credits_used,
         "results_url": f"/api/v1/batch/{batch.id}",
-        "items": items,
+        "items": [_webhook_item(item) for item in view.items],
     }

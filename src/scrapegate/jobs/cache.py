@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import cast
 
 from scrapegate.domain.records import CacheEntry, utcnow
+from scrapegate.domain.scrape_document import CachedScrapeDocument, ScrapeResultDocument
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.domain.timefmt import iso
 from scrapegate.jobs.hot import HotCache
@@ -28,7 +29,10 @@ class ResponseCache:
             return None
         return entry
 
-    async def lookup(self, req: ScrapeRequest, org_id: str, job_id: str) -> dict[str, Any] | None:
+    async def lookup(
+        self, req: ScrapeRequest, org_id: str, job_id: str
+    ) -> CachedScrapeDocument | None:
+        """The stored document of a hit, marked cached, uncharged and renamed to ``job_id``."""
         if not req.cache or req.force_refresh:
             return None
         entry = await self._entry(req, org_id)
@@ -37,14 +41,14 @@ class ResponseCache:
     async def exists(self, req: ScrapeRequest, org_id: str) -> bool:
         return await self._entry(req, org_id) is not None
 
-    async def store(self, req: ScrapeRequest, org_id: str, response: dict[str, Any]) -> None:
-        if not req.cache or response.get("status_code", 500) >= 400:
+    async def store(self, req: ScrapeRequest, org_id: str, document: ScrapeResultDocument) -> None:
+        if not req.cache or document["status_code"] >= 400:
             return
         now = utcnow()
         entry = CacheEntry(
             key=req.cache_key(org_id),
             org_id=org_id,
-            response=response,
+            response=dict(document),
             created_at=now,
             expires_at=now + timedelta(seconds=req.cache_ttl),
         )
@@ -52,29 +56,27 @@ class ResponseCache:
         self._hot.put(entry.key, entry, float(req.cache_ttl))
 
 
-def as_cache_hit(entry: CacheEntry, job_id: str) -> dict[str, Any]:
-    # Shallow: only top-level keys change below, and the entry itself is shared and read-only.
-    response = dict(entry.response)
-    billing = response.get("billing") or {}
-    response.update(
-        {
-            "job_id": job_id,
-            "cached": True,
-            "cached_at": iso(entry.created_at),
-            "credits_used": 0,
-            "response_time_ms": 0,
-        }
-    )
-    response["billing"] = {
-        **billing,
-        "total_credits": 0,
-        "base_credits": 0,
-        "addon_credits": 0,
-        "addons": [],
-        "escalations": [],
+def as_cache_hit(entry: CacheEntry, job_id: str) -> CachedScrapeDocument:
+    # Scrape entries are written by ``store`` alone, from a scrape document.
+    stored = cast(ScrapeResultDocument, entry.response)
+    # Shallow: only top-level keys change, and the entry itself is shared and read-only.
+    return {
+        **stored,
+        "job_id": job_id,
         "cached": True,
-        "savings": 0,
-        "original_cost_microcents": 0,
-        "final_cost_microcents": 0,
+        "cached_at": iso(entry.created_at),
+        "credits_used": 0,
+        "response_time_ms": 0,
+        "billing": {
+            **stored["billing"],
+            "total_credits": 0,
+            "base_credits": 0,
+            "addon_credits": 0,
+            "addons": [],
+            "escalations": [],
+            "cached": True,
+            "savings": 0,
+            "original_cost_microcents": 0,
+            "final_cost_microcents": 0,
+        },
     }
-    return response

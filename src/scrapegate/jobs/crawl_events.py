@@ -7,9 +7,8 @@ log: ``with_results`` attaches them from the page jobs when a stream asks for th
 
 from __future__ import annotations
 
-from typing import Any
-
 from scrapegate.domain.records import CrawlEvent
+from scrapegate.jobs.crawl_views import CrawlEventData
 from scrapegate.jobs.job_events import BusSubscription, JobEventBus
 from scrapegate.storage.protocols import Storage
 
@@ -25,7 +24,7 @@ class CrawlEventLog:
         self._storage = storage
         self.bus = bus
 
-    async def publish(self, crawl_id: str, event: str, data: dict[str, Any]) -> CrawlEvent:
+    async def publish(self, crawl_id: str, event: str, data: CrawlEventData) -> CrawlEvent:
         stored = {k: v for k, v in data.items() if k != "result"}
         item = await self._storage.crawls.add_event(crawl_id, event, stored)
         await self.bus.publish(crawl_topic(crawl_id), {"crawl_id": crawl_id, "id": item.id})

@@ -102,7 +102,7 @@ class CrawlFrontier:
 def host_interval(crawl: Crawl, req: CrawlRequest) -> float:
     """Seconds between two requests of this crawl to one host: ``delay`` or robots.txt's
     Crawl-delay, whichever is longer (the server adds its own floor when it runs them)."""
-    robots_delay = (crawl.robots or {}).get("crawl_delay") if req.respect_robots else None
+    robots_delay = crawl.robots["crawl_delay"] if crawl.robots and req.respect_robots else None
     return max(req.delay, float(robots_delay or 0.0))
 
 
@@ -129,7 +129,7 @@ def keep_links_not_html(job: Job) -> None:
     if not job.origin.crawl_id or result is None or limits is None or limits.keep_raw_html is None:
         return  # not a crawl page, or queued before pages kept links (their hook reads HTML)
     html = result.get("raw_html")
-    if isinstance(html, str) and limits.follow_links:
+    if job.links is None and isinstance(html, str) and limits.follow_links:
         job.links = extract_links(html, str(result.get("final_url") or job.request.get("url")))
     if not limits.keep_raw_html:
         job.result = {k: v for k, v in result.items() if k != "raw_html"}

@@ -8,7 +8,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from scrapegate.domain.crawl_request import CrawlRequest, crawl_from_options, crawl_options
 from scrapegate.domain.netrules import NetPolicy
@@ -37,11 +36,15 @@ from scrapegate.jobs.crawl_views import (
     CrawlCancelled,
     CrawlList,
     CrawlStarted,
+    CrawlStartedWebhook,
     CrawlView,
+    CrawlWebhookData,
     completed_data,
     crawl_view,
+    ended_webhook,
     list_item,
     page_event,
+    page_webhook,
     progress_data,
 )
 from scrapegate.jobs.discovery.links import extract_links
@@ -126,16 +129,13 @@ class CrawlService:
         # Saved before any page job exists: afterwards only page hooks change the crawl.
         await storage.crawls.save(crawl)
         await queue_page_jobs(storage, self._p.queue, self._p.estimator, crawl, req, inserted)
-        await self._notify(
-            crawl,
-            "crawl.started",
-            {
-                "crawl_id": crawl.id,
-                "url": crawl.url,
-                "estimated_pages": added,
-                "max_pages": crawl.max_pages,
-            },
-        )
+        started: CrawlStartedWebhook = {
+            "crawl_id": crawl.id,
+            "url": crawl.url,
+            "estimated_pages": added,
+            "max_pages": crawl.max_pages,
+        }
+        await self._notify(crawl, "crawl.started", started)
         await self._progress(crawl, discovered=True)
         per_page = await self._p.estimator.minimum_credits(req.page, who.org_id)
         return CrawlStarted(
@@ -322,7 +322,7 @@ class CrawlService:
         event, data = page_event(crawl, job, depth, counts)
         await self._p.events.publish(crawl.id, event, data)
         if "crawl.page" in (crawl.webhook_events or ()):
-            await self._notify(crawl, "crawl.page", {**data, "status": job.status})
+            await self._notify(crawl, "crawl.page", page_webhook(crawl, job, depth, counts))
 
     async def _progress(self, crawl: Crawl, *, discovered: bool) -> None:
         """crawl.progress: every few seconds while pages finish, and soon after new pages."""
@@ -354,9 +354,7 @@ class CrawlService:
         for hook in self._finish_hooks:
             await hook(done, status)
         event = "crawl.failed" if status == "failed" else "crawl.completed"
-        await self._notify(
-            done, event, {**data, "url": done.url, "results_url": f"/api/v1/crawl/{done.id}"}
-        )
+        await self._notify(done, event, ended_webhook(data, done))
         return status
 
     async def resume(self) -> None:
@@ -370,7 +368,7 @@ class CrawlService:
         p = self._p
         return await repair_orphan_pages(p.storage, p.queue, p.estimator, now)
 
-    async def _notify(self, crawl: Crawl, event: str, data: dict[str, Any]) -> None:
+    async def _notify(self, crawl: Crawl, event: str, data: CrawlWebhookData) -> None:
         wanted = crawl.webhook_events or ()
         if self._webhooks is None or not crawl.webhook_url or event not in wanted:
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from scrapegate.domain.records import Crawl, CrawlPage, Job, utcnow
 from scrapegate.domain.timefmt import iso
@@ -128,41 +128,133 @@ async def crawl_view(
     )
 
 
-def page_event(
+class CrawlStartedWebhook(TypedDict):
+    crawl_id: str
+    url: str
+    estimated_pages: int
+    max_pages: int
+
+
+class PageEventData(TypedDict):
+    crawl_id: str
+    job_id: str
+    url: str | None
+    depth: int
+
+
+class PageCompletedData(PageEventData):
+    final_url: str | None
+    status_code: int | None
+    title: str | None
+    tier_used: str | None
+    credits_used: int
+    response_time_ms: int | None
+    completed: int
+    failed: int
+    total: int
+    result: dict[str, Any]  # the page's stored scrape result; the event log leaves it out
+
+
+class PageFailedData(PageEventData):
+    error: str | None
+    error_code: str | None
+    status_code: None
+    tiers_attempted: list[str | None]
+    completed: int
+    failed: int
+    total: int
+
+
+class PageCompletedWebhook(PageCompletedData):
+    """``crawl.page`` for a completed page: the event with the job's status."""
+
+    status: str
+
+
+class PageFailedWebhook(PageFailedData):
+    status: str
+
+
+def _page_base(crawl: Crawl, job: Job, depth: int) -> PageEventData:
+    return {"crawl_id": crawl.id, "job_id": job.id, "url": job.request.get("url"), "depth": depth}
+
+
+def _completed_page(
     crawl: Crawl, job: Job, depth: int, counts: dict[str, int]
-) -> tuple[str, dict[str, Any]]:
+) -> PageCompletedData:
     result = job.result or {}
-    progress = {
+    billing = result.get("billing") or {}
+    return {
+        **_page_base(crawl, job, depth),
+        "final_url": result.get("final_url"),
+        "status_code": result.get("status_code"),
+        "title": result.get("title"),
+        "tier_used": billing.get("tier_used"),
+        "credits_used": job.credits_used,
+        "response_time_ms": result.get("response_time_ms"),
         "completed": counts["completed"],
         "failed": counts["failed"],
         "total": counts["total"],
+        "result": result,
     }
-    base = {"crawl_id": crawl.id, "job_id": job.id, "url": job.request.get("url"), "depth": depth}
-    if job.status == "completed":
-        billing = result.get("billing") or {}
-        return "page.completed", {
-            **base,
-            "final_url": result.get("final_url"),
-            "status_code": result.get("status_code"),
-            "title": result.get("title"),
-            "tier_used": billing.get("tier_used"),
-            "credits_used": job.credits_used,
-            "response_time_ms": result.get("response_time_ms"),
-            **progress,
-            "result": result,
-        }
+
+
+def _failed_page(crawl: Crawl, job: Job, depth: int, counts: dict[str, int]) -> PageFailedData:
     attempts = (job.error_details or {}).get("attempts") or []
-    return "page.failed", {
-        **base,
+    return {
+        **_page_base(crawl, job, depth),
         "error": job.error,
         "error_code": job.error_code,
         "status_code": None,
         "tiers_attempted": [a.get("tier") for a in attempts],
-        **progress,
+        "completed": counts["completed"],
+        "failed": counts["failed"],
+        "total": counts["total"],
     }
 
 
-async def completed_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
+def page_event(
+    crawl: Crawl, job: Job, depth: int, counts: dict[str, int]
+) -> tuple[str, PageCompletedData | PageFailedData]:
+    if job.status == "completed":
+        return "page.completed", _completed_page(crawl, job, depth, counts)
+    return "page.failed", _failed_page(crawl, job, depth, counts)
+
+
+def page_webhook(
+    crawl: Crawl, job: Job, depth: int, counts: dict[str, int]
+) -> PageCompletedWebhook | PageFailedWebhook:
+    """``crawl.page`` data: the page event, then the job's status."""
+    if job.status == "completed":
+        return {**_completed_page(crawl, job, depth, counts), "status": job.status}
+    return {**_failed_page(crawl, job, depth, counts), "status": job.status}
+
+
+class CrawlCompletedData(TypedDict):
+    """The ``crawl.completed`` event of the stream."""
+
+    crawl_id: str
+    status: str
+    cancelled: bool
+    stop_reason: str | None
+    completed: int
+    failed: int
+    total: int
+    robots_blocked_count: int
+    credits_used: int
+    credits_refunded: int
+    duration_ms: int
+    expires_at: str | None
+
+
+class CrawlEndedWebhook(CrawlCompletedData):
+    """``crawl.completed`` / ``crawl.failed`` webhook data: the event, then where to read."""
+
+    url: str
+    results_url: str
+
+
+async def completed_data(storage: Storage, crawl: Crawl) -> CrawlCompletedData:
     counts = await storage.crawls.page_counts(crawl.id)
     used, refunded, _ = await storage.crawls.job_totals(crawl.id)
     started = crawl.started_at or crawl.created_at
@@ -183,7 +275,34 @@ async def completed_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
     }
 
 
-async def progress_data(storage: Storage, crawl: Crawl) -> dict[str, Any]:
+def ended_webhook(data: CrawlCompletedData, crawl: Crawl) -> CrawlEndedWebhook:
+    return {**data, "url": crawl.url, "results_url": f"/api/v1/crawl/{crawl.id}"}
+
+
+class CrawlProgressData(TypedDict):
+    crawl_id: str
+    status: str
+    completed: int
+    failed: int
+    pending: int
+    running: int
+    total: int
+    discovered: int
+    credits_used: int
+    elapsed_ms: int
+    pages_per_minute: float
+    eta_ms: int | None
+
+
+# The data of every webhook event a crawl sends.
+CrawlWebhookData = (
+    CrawlStartedWebhook | PageCompletedWebhook | PageFailedWebhook | CrawlEndedWebhook
+)
+# What a crawl's event log holds (page results are dropped before storing).
+CrawlEventData = PageCompletedData | PageFailedData | CrawlProgressData | CrawlCompletedData
+
+
+async def progress_data(storage: Storage, crawl: Crawl) -> CrawlProgressData:
     """The ``crawl.progress`` event, with a rate and a naive ETA."""
     counts = await storage.crawls.page_counts(crawl.id)
     used, _, running = await storage.crawls.job_totals(crawl.id)

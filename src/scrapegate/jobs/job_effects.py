@@ -7,15 +7,56 @@ event), so replaying a job's effects after its worker died writes nothing twice.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from scrapegate.domain.job_fields import job_request, log_origin, tiers_attempted
 from scrapegate.domain.records import Job, UsageRow, utcnow
 from scrapegate.domain.timefmt import iso
 from scrapegate.engine.domains import registrable_domain
+from scrapegate.jobs.batch_views import BatchWebhookData
+from scrapegate.jobs.crawl_views import CrawlWebhookData
+from scrapegate.jobs.search_views import (
+    SearchBatchWebhookData,
+    SearchCompletedData,
+    SearchFailedData,
+)
 from scrapegate.storage.protocols import Storage
 
 EFFECTS_NAMESPACE = uuid.UUID("5b8f0c1e-6a57-4f0e-9a43-2d7f3f0e9c11")
+
+
+class JobWebhookData(TypedDict):
+    job_id: str
+    job_type: str
+    url: str
+    status: str
+
+
+class JobCompletedData(JobWebhookData):
+    status_code: int | None  # the target's
+    credits_used: int
+    tier_used: str | None
+    completed_at: str | None
+    result: dict[str, Any]  # the stored scrape result
+
+
+class JobFailedData(JobWebhookData):
+    error: str | None
+    error_code: str | None
+    credits_refunded: int
+    failed_at: str | None
+
+
+# The data of every webhook event jobs send.
+WebhookData = (
+    JobCompletedData
+    | JobFailedData
+    | BatchWebhookData
+    | SearchCompletedData
+    | SearchFailedData
+    | SearchBatchWebhookData
+    | CrawlWebhookData
+)
 
 
 class WebhookSink(Protocol):
@@ -26,7 +67,7 @@ class WebhookSink(Protocol):
         url: str,
         secret: str,
         event: str,
-        data: dict[str, Any],
+        data: WebhookData,
         job_id: str | None = None,
     ) -> Any: ...
 
@@ -70,12 +111,17 @@ def usage_row(job: Job) -> UsageRow:
     )
 
 
-def webhook_event(job: Job) -> tuple[str, dict[str, Any]]:
+def webhook_event(job: Job) -> tuple[str, JobCompletedData | JobFailedData]:
     url = job_request(job).url
-    base = {"job_id": job.id, "job_type": job.type, "url": url, "status": job.status}
+    base: JobWebhookData = {
+        "job_id": job.id,
+        "job_type": job.type,
+        "url": url,
+        "status": job.status,
+    }
     if job.status == "completed":
         result = job.result or {}
-        return "job.completed", {
+        completed: JobCompletedData = {
             **base,
             "status_code": result.get("status_code"),
             "credits_used": job.credits_used,
@@ -83,13 +129,15 @@ def webhook_event(job: Job) -> tuple[str, dict[str, Any]]:
             "completed_at": iso(job.completed_at),
             "result": result,
         }
-    return "job.failed", {
+        return "job.completed", completed
+    failed: JobFailedData = {
         **base,
         "error": job.error,
         "error_code": job.error_code,
         "credits_refunded": job.credits_refunded,
         "failed_at": iso(job.completed_at),
     }
+    return "job.failed", failed
 
 
 class JobEffects:

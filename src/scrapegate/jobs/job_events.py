@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 import orjson
 
@@ -112,19 +112,48 @@ EVENT_FOR_STATUS = {
 }
 
 
-def job_event_data(job: Job, queue_position: int = 0) -> dict[str, Any]:
+class QueuedEventData(TypedDict):
+    status: str
+    job_type: str
+    url: str | None
+    queue_position: int
+    created_at: str | None
+
+
+class RunningEventData(TypedDict):
+    status: str
+    started_at: str | None
+    tier: str
+
+
+class CompletedEventData(TypedDict):
+    status: str
+    url: str | None
+    status_code: int | None  # the target's
+    tier_used: str | None
+    credits_used: int
+    response_time_ms: int | None
+    completed_at: str | None
+
+
+class FailedEventData(TypedDict):
+    status: str
+    error: str
+    error_code: str | None
+    credits_refunded: int
+    failed_at: str | None
+
+
+JobEventData = QueuedEventData | RunningEventData | CompletedEventData | FailedEventData
+
+
+def job_event_data(job: Job, queue_position: int = 0) -> JobEventData:
     """The ``data`` of the event matching the job's stored state.
 
     The result is never part of it: a subscriber who wants it loads the job from storage.
     """
     if job.status == "pending":
-        return {
-            "status": "pending",
-            "job_type": job.type,
-            "url": job.request.get("url"),
-            "queue_position": queue_position,
-            "created_at": iso(job.created_at),
-        }
+        return _queued(job, queue_position)
     if job.status == "running":
         return {
             "status": "running",
@@ -132,22 +161,36 @@ def job_event_data(job: Job, queue_position: int = 0) -> dict[str, Any]:
             "tier": job.current_tier or "1",
         }
     if job.status == "completed":
-        result = job.result or {}
-        return {
-            "status": "completed",
-            "url": job.request.get("url"),
-            "status_code": result.get("status_code"),
-            "tier_used": job.current_tier,
-            "credits_used": job.credits_used,
-            "response_time_ms": result.get("response_time_ms"),
-            "completed_at": iso(job.completed_at),
-        }
+        return _completed(job)
     return {
         "status": "failed",
         "error": job.error or "Job failed",
         "error_code": job.error_code,
         "credits_refunded": job.credits_refunded,
         "failed_at": iso(job.completed_at),
+    }
+
+
+def _queued(job: Job, queue_position: int) -> QueuedEventData:
+    return {
+        "status": "pending",
+        "job_type": job.type,
+        "url": job.request.get("url"),
+        "queue_position": queue_position,
+        "created_at": iso(job.created_at),
+    }
+
+
+def _completed(job: Job) -> CompletedEventData:
+    result = job.result or {}
+    return {
+        "status": "completed",
+        "url": job.request.get("url"),
+        "status_code": result.get("status_code"),
+        "tier_used": job.current_tier,
+        "credits_used": job.credits_used,
+        "response_time_ms": result.get("response_time_ms"),
+        "completed_at": iso(job.completed_at),
     }
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from scrapegate.domain.job_fields import job_request
 from scrapegate.domain.records import Job, utcnow
+from scrapegate.domain.scrape_document import scrape_result_document
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.engine.engine import ScrapeContext, ScrapeEngine, ScrapeOutcome
 from scrapegate.errors import Cancelled, InternalError, ScrapegateError, Timeout
@@ -190,6 +191,7 @@ class JobRunner:
             job_id=job.id,
             guard=reservation,
             billing_enabled=self._settings.billing_enabled,
+            discover_links=follows_links(job),
         )
         try:
             outcome = await asyncio.wait_for(self._engine.scrape(req, ctx), req.timeout + 2)
@@ -209,7 +211,8 @@ class JobRunner:
         owner = job.lease_owner or ""
         refunded = await reservation.settle(outcome.credits)
         now = utcnow()
-        job.status, job.completed_at, job.result = "completed", now, outcome.response
+        document = scrape_result_document(outcome.result)
+        job.status, job.completed_at, job.result = "completed", now, dict(document)
         job.credits_used, job.credits_refunded = outcome.credits, refunded
         job.credits_reserved = reservation.held
         job.current_tier = outcome.tier.value
@@ -217,12 +220,14 @@ class JobRunner:
         job.lease_owner = job.lease_until = None
         job.effects_pending = True
         job.size_bytes = outcome.size_bytes
+        if follows_links(job):  # from the converter's parse: no second parse of the HTML
+            job.links = list(outcome.links or ())
         for shaper in self._shapers:
             shaper(job)
         if not await self._storage.jobs.save_held(job, owner):
             return self._lost(job)
         try:
-            await self._cache.store(req, job.org_id, outcome.response)
+            await self._cache.store(req, job.org_id, document)
         except Exception:  # the cache is an optimisation: a job never fails on it
             log.warning("could not cache the result of job %s", job.id, exc_info=True)
         return True
@@ -247,3 +252,9 @@ class JobRunner:
         if not await self._storage.jobs.save_held(job, owner):
             return self._lost(job)
         return True
+
+
+def follows_links(job: Job) -> bool:
+    """A crawl page whose links the crawl will follow."""
+    limits = job.origin.crawl_limits
+    return limits is not None and limits.follow_links

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from scrapegate.domain.job_origin import JobOrigin
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Job, UsageRow, new_id, utcnow
+from scrapegate.domain.scrape_document import CachedScrapeDocument
 from scrapegate.domain.scrape_request import ScrapeRequest
 from scrapegate.engine.domains import registrable_domain
 from scrapegate.engine.estimate import CostEstimator
@@ -84,7 +85,7 @@ class ScrapeService:
         hit = await self._cache.lookup(req, who.org_id, job_id)
         if hit is not None:
             self._log_cache_hit(who, req, hit, source)
-            return ScrapeAnswer(result=hit)
+            return ScrapeAnswer(result=dict(hit))
         job = await self._storage.jobs.find_inflight(who.org_id, req.canonical_hash())
         if job is None:
             job = await self._accept(who, req, job_id, source)
@@ -191,7 +192,7 @@ class ScrapeService:
         )
 
     def _log_cache_hit(
-        self, who: Principal, req: ScrapeRequest, hit: dict[str, Any], source: str | None
+        self, who: Principal, req: ScrapeRequest, hit: CachedScrapeDocument, source: str | None
     ) -> None:
         if self._settings.log_usage is None:
             return
@@ -202,14 +203,14 @@ class ScrapeService:
                 key_id=who.key.id,
                 route="/api/v1/scrape",
                 method="POST",
-                status_code=int(hit.get("status_code", 200)),
+                status_code=hit["status_code"],
                 latency_ms=0,
                 kind="scrape",
                 job_id=hit["job_id"],
                 url=req.url,
                 domain=registrable_domain(req.url),
                 mode=req.mode,
-                tier=(hit.get("billing") or {}).get("tier_used"),
+                tier=hit["billing"]["tier_used"],
                 credits=0,
                 cache_hit=True,
                 source="api",
@@ -217,7 +218,7 @@ class ScrapeService:
                 created_at=utcnow(),
                 user_id=who.key.user_id,
                 endpoint_type="scrape",
-                target_status_code=hit.get("status_code"),
+                target_status_code=hit["status_code"],
                 proxy_country=req.country,
                 completed_at=utcnow(),
             )

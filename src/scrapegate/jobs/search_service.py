@@ -32,6 +32,7 @@ from scrapegate.jobs.search_scrapes import ResultScraper
 from scrapegate.jobs.search_views import (
     SearchAccepted,
     SearchBatchAccepted,
+    SearchBody,
     SearchOutcome,
     SearchStatus,
     accepted_body,
@@ -40,6 +41,7 @@ from scrapegate.jobs.search_views import (
     search_body,
     search_status_view,
     search_webhook,
+    stored_search_body,
 )
 from scrapegate.metering.reservations import Reservation, admit
 from scrapegate.storage.protocols import Storage
@@ -72,7 +74,7 @@ class SearchSettings:
 class SearchAnswer:
     """Either a finished search (``result``, 200) or an accepted one to poll (``accepted``, 202)."""
 
-    result: dict[str, Any] | None = None  # the stored search body
+    result: SearchBody | None = None
     accepted: SearchAccepted | None = None
 
 
@@ -125,9 +127,9 @@ class SearchService:
             raise error_from_code(
                 job.error_code or "INTERNAL_ERROR", job.error or "Search failed", job.error_details
             )
-        return SearchAnswer(result=job.result)
+        return SearchAnswer(result=stored_search_body(job))
 
-    async def status(self, who: Principal, search_id: str) -> dict[str, Any] | SearchStatus:
+    async def status(self, who: Principal, search_id: str) -> SearchBody | SearchStatus:
         self._require_provider()
         try:
             job = await self._scrapes.job_for(who.org_id, search_id)
@@ -207,9 +209,9 @@ class SearchService:
         body = search_body(job, req, outcome, self._require_provider().name)
         await self._complete(job, body, outcome)
 
-    async def _complete(self, job: Job, body: dict[str, Any], outcome: SearchOutcome) -> None:
+    async def _complete(self, job: Job, body: SearchBody, outcome: SearchOutcome) -> None:
         now = utcnow()
-        job.status, job.result = "completed", body
+        job.status, job.result = "completed", dict(body)
         job.credits_used = outcome.search_credits  # result scrapes are charged by their own jobs
         self._end(job, now)
         await self._storage.jobs.save(job)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Never, NotRequired, TypedDict, cast
 from urllib.parse import unquote, urlsplit
 
+from scrapegate.domain.json_types import JsonValue
 from scrapegate.domain.records import Batch, Job
 from scrapegate.domain.search_request import SearchRequest
 from scrapegate.domain.timefmt import iso
@@ -37,8 +38,33 @@ def display_url(url: str) -> str:
     return " › ".join([host, *segments])
 
 
-def result_item(hit: SearchHit, scraped: ResultScrape | None) -> dict[str, Any]:
-    item: dict[str, Any] = {
+class ResultScrapeSummary(TypedDict):
+    """How a result's scrape went, beside its content."""
+
+    status_code: int | None
+    credits_used: int
+    tier_used: str | None
+    error: str | None  # the error code when the scrape failed
+    message: NotRequired[str | None]  # only when it failed
+
+
+class SearchResultItem(TypedDict):
+    """One result of a search body; the scrape keys only with ``scrape_results``."""
+
+    position: int
+    title: str
+    url: str
+    display_url: str
+    snippet: str
+    date_published: str | None
+    source_engine: str | None
+    content: NotRequired[JsonValue]  # the page as converted: text, or one entry per format
+    scrape: NotRequired[ResultScrapeSummary]
+    extraction_result: NotRequired[JsonValue]  # shaped by the user's extraction schema
+
+
+def result_item(hit: SearchHit, scraped: ResultScrape | None) -> SearchResultItem:
+    item: SearchResultItem = {
         "position": hit.position,
         "title": hit.title,
         "url": hit.url,
@@ -48,36 +74,32 @@ def result_item(hit: SearchHit, scraped: ResultScrape | None) -> dict[str, Any]:
         "source_engine": hit.engine,
     }
     if scraped is not None:
-        item.update(_scraped_fields(scraped))
+        _add_scraped_fields(item, scraped)
     return item
 
 
-def _scraped_fields(scraped: ResultScrape) -> dict[str, Any]:
+def _add_scraped_fields(item: SearchResultItem, scraped: ResultScrape) -> None:
     if scraped.response is None:
         code = scraped.error.code if scraped.error else scraped.error_code or "INTERNAL_ERROR"
-        return {
-            "content": None,
-            "scrape": {
-                "status_code": None,
-                "credits_used": 0,
-                "tier_used": None,
-                "error": code,
-                "message": scraped.error.detail if scraped.error else None,
-            },
+        item["content"] = None
+        item["scrape"] = {
+            "status_code": None,
+            "credits_used": 0,
+            "tier_used": None,
+            "error": code,
+            "message": scraped.error.detail if scraped.error else None,
         }
+        return
     response = scraped.response
-    fields: dict[str, Any] = {
-        "content": response.get("content"),
-        "scrape": {
-            "status_code": response.get("status_code"),
-            "credits_used": scraped.credits,
-            "tier_used": (response.get("billing") or {}).get("tier_used"),
-            "error": None,
-        },
+    item["content"] = response.get("content")
+    item["scrape"] = {
+        "status_code": response.get("status_code"),
+        "credits_used": scraped.credits,
+        "tier_used": (response.get("billing") or {}).get("tier_used"),
+        "error": None,
     }
     if "extraction_result" in response:
-        fields["extraction_result"] = response["extraction_result"]
-    return fields
+        item["extraction_result"] = response["extraction_result"]
 
 
 @dataclass(frozen=True)
@@ -89,9 +111,33 @@ class SearchOutcome:
     warning: str | None = None
 
 
-def search_body(
-    job: Job, req: SearchRequest, outcome: SearchOutcome, provider: str
-) -> dict[str, Any]:
+class CostBreakdown(TypedDict):
+    search: int
+    scrape: int
+
+
+class SearchBody(TypedDict):
+    """A completed search: stored as the job's result and sent as is."""
+
+    search_id: str
+    status: str
+    query: str
+    results: list[SearchResultItem]
+    results_count: int
+    results_requested: int
+    page: int
+    provider: str
+    credits_used: int
+    cost_breakdown: CostBreakdown
+    featured_snippet: None  # no provider gives these three yet
+    knowledge_panel: None
+    people_also_ask: list[Never]
+    duration_ms: int
+    created_at: str | None
+    warning: str | None
+
+
+def search_body(job: Job, req: SearchRequest, outcome: SearchOutcome, provider: str) -> SearchBody:
     scrapes: list[ResultScrape | None] = (
         list(outcome.scrapes) if outcome.scrapes is not None else [None] * len(outcome.hits)
     )
@@ -134,10 +180,16 @@ class FailedSearch(SearchStatus):
     credits_refunded: int
 
 
-def search_status_view(job: Job) -> dict[str, Any] | SearchStatus:
+def stored_search_body(job: Job) -> SearchBody | None:
+    """A search job's stored result: the body ``search_body`` wrote when it completed."""
+    return cast(SearchBody | None, job.result)
+
+
+def search_status_view(job: Job) -> SearchBody | SearchStatus:
     """The stored search body once completed, else where the search stands."""
-    if job.status == "completed" and job.result is not None:
-        return job.result
+    body = stored_search_body(job)
+    if job.status == "completed" and body is not None:
+        return body
     view = SearchStatus(job.id, job.status, job.request.get("query"), job.created_at)
     if job.status != "failed":
         return view
@@ -164,18 +216,38 @@ def accepted_body(job: Job) -> SearchAccepted:
     return SearchAccepted(job.id, job.id, "pending", job.created_at)
 
 
-def search_webhook(job: Job) -> tuple[str, dict[str, Any]]:
+class SearchWebhookData(TypedDict):
+    search_id: str
+    query: str | None
+    status: str
+    results_count: int
+    credits_used: int
+
+
+class SearchCompletedData(SearchWebhookData):
+    result: SearchBody | None
+
+
+class SearchFailedData(SearchWebhookData):
+    error: str | None
+    error_code: str | None
+
+
+def search_webhook(job: Job) -> tuple[str, SearchCompletedData | SearchFailedData]:
     """``search.completed`` / ``search.failed`` for an asynchronous search."""
-    data: dict[str, Any] = {
+    body = stored_search_body(job)
+    data: SearchWebhookData = {
         "search_id": job.id,
         "query": job.request.get("query"),
         "status": job.status,
-        "results_count": (job.result or {}).get("results_count", 0),
-        "credits_used": (job.result or {}).get("credits_used", job.credits_used),
+        "results_count": body.get("results_count", 0) if body else 0,
+        "credits_used": body.get("credits_used", job.credits_used) if body else job.credits_used,
     }
     if job.status == "completed":
-        return "search.completed", data | {"result": job.result}
-    return "search.failed", data | {"error": job.error, "error_code": job.error_code}
+        completed: SearchCompletedData = {**data, "result": body}
+        return "search.completed", completed
+    failed: SearchFailedData = {**data, "error": job.error, "error_code": job.error_code}
+    return "search.failed", failed
 
 
 @dataclass(frozen=True)
@@ -205,26 +277,48 @@ def batch_accepted_body(batch: Batch) -> SearchBatchAccepted:
     )
 
 
-def batch_search_webhook(batch: Batch, jobs: list[Job]) -> dict[str, Any]:
-    """``batch.search.completed`` data; ``batch.urls`` holds the queries of a search batch."""
+class SearchBatchItemData(TypedDict):
+    index: int
+    query: str
+    search_id: str
+    status: str
+    results_count: int
+
+
+class SearchBatchWebhookData(TypedDict):
+    """``batch.search.completed`` data."""
+
+    batch_id: str
+    total_queries: int
+    completed: int
+    failed: int
+    credits_used: int
+    items: list[SearchBatchItemData]
+
+
+def batch_search_webhook(batch: Batch, jobs: list[Job]) -> SearchBatchWebhookData:
+    """``batch.urls`` holds the queries of a search batch."""
     by_id = {j.id: j for j in jobs}
-    items = []
+    items: list[SearchBatchItemData] = []
     for index, (job_id, query) in enumerate(zip(batch.job_ids, batch.urls, strict=True)):
         job = by_id.get(job_id)
+        body = stored_search_body(job) if job else None
         items.append(
             {
                 "index": index,
                 "query": query,
                 "search_id": job_id,
                 "status": job.status if job else "failed",
-                "results_count": ((job.result if job else None) or {}).get("results_count", 0),
+                "results_count": body.get("results_count", 0) if body else 0,
             }
         )
+    completed = sum(1 for j in jobs if j.status == "completed")
+    bodies = [body for j in jobs if (body := stored_search_body(j))]
     return {
         "batch_id": batch.id,
         "total_queries": len(batch.job_ids),
-        "completed": sum(1 for j in jobs if j.status == "completed"),
-        "failed": len(batch.job_ids) - sum(1 for j in jobs if j.status == "completed"),
-        "credits_used": sum(int((j.result or {}).get("credits_used", 0)) for j in jobs),
+        "completed": completed,
+        "failed": len(batch.job_ids) - completed,
+        "credits_used": sum(body.get("credits_used", 0) for body in bodies),
         "items": items,
     }

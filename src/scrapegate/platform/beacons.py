@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from scrapegate.config import EVENT_NAME_PATTERN, FunnelConfig
+from scrapegate.domain.json_types import JsonObject
 from scrapegate.domain.records import AnalyticsEvent, new_id, utcnow
 from scrapegate.errors import InvalidRequest, NotFound
 from scrapegate.storage.platform_events_protocol import AnalyticsEventRepository
@@ -98,7 +99,8 @@ def optional_text(raw: Mapping[str, Any], key: str, limit: int) -> str | None:
     return value
 
 
-def parse_props(value: Any) -> dict[str, Any]:
+def parse_props(value: Any) -> JsonObject:
+    """The event's free-form ``props``, kept as sent once they fit the size limit."""
     if value is None:
         return {}
     if not isinstance(value, dict):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from scrapegate.domain.records import Job, UsageRow
+from scrapegate.domain.scrape_document import BillingDocument
 from scrapegate.errors import InvalidRequest, NotFound
 from scrapegate.storage.analytics_protocol import LogQuery
 from scrapegate.storage.protocols import Storage
@@ -62,13 +63,31 @@ class JobSummary:
     completed_at: datetime | None
 
 
+class ReservedBilling(TypedDict):
+    """A kept job whose result holds no billing object (unfinished, failed, or a search)."""
+
+    credits_used: int
+    credits_reserved: int
+    credits_refunded: int
+
+
+class LoggedBilling(TypedDict):
+    """What the request log knows once the job itself is gone."""
+
+    credits_used: int
+    cached: bool
+
+
+JobBilling = BillingDocument | ReservedBilling | LoggedBilling
+
+
 @dataclass(frozen=True)
 class JobDetail(JobSummary):
     started_at: datetime | None
     api_key_id: str | None
     error: str | None
     request: dict[str, Any] | None  # the stored request, sanitised
-    billing: dict[str, Any]
+    billing: JobBilling
     result_available: bool
     result_expires_at: datetime | None
     result: dict[str, Any] | None  # the stored result, while it is kept
@@ -233,11 +252,11 @@ def _retained(job: Job, now: datetime) -> bool:
     return job.expires_at is not None and job.expires_at > now
 
 
-def _billing(job: Job | None, row: UsageRow | None) -> dict[str, Any]:
-    """The billing object stored with the result (free-form JSON), else what the rows know."""
+def _billing(job: Job | None, row: UsageRow | None) -> JobBilling:
+    """The billing object stored with the scrape result, else what the rows know."""
     stored = (job.result or {}).get("billing") if job else None
     if isinstance(stored, dict):
-        return stored
+        return cast(BillingDocument, stored)  # the engine wrote it with the result
     if job is not None:
         return {
             "credits_used": job.credits_used,

@@ -13,7 +13,7 @@ import difflib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from scrapegate.domain.feedback_records import ScrapeFeedback
 from scrapegate.domain.records import DomainAttempt, utcnow
@@ -46,6 +46,37 @@ VENDOR_WORDS = (
     ("hcaptcha", "hcaptcha"),
     ("turnstile", "turnstile"),
 )
+
+
+class ContentDiff(TypedDict):
+    original_length: int
+    diagnostic_length: int
+    similarity: float
+
+
+class RecheckFindings(TypedDict):
+    """What the tier-4 re-scrape found, as stored on the feedback row."""
+
+    tier: str
+    succeeded: bool
+    working_tier: str | None
+    status_code: int | None
+    error_code: str | None
+    error: str | None
+    page_kind: str | None
+    block_vendor: str | None
+    content_diff: ContentDiff | None
+
+
+class RecheckAnalysis(RecheckFindings):
+    playbook_updated: bool
+
+
+class RecheckCrash(TypedDict):
+    """The stored analysis of a re-check that broke before it had findings."""
+
+    succeeded: bool
+    error: str
 
 
 class ReadOnlyPlaybook:
@@ -91,7 +122,7 @@ def vendor_in(text: str | None) -> str | None:
     return next((vendor for word, vendor in VENDOR_WORDS if word in lowered), None)
 
 
-def content_diff(original: str | None, fresh: str | None) -> dict[str, Any] | None:
+def content_diff(original: str | None, fresh: str | None) -> ContentDiff | None:
     if original is None or fresh is None:
         return None
     matcher = difflib.SequenceMatcher(None, original[:DIFF_SAMPLE_CHARS], fresh[:DIFF_SAMPLE_CHARS])
@@ -102,7 +133,7 @@ def content_diff(original: str | None, fresh: str | None) -> dict[str, Any] | No
     }
 
 
-def failure_analysis(error: ScrapegateError) -> dict[str, Any]:
+def failure_analysis(error: ScrapegateError) -> RecheckFindings:
     """What a failed tier-4 re-scrape says: its error and the page kind of the last attempt."""
     attempts = (error.details or {}).get("attempts") or []
     last = attempts[-1] if attempts and isinstance(attempts[-1], dict) else {}
@@ -123,19 +154,15 @@ def failure_analysis(error: ScrapegateError) -> dict[str, Any]:
     }
 
 
-async def success_analysis(outcome: ScrapeOutcome, original: str | None) -> dict[str, Any]:
-    response = outcome.response
-    fresh = response.get("content") if isinstance(response.get("content"), str) else None
-    page = classify_response(
-        int(response.get("status_code") or 0),
-        response.get("headers") or {},
-        response.get("raw_html"),
-    )
+async def success_analysis(outcome: ScrapeOutcome, original: str | None) -> RecheckFindings:
+    result = outcome.result
+    fresh = result.content if isinstance(result.content, str) else None
+    page = classify_response(result.status_code, result.headers, result.raw_html)
     return {
         "tier": DIAGNOSTIC_TIER.value,
         "succeeded": True,
         "working_tier": outcome.tier.value,
-        "status_code": response.get("status_code"),
+        "status_code": result.status_code,
         "error_code": None,
         "error": None,
         "page_kind": page.kind,
@@ -186,14 +213,14 @@ class FeedbackDiagnosis:
                 log.exception("diagnostic re-check of feedback %s failed", feedback.id)
                 await self._record_failure(feedback, f"{type(exc).__name__}: {exc}")
 
-    async def _diagnose(self, feedback: ScrapeFeedback, original: str | None) -> dict[str, Any]:
+    async def _diagnose(self, feedback: ScrapeFeedback, original: str | None) -> RecheckAnalysis:
         if self._engine is None:
             raise RuntimeError("the browser tier is not available on this server")
         context = ScrapeContext(org_id=feedback.org_id)  # no charge guard: the re-check is free
         try:
             outcome = await self._engine.scrape(diagnostic_request(feedback.url), context)
         except ScrapegateError as exc:
-            return failure_analysis(exc) | {"playbook_updated": False}
+            return RecheckAnalysis(**failure_analysis(exc), playbook_updated=False)
         analysis = await success_analysis(outcome, original)
         fed = feedback.issue_type in PLAYBOOK_ISSUES
         if fed:
@@ -202,19 +229,22 @@ class FeedbackDiagnosis:
                 feedback.org_id, domain, outcome.tier.value, True, self._clock()
             )
             await self._playbook.record(attempt)
-        return analysis | {"playbook_updated": fed}
+        return RecheckAnalysis(**analysis, playbook_updated=fed)
 
     async def _mark(
-        self, feedback: ScrapeFeedback, status: str, analysis: dict[str, Any] | None
+        self,
+        feedback: ScrapeFeedback,
+        status: str,
+        analysis: RecheckAnalysis | RecheckCrash | None,
     ) -> None:
         feedback.analysis_status = status
         if analysis is not None:
-            feedback.analysis = analysis
+            feedback.analysis = dict(analysis)
             feedback.analyzed_at = self._clock()
         await self._feedback.save(feedback)
 
     async def _record_failure(self, feedback: ScrapeFeedback, reason: str) -> None:
         try:
-            await self._mark(feedback, "failed", {"succeeded": False, "error": reason})
+            await self._mark(feedback, "failed", RecheckCrash(succeeded=False, error=reason))
         except Exception:  # the database itself may be what failed
             log.exception("could not record the failed re-check of feedback %s", feedback.id)

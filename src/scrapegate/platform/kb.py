@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from scrapegate.domain.json_types import JsonObject
 from scrapegate.domain.kb_records import KbArticle, KbVote, VoteCounts
 from scrapegate.domain.records import new_id, utcnow
 from scrapegate.errors import InvalidRequest, NotFound
@@ -43,7 +44,7 @@ def slug_field(value: Any, field: str) -> str:
     return value
 
 
-def text_field(body: dict[str, Any], field: str, limit: int) -> str:
+def text_field(body: JsonObject, field: str, limit: int) -> str:
     value = body.get(field)
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
         raise InvalidRequest(f"{field} must be 1-{limit} characters", field=field)
@@ -57,7 +58,7 @@ def tags_field(value: Any) -> list[str]:
     return list(dict.fromkeys(t.strip() for t in value))
 
 
-def apply_fields(article: KbArticle, body: dict[str, Any]) -> KbArticle:
+def apply_fields(article: KbArticle, body: JsonObject) -> KbArticle:
     """The article with every field the admin body names changed (validated)."""
     changes: dict[str, Any] = {}
     if "title" in body:
@@ -78,7 +79,8 @@ def apply_fields(article: KbArticle, body: dict[str, Any]) -> KbArticle:
     return dataclasses.replace(article, **changes)
 
 
-def object_body(body: Any) -> dict[str, Any]:
+def object_body(body: Any) -> JsonObject:
+    """The request body as sent, once known to be an object; fields are checked one by one."""
     if not isinstance(body, dict):
         raise InvalidRequest("Request body must be a JSON object")
     return body

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from scrapegate.domain.json_types import JsonObject
 from scrapegate.domain.oauth_records import OAuthClient, OAuthCode, OAuthGrant
 from scrapegate.domain.records import new_id, utcnow
 from scrapegate.errors import InvalidRequest, NotFound
@@ -140,7 +141,7 @@ class IssuedToken:
     token_type: str = "bearer"
 
 
-def _text(body: dict[str, Any], key: str, limit: int, *, required: bool = False) -> str | None:
+def _text(body: JsonObject, key: str, limit: int, *, required: bool = False) -> str | None:
     value = body.get(key)
     if value is None or value == "":
         if required:
@@ -151,7 +152,8 @@ def _text(body: dict[str, Any], key: str, limit: int, *, required: bool = False)
     return value
 
 
-def _object(body: Any) -> dict[str, Any]:
+def _object(body: Any) -> JsonObject:
+    """The request body as sent, once known to be an object; fields are checked one by one."""
     if not isinstance(body, dict):
         raise InvalidRequest("Request body must be a JSON object")
     return body

@@ -6,13 +6,24 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Literal, TypeVar
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from scrapegate.domain.json_types import JsonValue
+from scrapegate.domain.scrape_model import Action
+from scrapegate.domain.scrape_result import (
+    ActionOutput,
+    ActionResult,
+    ClickCount,
+    ScrollCount,
+    SelectorFound,
+    StoredArtifact,
+    StoredSnapshot,
+)
 from scrapegate.fetchers.base import Artifact
 
 log = logging.getLogger(__name__)
@@ -27,10 +38,27 @@ _SCROLL_JS = """([selector, pixels]) => {
   const screen = el ? el.clientHeight : window.innerHeight;
   target.scrollBy(0, pixels * screen);
 }"""
+_WAIT_STATES: dict[str, Literal["attached", "hidden", "visible"]] = {
+    "attached": "attached",
+    "hidden": "hidden",
+    "visible": "visible",
+}
+_BUTTONS: dict[str, Literal["left", "middle", "right"]] = {
+    "left": "left",
+    "middle": "middle",
+    "right": "right",
+}
+T = TypeVar("T")
+Handler = Callable[[Action, int], Awaitable[ActionOutput]]
 
 
 class ActionFailed(Exception):
     """The action could not do what it was asked; the message goes to ``action_results``."""
+
+    def __init__(self, message: str, partial: ActionOutput = None) -> None:
+        # The partial result stays in args, as before: it is part of the reported error text.
+        super().__init__(*((message,) if partial is None else (message, partial)))
+        self.partial = partial
 
 
 class ActionRunner:
@@ -43,7 +71,7 @@ class ActionRunner:
         self.deadline = deadline  # time.monotonic() value after which actions are cut short
         self.artifacts = artifacts
         self.allow_evaluate = allow_evaluate
-        self._handlers: dict[str, Callable[[Mapping[str, Any], int], Awaitable[Any]]] = {
+        self._handlers: dict[str, Handler] = {
             "wait": self._wait,
             "wait_for": self._wait_for,
             "click": self._click,
@@ -58,101 +86,108 @@ class ActionRunner:
             "pdf": self._pdf,
         }
 
-    async def run_all(self, actions: tuple[Mapping[str, Any], ...]) -> list[dict[str, Any]]:
+    async def run_all(self, actions: tuple[Action, ...]) -> list[ActionResult]:
         return [await self.run(i, action) for i, action in enumerate(actions[:MAX_ACTIONS])]
 
-    async def run(self, index: int, action: Mapping[str, Any]) -> dict[str, Any]:
-        kind = str(action.get("type", ""))
+    async def run(self, index: int, action: Action) -> ActionResult:
         started = time.monotonic()
-        entry: dict[str, Any] = {"index": index, "type": kind, "success": True, "error": None}
-        result: Any = None
+        error: str | None = None
+        result: ActionOutput = None
         try:
-            handler = self._handlers.get(kind)
-            if handler is None:
-                raise ActionFailed(f"Unknown action type {kind!r}")
-            budget = min(MAX_ACTION_S, self.deadline - time.monotonic())
-            if budget <= 0:
-                raise ActionFailed("No time left for this action")
-            async with asyncio.timeout(budget):
-                result = await handler(action, index)
+            result = await self._perform(index, action)
         except TimeoutError:
-            entry.update(success=False, error="The action did not finish in time")
+            error = "The action did not finish in time"
         except ActionFailed as exc:
-            entry.update(success=False, error=str(exc))
-            result = exc.args[1] if len(exc.args) > 1 else None
+            error, result = str(exc), exc.partial
         except PlaywrightTimeout as exc:
-            entry.update(success=False, error=_first_line(exc.message) or "Timed out")
+            error = _first_line(exc.message) or "Timed out"
         except PlaywrightError as exc:
-            entry.update(success=False, error=_first_line(exc.message) or "Action failed")
-        entry["duration_ms"] = int((time.monotonic() - started) * 1000)
-        entry["result"] = result
-        return entry
+            error = _first_line(exc.message) or "Action failed"
+        return ActionResult(
+            index=index,
+            type=action.type,
+            success=error is None,
+            error=error,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            result=result,
+        )
+
+    async def _perform(self, index: int, action: Action) -> ActionOutput:
+        handler = self._handlers.get(action.type)
+        if handler is None:
+            raise ActionFailed(f"Unknown action type {action.type!r}")
+        budget = min(MAX_ACTION_S, self.deadline - time.monotonic())
+        if budget <= 0:
+            raise ActionFailed("No time left for this action")
+        async with asyncio.timeout(budget):
+            return await handler(action, index)
 
     def _store(self, kind: str, content_type: str, data: bytes, index: int) -> int:
         self.artifacts.append(Artifact(kind, content_type, data, action_index=index))
         return len(self.artifacts) - 1
 
-    async def _wait(self, action: Mapping[str, Any], index: int) -> None:
-        await asyncio.sleep(int(action.get("milliseconds", 1000)) / 1000)
+    async def _wait(self, action: Action, index: int) -> None:
+        await asyncio.sleep(_given(action.milliseconds, 1000) / 1000)
 
-    async def _wait_for(self, action: Mapping[str, Any], index: int) -> dict[str, bool]:
-        state = action.get("state", "visible")
+    async def _wait_for(self, action: Action, index: int) -> SelectorFound:
+        selector = _required(action.selector, "selector")
+        state = _given(action.state, "visible")
+        if state not in _WAIT_STATES:
+            raise ActionFailed(f"Unknown state {state!r}")
         try:
             await self.page.wait_for_selector(
-                str(action["selector"]), state=state, timeout=int(action.get("timeout_ms", 10_000))
+                selector, state=_WAIT_STATES[state], timeout=_given(action.timeout_ms, 10_000)
             )
         except PlaywrightTimeout as exc:
-            message = f"Selector {action['selector']!r} did not become {state} in time"
-            raise ActionFailed(message, {"found": False}) from exc
-        return {"found": True}
+            message = f"Selector {selector!r} did not become {state} in time"
+            raise ActionFailed(message, SelectorFound(found=False)) from exc
+        return SelectorFound(found=True)
 
-    async def _click(self, action: Mapping[str, Any], index: int) -> dict[str, int]:
-        locator = self.page.locator(str(action["selector"]))
-        timeout = int(action.get("timeout_ms", 5_000))
-        options: dict[str, Any] = {
-            "button": action.get("button", "left"),
-            "click_count": int(action.get("count", 1)),
-            "timeout": timeout,
-        }
-        if not action.get("all", False):
-            await locator.first.click(**options)
-            return {"clicked": 1}
+    async def _click(self, action: Action, index: int) -> ClickCount:
+        locator = self.page.locator(_required(action.selector, "selector"))
+        timeout = _given(action.timeout_ms, 5_000)
+        button = _given(action.button, "left")
+        if button not in _BUTTONS:
+            raise ActionFailed(f"Unknown button {button!r}")
+        count = _given(action.count, 1)
+        if not action.all:
+            await locator.first.click(button=_BUTTONS[button], click_count=count, timeout=timeout)
+            return ClickCount(clicked=1)
         await locator.first.wait_for(state="attached", timeout=timeout)
         targets = await locator.all()
         for target in targets:
-            await target.click(**options)
-        return {"clicked": len(targets)}
+            await target.click(button=_BUTTONS[button], click_count=count, timeout=timeout)
+        return ClickCount(clicked=len(targets))
 
-    async def _fill(self, action: Mapping[str, Any], index: int) -> None:
-        await self.page.locator(str(action["selector"])).first.fill(str(action.get("value", "")))
+    async def _fill(self, action: Action, index: int) -> None:
+        locator = self.page.locator(_required(action.selector, "selector"))
+        await locator.first.fill(_given(action.value, ""))
 
-    async def _type(self, action: Mapping[str, Any], index: int) -> None:
-        text, delay = str(action.get("text", "")), float(action.get("delay_ms", 0))
-        if action.get("selector"):
-            await self.page.locator(str(action["selector"])).first.press_sequentially(
-                text, delay=delay
-            )
+    async def _type(self, action: Action, index: int) -> None:
+        text, delay = _given(action.text, ""), float(_given(action.delay_ms, 0))
+        if action.selector:
+            await self.page.locator(action.selector).first.press_sequentially(text, delay=delay)
         else:
             await self.page.keyboard.type(text, delay=delay)
 
-    async def _press(self, action: Mapping[str, Any], index: int) -> None:
-        key = str(action["key"])
-        if action.get("selector"):
-            await self.page.locator(str(action["selector"])).first.press(key)
+    async def _press(self, action: Action, index: int) -> None:
+        key = _required(action.key, "key")
+        if action.selector:
+            await self.page.locator(action.selector).first.press(key)
         else:
             await self.page.keyboard.press(key)
 
-    async def _scroll(self, action: Mapping[str, Any], index: int) -> None:
-        sign = -1 if action.get("direction", "down") == "up" else 1
-        amount = sign * int(action.get("amount", 1))
-        await self.page.evaluate(_SCROLL_JS, [action.get("selector"), amount])
+    async def _scroll(self, action: Action, index: int) -> None:
+        sign = -1 if action.direction == "up" else 1
+        amount = sign * _given(action.amount, 1)
+        await self.page.evaluate(_SCROLL_JS, [action.selector, amount])
 
-    async def _infinite_scroll(self, action: Mapping[str, Any], index: int) -> dict[str, int]:
-        stop_selector = action.get("stop_selector")
-        delay_s = int(action.get("delay_ms", 1_000)) / 1000
+    async def _infinite_scroll(self, action: Action, index: int) -> ScrollCount:
+        stop_selector = action.stop_selector
+        delay_s = _given(action.delay_ms, 1_000) / 1000
         scrolls, unchanged = 0, 0
-        for _ in range(int(action.get("max_scrolls", 10))):
-            if stop_selector and await self.page.query_selector(str(stop_selector)):
+        for _ in range(_given(action.max_scrolls, 10)):
+            if stop_selector and await self.page.query_selector(stop_selector):
                 break
             before = await self.page.evaluate("() => document.body.scrollHeight")
             await self.page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
@@ -162,21 +197,20 @@ class ActionRunner:
             unchanged = unchanged + 1 if after == before else 0
             if unchanged >= 2:  # nothing new twice in a row: the list is exhausted
                 break
-        return {"scrolls": scrolls}
+        return ScrollCount(scrolls=scrolls)
 
-    async def _screenshot(self, action: Mapping[str, Any], index: int) -> dict[str, int]:
-        if action.get("selector"):
-            data = await self.page.locator(str(action["selector"])).first.screenshot(type="png")
+    async def _screenshot(self, action: Action, index: int) -> StoredArtifact:
+        if action.selector:
+            data = await self.page.locator(action.selector).first.screenshot(type="png")
         else:
-            data = await self.page.screenshot(
-                type="png", full_page=bool(action.get("full_page", True))
-            )
-        return {"artifact_index": self._store("screenshot", "image/png", data, index)}
+            full_page = _given(action.full_page, True)
+            data = await self.page.screenshot(type="png", full_page=full_page)
+        return StoredArtifact(artifact_index=self._store("screenshot", "image/png", data, index))
 
-    async def _evaluate(self, action: Mapping[str, Any], index: int) -> Any:
+    async def _evaluate(self, action: Action, index: int) -> JsonValue:
         if not self.allow_evaluate:
             raise ActionFailed("evaluate actions are disabled on this server")
-        value = await self.page.evaluate(str(action.get("script", "")))
+        value: JsonValue = await self.page.evaluate(_given(action.script, ""))
         try:
             encoded = json.dumps(value)
         except (TypeError, ValueError) as exc:
@@ -185,18 +219,29 @@ class ActionRunner:
             raise ActionFailed("The script's return value is larger than 1 MB")
         return value
 
-    async def _snapshot(self, action: Mapping[str, Any], index: int) -> dict[str, int]:
+    async def _snapshot(self, action: Action, index: int) -> StoredSnapshot:
         html = await self.page.content()
         artifact = self._store("snapshot", "text/html", html.encode("utf-8"), index)
-        return {"artifact_index": artifact, "length": len(html)}
+        return StoredSnapshot(artifact_index=artifact, length=len(html))
 
-    async def _pdf(self, action: Mapping[str, Any], index: int) -> dict[str, int]:
+    async def _pdf(self, action: Action, index: int) -> StoredArtifact:
         data = await self.page.pdf(
-            format=str(action.get("format", "A4")),
-            landscape=bool(action.get("landscape", False)),
+            format=_given(action.format, "A4"),
+            landscape=bool(action.landscape),
             print_background=True,
         )
-        return {"artifact_index": self._store("pdf", "application/pdf", data, index)}
+        return StoredArtifact(artifact_index=self._store("pdf", "application/pdf", data, index))
+
+
+def _given(value: T | None, default: T) -> T:
+    """An action field, or the default a missing field had always meant."""
+    return default if value is None else value
+
+
+def _required(value: str | None, name: str) -> str:
+    if value is None:
+        raise ActionFailed(f"The action needs a {name}")
+    return value
 
 
 def _first_line(message: str) -> str:

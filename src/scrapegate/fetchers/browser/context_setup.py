@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
-from typing import Any
+from typing import Literal, TypedDict
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Page, ProxySettings, ViewportSize
 from playwright.async_api import Error as PlaywrightError
 
 from scrapegate.fetchers.base import FetchRequest, RenderOptions
@@ -31,6 +31,23 @@ LIGHT_BLOCKED_TYPES = frozenset({"image", "media", "font"})
 _BROWSER_OWNED_HEADERS = frozenset(
     {"host", "content-length", "connection", "transfer-encoding", "accept-encoding", "cookie"}
 )
+
+
+class ContextOptions(TypedDict, total=False):
+    """The keyword arguments of ``Browser.new_context`` a scrape sets."""
+
+    user_agent: str
+    viewport: ViewportSize
+    locale: str
+    is_mobile: bool
+    has_touch: bool
+    device_scale_factor: float
+    ignore_https_errors: bool
+    service_workers: Literal["allow", "block"]
+    accept_downloads: bool
+    proxy: ProxySettings
+    extra_http_headers: dict[str, str]
+    timezone_id: str
 
 
 @dataclass(frozen=True)
@@ -65,11 +82,11 @@ def build_profile(
 
 def context_options(
     request: FetchRequest, render: RenderOptions, profile: ScrapeProfile, proxy_server: str
-) -> dict[str, Any]:
+) -> ContextOptions:
     width, height = (
         MOBILE_VIEWPORT if profile.mobile else (render.viewport_width, render.viewport_height)
     )
-    options: dict[str, Any] = {
+    options: ContextOptions = {
         "user_agent": profile.user_agent,
         "viewport": {"width": width, "height": height},
         "locale": profile.locale,

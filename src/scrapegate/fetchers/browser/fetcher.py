@@ -15,6 +15,7 @@ from playwright.async_api import BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from scrapegate.domain.scrape_result import ActionResult
 from scrapegate.domain.tiers import Tier
 from scrapegate.fetchers.base import (
     Artifact,
@@ -69,7 +70,7 @@ class _Scrape:
     started: float
     artifacts: list[Artifact] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    action_results: list[dict[str, Any]] | None = None
+    action_results: list[ActionResult] | None = None
 
     def remaining_ms(self) -> int:
         left = self.request.timeout_s - (time.monotonic() - self.started)

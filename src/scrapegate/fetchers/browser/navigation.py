@@ -9,8 +9,9 @@ from playwright.async_api import Page, Request, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from scrapegate.domain.netrules import PRIVATE_DETAIL
+from scrapegate.domain.scrape_result import RedirectHop
 from scrapegate.errors import URLNotAllowed
-from scrapegate.fetchers.base import MAX_REDIRECTS, FetchError, FetchFailure, RedirectHop
+from scrapegate.fetchers.base import MAX_REDIRECTS, FetchError, FetchFailure
 from scrapegate.fetchers.browser.egress import EgressProxy
 from scrapegate.fetchers.browser.guard import RequestGuard
 from scrapegate.fetchers.exchange import fold_headers

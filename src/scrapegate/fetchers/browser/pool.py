@@ -9,11 +9,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Unpack
 
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from scrapegate.fetchers.browser.context_setup import ContextOptions
 from scrapegate.fetchers.browser.launch import DEFAULT_EXECUTABLE, LAUNCH_FLAGS, POOL_MARKER_SWITCH
 from scrapegate.fetchers.browser.proctree import (
     find_marked_process,
@@ -107,7 +108,7 @@ class BrowserPool:
         return sum(tree_rss_bytes(pid) for pid in self.browser_pids())
 
     @contextlib.asynccontextmanager
-    async def context(self, **options: Any) -> AsyncIterator[BrowserContext]:
+    async def context(self, **options: Unpack[ContextOptions]) -> AsyncIterator[BrowserContext]:
         """A new browser context (``Browser.new_context(**options)``), closed on exit."""
         if self._closed:
             raise BrowserUnavailable("the browser pool is closed")
@@ -120,7 +121,7 @@ class BrowserPool:
                     await context.close()
                 await self._release(slot)
 
-    async def _open_context(self, options: dict[str, Any]) -> tuple[_Slot, BrowserContext]:
+    async def _open_context(self, options: ContextOptions) -> tuple[_Slot, BrowserContext]:
         # One retry: the chosen browser may have died since it was last seen alive.
         for attempt in range(2):
             slot = await self._acquire_slot()

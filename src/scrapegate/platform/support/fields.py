@@ -8,6 +8,7 @@ from typing import Any, cast, get_args
 
 import orjson
 
+from scrapegate.domain.json_types import JsonObject
 from scrapegate.domain.support_records import TicketPriority, TicketSource, TicketStatus
 from scrapegate.errors import InvalidRequest
 
@@ -24,13 +25,14 @@ STATUSES: tuple[str, ...] = get_args(TicketStatus)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
-def json_object(body: Any) -> dict[str, Any]:
+def json_object(body: Any) -> JsonObject:
+    """The request body as sent, once known to be an object; fields are checked one by one."""
     if not isinstance(body, dict):
         raise InvalidRequest("Request body must be a JSON object")
     return body
 
 
-def text_field(body: dict[str, Any], key: str, limit: int, *, required: bool = False) -> str | None:
+def text_field(body: JsonObject, key: str, limit: int, *, required: bool = False) -> str | None:
     value = body.get(key)
     if value is None and not required:
         return None
@@ -39,11 +41,11 @@ def text_field(body: dict[str, Any], key: str, limit: int, *, required: bool = F
     return value.strip()
 
 
-def required_text(body: dict[str, Any], key: str, limit: int) -> str:
+def required_text(body: JsonObject, key: str, limit: int) -> str:
     return cast(str, text_field(body, key, limit, required=True))
 
 
-def choice_field(body: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str | None:
+def choice_field(body: JsonObject, key: str, allowed: tuple[str, ...]) -> str | None:
     value = body.get(key)
     if value is None:
         return None
@@ -52,14 +54,14 @@ def choice_field(body: dict[str, Any], key: str, allowed: tuple[str, ...]) -> st
     return str(value)
 
 
-def bool_field(body: dict[str, Any], key: str, *, default: bool | None = None) -> bool:
+def bool_field(body: JsonObject, key: str, *, default: bool | None = None) -> bool:
     value = body.get(key, default)
     if not isinstance(value, bool):
         raise InvalidRequest(f"{key} must be a boolean", field=key)
     return value
 
 
-def attachment_ids(body: dict[str, Any]) -> list[str]:
+def attachment_ids(body: JsonObject) -> list[str]:
     entries = body.get("attachments") or []
     if not isinstance(entries, list) or len(entries) > MAX_ATTACHMENTS:
         raise InvalidRequest(
@@ -76,7 +78,8 @@ def attachment_ids(body: dict[str, Any]) -> list[str]:
     return ids
 
 
-def metadata_field(body: dict[str, Any]) -> dict[str, Any]:
+def metadata_field(body: JsonObject) -> JsonObject:
+    """The user's free-form ``ticket_metadata``, kept as sent."""
     value = body.get("ticket_metadata") or {}
     if not isinstance(value, dict) or len(orjson.dumps(value)) > MAX_METADATA_BYTES:
         raise InvalidRequest(
@@ -92,7 +95,7 @@ class NewTicket:
     category_slug: str | None
     priority: TicketPriority
     source: TicketSource
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: JsonObject = field(default_factory=dict)
     attachment_ids: list[str] = field(default_factory=list)
 
 

@@ -51,9 +51,10 @@ def _job(mapping: RowMapping) -> Job:
     return Job(**values, origin=JobOrigin(**origin, crawl_limits=crawl_limits))
 
 
-def _job_columns(job: Job) -> dict[str, Any]:
+def _job_columns(job: Job) -> dict[str, object]:
     values = column_values(job)
-    origin: JobOrigin = values.pop("origin")
+    del values["origin"]
+    origin = job.origin
     values.update((name, getattr(origin, name)) for name in ORIGIN_FIELDS)
     limits = origin.crawl_limits
     values.update(
