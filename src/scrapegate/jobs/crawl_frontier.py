@@ -39,6 +39,9 @@ class CrawlFrontier:
     # (which is about distinct URLs): accepted ones by key, refused ones by exact URL.
     judged: set[str] = field(default_factory=set)
     refused: set[str] = field(default_factory=set)
+    # Exact URLs already settled: a site's navigation repeats on every page, and
+    # normalising each occurrence again was most of the frontier's time.
+    settled: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         req = self.req
@@ -82,6 +85,9 @@ class CrawlFrontier:
     def candidates(self, crawl_id: str, urls: list[tuple[str, int]]) -> list[CrawlPage]:
         pages: list[CrawlPage] = []
         for url, depth in urls:
+            if url in self.settled:
+                continue
+            self.settled.add(url)
             try:
                 key = self.key(url)
             except ValueError:
