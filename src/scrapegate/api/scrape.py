@@ -17,7 +17,6 @@ from scrapegate.api.deps import (
     WritePrincipal,
 )
 from scrapegate.api.scrape_models import (
-    EstimateResponse,
     ScrapeAcceptedResponse,
     ScrapeResultResponse,
 )
@@ -60,7 +59,7 @@ async def scrape(
 @router.post(
     "/scrape/estimate",
     summary="Estimate the cost of a scrape",
-    response_model=EstimateResponse,
+    response_model=CostEstimate,  # the engine's own TypedDict: no mirror model
     openapi_extra={"requestBody": json_body(ScrapeRequestBody)},
 )
 async def estimate(

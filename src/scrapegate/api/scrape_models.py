@@ -71,23 +71,3 @@ class JobStatusResponse(WireModel):
     error_code: str | MISSING | None = MISSING
     error_details: dict[str, Any] | MISSING | None = MISSING
     credits_refunded: int | MISSING = MISSING
-
-
-class EstimateBreakdown(WireModel):
-    tier_credits: int
-    addons: dict[str, int]  # add-on name -> credits
-    extraction_credits: int
-
-
-class EstimateResponse(WireModel):
-    """``POST /api/v1/scrape/estimate``: the engine's cost estimate, field for field."""
-
-    url: str
-    estimated_tier: str
-    estimated_credits: int
-    confidence: str
-    max_possible_credits: int
-    domain_min_tier: str | None
-    cache_hit_possible: bool
-    reasoning: str
-    breakdown: EstimateBreakdown

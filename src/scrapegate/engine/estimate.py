@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+# typing_extensions: pydantic (the route's response model) needs it on Python 3.11.
+from typing_extensions import TypedDict
 
 from scrapegate.domain.pricing import PriceTable, addon_credits, addon_names
 from scrapegate.domain.scrape_request import ScrapeRequest
