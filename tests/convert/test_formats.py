@@ -222,3 +222,15 @@ def test_cjk_words_count_individually() -> None:
     # 東京の天気 is 5 characters; each CJK character is one word.
     assert result.formats["content"]["word_count"] >= 50
     assert result.language == "ja"
+
+
+def test_an_empty_rdfa_typeof_is_no_entity_and_no_crash() -> None:
+    html = (
+        '<html><body><div typeof=""><span property="name">x</span></div>'
+        '<div typeof="schema:Person"><span property="schema:name">Ada</span></div>'
+        "<p>Some text for the page.</p></body></html>"
+    )
+    converted = convert_document(
+        html, media_type="text/html", url="https://example.org/", formats=("json",)
+    )
+    assert "Ada" in str(converted.formats["json"])

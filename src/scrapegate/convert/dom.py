@@ -77,6 +77,7 @@ class ParsedPage:
     base_url: str
     truncated_input: bool
     html_bytes: int
+    stand_in: bool = False  # the input held no element: root is an empty page standing in
 
 
 @dataclass
@@ -97,7 +98,8 @@ def parse_html(html: str, url: str, *, whole: bool = False) -> ParsedPage:
     if data.strip():
         root = etree.fromstring(data, parser=_PARSER)
     if root is None:
-        root = etree.fromstring(b"<html><body></body></html>", parser=_PARSER)
+        empty = etree.fromstring(b"<html><body></body></html>", parser=_PARSER)
+        return ParsedPage(empty, url, truncated, html_bytes, stand_in=True)
     return ParsedPage(root, _base_url(root, url), truncated, html_bytes)
 
 

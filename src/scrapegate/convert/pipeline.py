@@ -1,4 +1,7 @@
-"""convert_document: one parse, one main-content extraction, then the requested formats."""
+"""convert_document: one parse, one main-content extraction, then the requested formats.
+
+``convert_parsed`` converts from a parse the caller made (and may read first).
+"""
 
 from __future__ import annotations
 
@@ -137,12 +140,25 @@ def convert_document(
     kind = document_kind(media_type, body)
     if kind != "html":
         return convert_text_document(body, kind=kind, url=url, formats=formats, options=options)
+    return convert_parsed(parse_html(body, url), body, url=url, formats=formats, options=options)
+
+
+def convert_parsed(
+    parsed: ParsedPage,
+    html: str,
+    *,
+    url: str,
+    formats: Sequence[str],
+    options: ConvertOptions = ConvertOptions(),
+) -> Converted:
+    """``convert_document`` of an HTML page the caller parsed with ``parse_html(html, url)``;
+    the conversion prunes ``parsed.root`` in place, so read the tree before, not after."""
     try:
-        return _convert_html(body, url, formats, options)
+        return _convert_html(parsed, html, url, formats, options)
     except RecursionError:
         # Pathological nesting: fall back to the page's plain text rather than failing.
         logger.warning("HTML too deeply nested for conversion; returning plain text of %s", url)
-        text = flat_text(body_of(parse_html(body, url).root))
+        text = flat_text(body_of(parse_html(html, url).root))
         return convert_text_document(text, kind="text", url=url, formats=formats, options=options)
 
 
@@ -232,9 +248,8 @@ def _inventory(
 
 
 def _convert_html(
-    html: str, url: str, formats: Sequence[str], options: ConvertOptions
+    parsed: ParsedPage, html: str, url: str, formats: Sequence[str], options: ConvertOptions
 ) -> Converted:
-    parsed = parse_html(html, url)
     root = parsed.root
     discovered = _discovered_links(parsed, html, url) if options.discover_links else None
     entities = all_entities(root) if "json" in formats else json_ld_entities(root)

@@ -109,7 +109,10 @@ def microdata_entities(root: Element) -> list[JsonObject]:
 def rdfa_entities(root: Element) -> list[JsonObject]:
     found: list[JsonObject] = []
     for item in root.iterfind(".//*[@typeof]"):
-        entity: JsonObject = {"@type": _type_name((item.get("typeof") or "").split()[0])}
+        types = (item.get("typeof") or "").split()
+        if not types:  # typeof="" names no type: not an entity
+            continue
+        entity: JsonObject = {"@type": _type_name(types[0])}
         for el in item.iterfind(".//*[@property]"):
             name = (el.get("property") or "").split(":")[-1]
             if name:

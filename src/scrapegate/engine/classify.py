@@ -1,17 +1,19 @@
 """What a fetched page is: content, an anti-bot challenge, a block page, a JS shell.
 
-Pure functions; they run on every page of tiers 1-3, so the HTML is parsed once, with lxml.
+Pure functions; they run on every page of tiers 1-3, so the HTML is parsed once, with lxml, or
+not at all when the caller has the tree already (``classify_parsed``): the tree is only read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Literal, cast
 
 from lxml import etree, html
 
+Element = etree._Element
 Kind = Literal["ok", "challenge", "block", "js_shell", "rate_limited", "unavailable"]
 
 CHALLENGE_STATUSES = frozenset({403, 429, 503})
@@ -39,6 +41,8 @@ _MOUNT_IDS = ("root", "app", "__next", "__nuxt")
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template")
 _INVISIBLE_OPEN = re.compile(r"<(script|style|noscript|template)\b", re.I)
 _TAGS = re.compile(r"<[^<>]*>")  # never spans another "<": linear on stray brackets
+# What lxml.html's text_content() evaluates; faster than joining itertext() in Python.
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
 _VENDOR_NAMES = {
     "cloudflare": "Cloudflare",
     "datadome": "DataDome",
@@ -118,13 +122,18 @@ def _parse(text: str) -> html.HtmlElement | None:
         return None
 
 
-def _is_empty(element: html.HtmlElement) -> bool:
+def _text_content(element: Element) -> str:
+    """All text below ``element`` (comments excluded), as lxml.html's ``text_content``."""
+    return cast(str, _STRING_VALUE(element))
+
+
+def _is_empty(element: Element) -> bool:
     """No child element and no text; comments (React's <!--$--> markers) do not count."""
     has_child = any(isinstance(child.tag, str) for child in element)
-    return not has_child and not element.text_content().strip()
+    return not has_child and not _text_content(element).strip()
 
 
-def _empty_mount_point(root: html.HtmlElement) -> str | None:
+def _empty_mount_point(root: Element) -> str | None:
     for element in root.iter("div", "main", "section", "app-root"):
         mount: str | None = None
         element_id = element.get("id")
@@ -139,7 +148,7 @@ def _empty_mount_point(root: html.HtmlElement) -> str | None:
     return None
 
 
-def _executable(script: html.HtmlElement) -> bool:
+def _executable(script: Element) -> bool:
     """A script the browser runs: classic or module JS, not JSON, templates or import maps."""
     kind = (script.get("type") or "").strip().lower()
     runnable = kind in ("", "module") or "javascript" in kind or "ecmascript" in kind
@@ -196,35 +205,73 @@ def _unparsed_tail(text: str) -> tuple[str, bool]:
     return _visible_text(tail), "<script" in lowered
 
 
-def _page_facts(text: str) -> _PageFacts | None:
-    sampled = _sampled_long_page(text)
-    if sampled is not None:
-        return sampled
-    root = _parse(text)
-    if root is None:
-        return None
+def _text_without_invisible(top: Element) -> str:
+    """Text below ``top`` less script, style, noscript and template subtrees (their tails stay),
+    read without changing the tree: only elements holding such a subtree are walked."""
+    holders: set[Element] = set()
+    for invisible in top.iter(*_INVISIBLE_TAGS):
+        holders.update(invisible.iterancestors())
+    if not holders:
+        return _text_content(top)
+    parts = [top.text or ""]
+    # An explicit stack, not recursion: pathological nesting must not raise RecursionError.
+    stack: list[tuple[Element, Iterator[Element]]] = [(top, iter(top))]
+    while stack:
+        element, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if element is not top:
+                parts.append(element.tail or "")
+        elif child in holders and child.tag not in _INVISIBLE_TAGS:
+            parts.append(child.text or "")
+            stack.append((child, iter(child)))
+        else:
+            # Comments and invisible elements give their tail only.
+            if isinstance(child.tag, str) and child.tag not in _INVISIBLE_TAGS:
+                parts.append(_text_content(child))
+            parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _tree_facts(root: Element) -> _PageFacts:
+    """Facts of a parsed page, without its unparsed tail; the tree is only read."""
     title_element = root.find(".//title")
-    title = (title_element.text_content() if title_element is not None else "").strip()
+    title = (_text_content(title_element) if title_element is not None else "").strip()
     scripts = list(root.iter("script"))
-    script_chars = sum(len(s.text or "") for s in scripts)
-    noscript_asks_js = any(_ENABLE_JS.search(n.text_content()) for n in root.iter("noscript"))
-    empty_mount = _empty_mount_point(root)
-    etree.strip_elements(root, *_INVISIBLE_TAGS, with_tail=False)
     body = root.find("body")
-    visible = " ".join((body if body is not None else root).text_content().split())
-    runs_scripts = any(_executable(s) for s in scripts)
-    if len(text) > MAX_PARSED_CHARS:
-        tail_text, tail_scripts = _unparsed_tail(text)
-        visible = f"{visible} {tail_text}".strip()
-        runs_scripts = runs_scripts or tail_scripts
+    visible = " ".join(_text_without_invisible(body if body is not None else root).split())
     return _PageFacts(
         title=title,
         text=visible,
         words=len(visible.split()),
-        script_chars=script_chars,
-        empty_mount=empty_mount,
-        noscript_asks_js=noscript_asks_js,
-        runs_scripts=runs_scripts,
+        script_chars=sum(len(s.text or "") for s in scripts),
+        empty_mount=_empty_mount_point(root),
+        noscript_asks_js=any(_ENABLE_JS.search(_text_content(n)) for n in root.iter("noscript")),
+        runs_scripts=any(_executable(s) for s in scripts),
+    )
+
+
+def _page_facts(text: str, root: Element | None = None) -> _PageFacts | None:
+    """Facts of an HTML page; ``root`` is a tree of all of ``text`` if the caller has one."""
+    sampled = _sampled_long_page(text)
+    if sampled is not None:
+        return sampled
+    if root is None or len(text) > MAX_PARSED_CHARS:
+        # The rules read a tree of the first MAX_PARSED_CHARS: a tree of more is not that tree.
+        root = _parse(text)
+    if root is None:
+        return None
+    facts = _tree_facts(root)
+    if len(text) <= MAX_PARSED_CHARS:
+        return facts
+    tail_text, tail_scripts = _unparsed_tail(text)
+    visible = f"{facts.text} {tail_text}".strip()
+    return replace(
+        facts,
+        text=visible,
+        words=len(visible.split()),
+        runs_scripts=facts.runs_scripts or tail_scripts,
     )
 
 
@@ -284,8 +331,16 @@ def _challenge(vendor: str, status: int) -> Classification:
 
 def classify_response(status: int, headers: Mapping[str, str], text: str | None) -> Classification:
     """Challenge, then block page, then 429/503, then JS shell; anything else is ``ok``."""
+    return classify_parsed(status, headers, text, None)
+
+
+def classify_parsed(
+    status: int, headers: Mapping[str, str], text: str | None, root: Element | None
+) -> Classification:
+    """``classify_response`` from ``root``, a tree of all of ``text`` the caller parsed already
+    (None: parse here if needed). Read before anything prunes it; it is left unchanged."""
     lowered_headers = _lower_headers(headers)
-    facts = _page_facts(text) if text and _is_html(lowered_headers, text) else None
+    facts = _page_facts(text, root) if text and _is_html(lowered_headers, text) else None
     if status in CHALLENGE_STATUSES:
         vendor = _header_vendor(lowered_headers)
         if vendor is None and text:

@@ -16,7 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from scrapegate.convert import Converted, ConvertOptions, convert_document
-from scrapegate.engine.classify import Classification, classify_response
+from scrapegate.convert.dom import Element, ParsedPage, parse_html
+from scrapegate.convert.pipeline import convert_parsed
+from scrapegate.convert.textdocs import document_kind
+from scrapegate.engine.classify import Classification, classify_parsed, classify_response
 
 WARM_UP_HTML = "<html><head><title>w</title></head><body><main><p>warm up</p></main></body></html>"
 
@@ -63,10 +66,26 @@ CONVERTED_KINDS = frozenset({"ok", "js_shell"})
 
 
 def analyse_page(task: PageToAnalyse) -> PageAnalysis:
-    """Classification and conversion in one task: the page crosses to a process once."""
-    verdict = classify_response(task.status_code, task.headers, task.page.text)
-    converted = convert_page(task.page) if verdict.kind in CONVERTED_KINDS else None
+    """Classification and conversion in one task: the page crosses to a process once, and an
+    HTML page is parsed once, classified from the converter's tree before conversion prunes it."""
+    page = task.page
+    if document_kind(page.media_type, page.text) != "html":
+        verdict = classify_response(task.status_code, task.headers, page.text)
+        converted = convert_page(page) if verdict.kind in CONVERTED_KINDS else None
+        return PageAnalysis(verdict, converted)
+    parsed = parse_html(page.text, page.url)
+    verdict = classify_parsed(task.status_code, task.headers, page.text, _whole_page_tree(parsed))
+    if verdict.kind not in CONVERTED_KINDS:
+        return PageAnalysis(verdict, None)
+    converted = convert_parsed(
+        parsed, page.text, url=page.url, formats=page.formats, options=page.options
+    )
     return PageAnalysis(verdict, converted)
+
+
+def _whole_page_tree(parsed: ParsedPage) -> Element | None:
+    """The converter's tree if it holds the whole page; else None, and classify parses itself."""
+    return None if parsed.truncated_input or parsed.stand_in else parsed.root
 
 
 def convert_page(page: PageToConvert) -> Converted:
