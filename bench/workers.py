@@ -196,7 +196,7 @@ def run_crawl(stack: Stack, site_url: str, pages: int, timeout_s: float) -> Run:
     with stack.client() as client:
         run, path = timed_run(client, "/api/v1/crawl", body, "crawl_id", timeout_s)
         if path:
-            nonempty, tiers = our_results(client, path.rsplit("/", 1)[-1])
+            nonempty, tiers, _failed = our_results(client, path.rsplit("/", 1)[-1])
             run.note = f"{nonempty} with markdown, tiers {_tier_text(tiers)}{run.note}"
     return run
 
@@ -410,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     sys.stderr.write(f"uptime at start: {uptime}\n")
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-workers-"))
+    work.chmod(0o755)  # mkdtemp makes it 0700; nginx's www-data workers must traverse it
     work.mkdir(parents=True, exist_ok=True)
     sys.stderr.write(f"logs under {work}\nbuilding the realistic site ({args.pages} pages) ...\n")
     site = build_realistic(work / "site", args.pages, args.corpus)
