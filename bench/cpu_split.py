@@ -13,6 +13,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # Checked in order: the first fragment found in a process's command line names its kind.
 KINDS = (
     ("scrapegate worker", "worker"),
+    ("multiprocessing.forkserver", "conversion"),  # a worker's conversion pool processes
     ("scrapegate serve", "api"),
     ("chrom", "browser"),
     ("postgres", "postgresql"),
@@ -67,4 +68,10 @@ def split_text(used: dict[str, float], wall_s: float) -> str:
         f"{kind} {seconds:.0f} s ({seconds / wall_s:.2f} cores)"
         for kind, seconds in sorted(used.items(), key=lambda item: -item[1])
     ]
-    return ", ".join(parts) if parts else "nothing measured"
+    if not parts:
+        return "nothing measured"
+    total = sum(used.values())
+    shared = sum(used.get(kind, 0.0) for kind in ("postgresql", "redis", "api"))
+    return (
+        ", ".join(parts) + f"; PostgreSQL + Redis + API: {100 * shared / total:.0f}% of the total"
+    )
