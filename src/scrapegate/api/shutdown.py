@@ -32,6 +32,8 @@ class ShutdownBudget:
         if not done:
             log.warning("shutdown: %s did not stop within %.1f s; moving on", what, timeout)
             task.cancel()
+            # Its cancellation handlers release what it holds (connections) before the next step.
+            await asyncio.wait({task}, timeout=STEP_FLOOR_S)
             return
         if (exc := task.exception()) is not None:
             log.warning("shutdown: %s failed: %r", what, exc)
