@@ -15,15 +15,20 @@ import random
 import ssl
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, TypedDict
+from typing import Literal
 
 import httpx
-import orjson
 
 from scrapegate.config import WebhookSettings
+from scrapegate.delivery.webhook_body import (
+    EventData,
+    build_body,
+    encode_body,
+    format_timestamp,
+)
 from scrapegate.delivery.webhook_signing import sign_v1, sign_v2
 from scrapegate.delivery.webhook_target import (
     CheckedTarget,
@@ -35,69 +40,29 @@ from scrapegate.delivery.webhook_target import (
 )
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.records import WebhookDelivery, new_id
-from scrapegate.domain.timefmt import iso
 from scrapegate.errors import Conflict, InvalidURL, URLNotAllowed
 from scrapegate.storage.protocols import WebhookDeliveryRepository
 
-__all__ = ["WebhookDispatcher", "build_body", "encode_body", "sign_v1", "sign_v2"]
+__all__ = [
+    "WebhookDispatcher",
+    "build_body",
+    "encode_body",
+    "format_timestamp",
+    "sign_v1",
+    "sign_v2",
+]
 
 logger = logging.getLogger(__name__)
 
 SecretResolver = Callable[[WebhookDelivery], Awaitable[str | None]]
 DeliveryHook = Callable[[WebhookDelivery], Awaitable[None]]
 FinalStatus = Literal["delivered", "failed"]
-# An event's data as its sender shaped it (the jobs layer types it); delivery only serialises it.
-EventData = Mapping[str, object]
 
-API_VERSION = "v1"
 SNIPPET_BYTES = 1024
-MAX_DATA_BYTES = 5 * 1024 * 1024
 MAX_RETRY_AFTER_S = 300.0
 BACKOFF_FACTOR = 4.0
 JITTER = 0.2
 RETRYABLE_STATUSES = frozenset({408, 429})
-
-
-def format_timestamp(moment: datetime) -> str:
-    """ISO-8601 UTC with milliseconds and ``Z``."""
-    return iso(moment) or ""
-
-
-class WebhookBody(TypedDict):
-    event: str
-    event_id: str
-    created_at: str
-    api_version: str
-    organization_id: str
-    data: EventData
-
-
-def _bounded_data(data: EventData, job_id: str | None) -> EventData:
-    """``data`` unless it exceeds 5 MiB, in which case the result body is replaced by a link."""
-    if "result" not in data or len(orjson.dumps(data)) <= MAX_DATA_BYTES:
-        return data
-    bounded = {k: v for k, v in data.items() if k != "result"}
-    bounded["result_omitted"] = True
-    bounded["result_url"] = f"/api/v1/jobs/{job_id or data.get('job_id')}"
-    return bounded
-
-
-def build_body(
-    *, event: str, org_id: str, data: EventData, created_at: datetime, job_id: str | None
-) -> WebhookBody:
-    return {
-        "event": event,
-        "event_id": new_id(),
-        "created_at": format_timestamp(created_at),
-        "api_version": API_VERSION,
-        "organization_id": org_id,
-        "data": _bounded_data(data, job_id),
-    }
-
-
-def encode_body(payload: dict[str, Any]) -> bytes:
-    # Sorted keys: the same bytes on every attempt, even after a store that reorders JSON keys.
-    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
