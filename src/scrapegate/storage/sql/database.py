@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,13 +20,16 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from scrapegate.storage.sql import inline_sqlite
 from scrapegate.storage.sql.types import dump_json, load_json
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Another process's lock blocks the event loop this long at most (statements run inline);
+# ``Database.write`` then retries with asynchronous back-off.
+SQLITE_BUSY_TIMEOUT_MS = 1_000
 WRITE_ATTEMPTS = 8
 # PostgreSQL serialization failure and deadlock: safe to retry the whole transaction.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
@@ -77,6 +81,10 @@ def create_engine_for(url: str) -> AsyncEngine:
     options: dict[str, Any] = {"json_serializer": dump_json, "json_deserializer": load_json}
     if normalized.get_backend_name() == "postgresql":
         options.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+    if normalized.get_backend_name() == "sqlite":
+        assert normalized.database  # normalize_url refuses in-memory databases
+        path = str(Path(normalized.database).expanduser())
+        options["async_creator"] = partial(inline_sqlite.connect, path)
     engine = create_async_engine(normalized, **options)
     if normalized.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
@@ -97,13 +105,34 @@ class Database:
         self.engine = engine
         self.backend = engine.dialect.name
 
+    def _transaction(self, *, immediate: bool) -> AbstractAsyncContextManager[AsyncConnection]:
+        if self.backend == "sqlite":
+            return self._inline_transaction(immediate=immediate)
+        return self._transaction_on_server()
+
     @asynccontextmanager
-    async def _transaction(self, *, immediate: bool) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as conn:
-            if immediate and self.backend == "sqlite":
+    async def _transaction_on_server(self) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @asynccontextmanager
+    async def _inline_transaction(self, *, immediate: bool) -> AsyncIterator[AsyncConnection]:
+        """SQLite runs inline (``inline_sqlite``), so nothing here suspends: closing directly,
+        not through SQLAlchemy's shielded close task, gives the connection back before any other
+        task runs (one pooled connection serves the whole loop)."""
+        conn = await self.engine.connect()
+        try:
+            if immediate:
                 await conn.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
-            async with conn.begin():
+            transaction = await conn.begin()
+            try:
                 yield conn
+            except BaseException:
+                await transaction.rollback()
+                raise
+            await transaction.commit()
+        finally:
+            await conn.close()
 
     async def read(self, work: Work[T]) -> T:
         async with self._transaction(immediate=False) as conn:
