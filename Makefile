@@ -30,9 +30,12 @@ redis-stop:
 
 client-env:
 	@scripts/client-env.sh
+	@scripts/firecrawl-env.sh
 
 test: bootstrap-dev pg-start redis-start client-env
 	.venv-client/bin/python -m pytest -c tests_client/pytest.ini --rootdir tests_client -q tests_client
+	.venv-firecrawl/bin/python -m pytest -c tests_firecrawl/pytest.ini --rootdir tests_firecrawl \
+		-q tests_firecrawl
 	SCRAPEGATE_TEST_PG_URL=$(PG_URL) SCRAPEGATE_TEST_REDIS_URL=$(REDIS_URL) \
 		$(VENV)/bin/python -m pytest -q
 	# The API suite again on the multi-machine topology (tests/api/distributed_leg.py).
@@ -40,8 +43,8 @@ test: bootstrap-dev pg-start redis-start client-env
 		SCRAPEGATE_TEST_TOPOLOGY=distributed $(VENV)/bin/python -m pytest -q tests/api
 
 lint: bootstrap-dev
-	$(VENV)/bin/ruff check src tests bench tests_client
-	$(VENV)/bin/ruff format --check src tests bench tests_client
+	$(VENV)/bin/ruff check src tests bench tests_client tests_firecrawl
+	$(VENV)/bin/ruff format --check src tests bench tests_client tests_firecrawl
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 

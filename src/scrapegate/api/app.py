@@ -38,6 +38,7 @@ from scrapegate.api import support_preferences as support_preference_routes
 from scrapegate.api import unsubscribe as unsubscribe_routes
 from scrapegate.api.composition import build_search
 from scrapegate.api.errors import install_error_handlers
+from scrapegate.api.firecrawl import v2_routes as firecrawl_v2_routes
 from scrapegate.api.heap import freeze_startup_heap
 from scrapegate.api.job_side import build_job_side, build_validation, open_storage
 from scrapegate.api.middleware import RequestPlumbing, redact_server_logs
@@ -157,6 +158,7 @@ ROUTERS = (
     kb_routes,
     support_preference_routes,
     notification_routes,
+    firecrawl_v2_routes,
 )
 
 
