@@ -13,7 +13,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, Table, case, delete, func, insert, select, update
+from sqlalchemy import (
+    RowMapping,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -113,6 +123,20 @@ async def _add_blocked(conn: AsyncConnection, crawl_id: str, urls: list[str], ke
     return len(fresh)
 
 
+# Per-page statements, built once: SQLAlchemy reuses their compiled form and cache keys.
+_MARK_PAGE = update(CRAWL_PAGES).where(
+    CRAWL_PAGES.c.crawl_id == bindparam("page_crawl"),
+    CRAWL_PAGES.c.job_id == bindparam("page_job"),
+    CRAWL_PAGES.c.status != bindparam("new_status"),
+)
+_PAGE_COUNTS = (
+    select(CRAWL_PAGES.c.status, func.count())
+    .where(CRAWL_PAGES.c.crawl_id == bindparam("crawl_id"))
+    .group_by(CRAWL_PAGES.c.status)
+)
+_ADD_EVENT = insert(CRAWL_EVENTS).returning(CRAWL_EVENTS.c.id)
+
+
 class SqlCrawlRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -178,31 +202,23 @@ class SqlCrawlRepository:
         return sorted(added, key=lambda page: order[(page.crawl_id, page.url_key)])
 
     async def mark_page(self, crawl_id: str, job_id: str, status: str, at: datetime) -> bool:
-        statement = (
-            update(CRAWL_PAGES)
-            .where(
-                CRAWL_PAGES.c.crawl_id == crawl_id,
-                CRAWL_PAGES.c.job_id == job_id,
-                CRAWL_PAGES.c.status != status,
-            )
-            .values(status=status, completed_at=None if status == "queued" else at)
-        )
+        params = {
+            "page_crawl": crawl_id,
+            "page_job": job_id,
+            "new_status": status,
+            "status": status,
+            "completed_at": None if status == "queued" else at,
+        }
 
         async def work(conn: AsyncConnection) -> int:
-            return (await conn.execute(statement)).rowcount
+            return (await conn.execute(_MARK_PAGE, params)).rowcount
 
         return bool(await self._db.write(work))
 
     async def page_counts(self, crawl_id: str) -> dict[str, int]:
-        query = (
-            select(CRAWL_PAGES.c.status, func.count())
-            .where(CRAWL_PAGES.c.crawl_id == crawl_id)
-            .group_by(CRAWL_PAGES.c.status)
-        )
-
         async def work(conn: AsyncConnection) -> dict[str, int]:
             counts = dict.fromkeys(PAGE_STATUSES, 0)
-            for status, count in await conn.execute(query):
+            for status, count in await conn.execute(_PAGE_COUNTS, {"crawl_id": crawl_id}):
                 counts[status] = int(count)
             counts["total"] = sum(counts.values())
             return counts
@@ -299,15 +315,11 @@ class SqlCrawlRepository:
 
     async def add_event(self, crawl_id: str, event: str, data: dict[str, Any]) -> CrawlEvent:
         at = utcnow()
-        statement = (
-            insert(CRAWL_EVENTS)
-            .values(crawl_id=crawl_id, event=event, data=data, created_at=at)
-            .returning(CRAWL_EVENTS.c.id)
-        )
+        params = {"crawl_id": crawl_id, "event": event, "data": data, "created_at": at}
 
         async def work(conn: AsyncConnection) -> int:
             try:
-                return int((await conn.execute(statement)).scalar_one())
+                return int((await conn.execute(_ADD_EVENT, params)).scalar_one())
             except IntegrityError as exc:
                 raise NotFound(f"crawl {crawl_id} does not exist") from exc
 

@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     RowMapping,
     Select,
     and_,
+    bindparam,
     delete,
     func,
     insert,
-    literal,
     or_,
     select,
     update,
@@ -64,9 +65,35 @@ def _job_columns(job: Job) -> dict[str, object]:
     return values
 
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
+def _claimable(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     lease_lapsed = or_(JOBS.c.lease_until.is_(None), JOBS.c.lease_until < now)
     return or_(JOBS.c.status == "pending", and_(JOBS.c.status == "running", lease_lapsed))
+
+
+# The per-page statements, built once: SQLAlchemy reuses their compiled form and cache keys.
+_GET = select(JOBS).where(JOBS.c.id == bindparam("job_id"))
+_SAVE_HELD = update(JOBS).where(
+    JOBS.c.id == bindparam("held_id"),
+    JOBS.c.status == "running",
+    JOBS.c.lease_owner == bindparam("held_by"),
+)
+_EFFECTS_DONE = update(JOBS).where(JOBS.c.id == bindparam("job_id")).values(effects_pending=False)
+_CLAIM_NOW = bindparam("now", type_=UTCDateTime())
+_CLAIM = (
+    update(JOBS)
+    .where(
+        JOBS.c.id == bindparam("job_id"),
+        _claimable(_CLAIM_NOW),
+    )
+    .values(
+        status="running",
+        lease_owner=bindparam("owner"),
+        lease_until=bindparam("lease_until"),
+        run_count=JOBS.c.run_count + 1,
+        started_at=func.coalesce(JOBS.c.started_at, _CLAIM_NOW),
+    )
+    .returning(*JOBS.c)
+)
 
 
 class SqlJobRepository:
@@ -95,7 +122,11 @@ class SqlJobRepository:
         await self._db.write(work)
 
     async def get(self, job_id: str) -> Job | None:
-        return await self._first(select(JOBS).where(JOBS.c.id == job_id))
+        async def work(conn: AsyncConnection) -> Job | None:
+            row = (await conn.execute(_GET, {"job_id": job_id})).first()
+            return None if row is None else _job(row._mapping)
+
+        return await self._db.read(work)
 
     async def get_many(self, job_ids: Sequence[str]) -> list[Job]:
         found: dict[str, Job] = {}
@@ -123,35 +154,19 @@ class SqlJobRepository:
     async def save_held(self, job: Job, owner: str) -> bool:
         values = _job_columns(job)
         del values["id"]
-        statement = (
-            update(JOBS)
-            .where(JOBS.c.id == job.id, JOBS.c.status == "running", JOBS.c.lease_owner == owner)
-            .values(values)
-        )
+        params = {**values, "held_id": job.id, "held_by": owner}
 
         async def work(conn: AsyncConnection) -> int:
-            return (await conn.execute(statement)).rowcount
+            return (await conn.execute(_SAVE_HELD, params)).rowcount
 
         return bool(await self._db.write(work))
 
     async def claim(self, job_id: str, owner: str, lease_until: datetime) -> Job | None:
-        now = utcnow()
         # One conditional UPDATE: the database lets exactly one concurrent claimer match.
-        statement = (
-            update(JOBS)
-            .where(JOBS.c.id == job_id, _claimable(now))
-            .values(
-                status="running",
-                lease_owner=owner,
-                lease_until=lease_until,
-                run_count=JOBS.c.run_count + 1,
-                started_at=func.coalesce(JOBS.c.started_at, literal(now, UTCDateTime())),
-            )
-            .returning(*JOBS.c)
-        )
+        params = {"job_id": job_id, "now": utcnow(), "owner": owner, "lease_until": lease_until}
 
         async def work(conn: AsyncConnection) -> Job | None:
-            row = (await conn.execute(statement)).first()
+            row = (await conn.execute(_CLAIM, params)).first()
             return None if row is None else _job(row._mapping)
 
         return await self._db.write(work)
@@ -193,10 +208,8 @@ class SqlJobRepository:
         return await self._db.read(work)
 
     async def effects_done(self, job_id: str) -> None:
-        statement = update(JOBS).where(JOBS.c.id == job_id).values(effects_pending=False)
-
         async def work(conn: AsyncConnection) -> None:
-            await conn.execute(statement)
+            await conn.execute(_EFFECTS_DONE, {"job_id": job_id})
 
         await self._db.write(work)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -29,6 +29,8 @@ class OwnedRows(Generic[R]):
         self, db: Database, table: Table, what: str, build: Callable[[Mapping[str, Any]], R]
     ) -> None:
         self._db, self._table, self._what, self._build = db, table, what, build
+        # Built once: SQLAlchemy then reuses its compiled form and cache key on every call.
+        self._by_id = select(table).where(table.c.id == bindparam("record_id"))
 
     async def create(self, record: R) -> R:
         statement = insert(self._table).values(asdict(record))  # type: ignore[call-overload]
@@ -45,10 +47,8 @@ class OwnedRows(Generic[R]):
         return record
 
     async def get(self, record_id: str) -> R | None:
-        query = select(self._table).where(self._table.c.id == record_id)
-
         async def work(conn: AsyncConnection) -> R | None:
-            row = (await conn.execute(query)).first()
+            row = (await conn.execute(self._by_id, {"record_id": record_id})).first()
             return None if row is None else self._build(dict(row._mapping))
 
         return await self._db.read(work)
