@@ -26,6 +26,7 @@ from tests.site.crawl_routes import CRAWL_ROUTES
 from tests.site.document_routes import DOCUMENT_ROUTES
 from tests.site.encodings import ENCODING_ROUTES
 from tests.site.extra_routes import EXTRA_ROUTES
+from tests.site.extraction_pages import EXTRACTION_ROUTES
 from tests.site.favicon_routes import FAVICON_ROUTES
 from tests.site.generated_site import GENERATED_ROUTES
 from tests.site.render_pages import RENDER_ROUTES
@@ -319,6 +320,7 @@ ROUTES = [
     *FAVICON_ROUTES,
     *REPORT_ROUTES,
     *GENERATED_ROUTES,
+    *EXTRACTION_ROUTES,
 ]
 
 

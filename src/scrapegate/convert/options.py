@@ -10,6 +10,8 @@ from scrapegate.convert.json_v2 import JsonV2Document
 from scrapegate.convert.pagejson import PdfPageJson
 from scrapegate.convert.quality import ContentQuality
 from scrapegate.convert.rag import RagDocument
+from scrapegate.domain.extraction import ExtractionOutcome
+from scrapegate.domain.page_facts import PageFacts
 
 # The json_v2 filter is the request's own value object, shared with validation.
 from scrapegate.domain.scrape_model import SectionFilter
@@ -35,6 +37,7 @@ class ConvertOptions:
     rag_overlap_tokens: int = 64
     promote_schema_org: bool = True
     discover_links: bool = False  # a crawl follows the page's links: collect them from the parse
+    collect_facts: bool = False  # the request asks for extraction: read PageFacts from the parse
 
 
 @dataclass
@@ -54,3 +57,5 @@ class Converted:
     word_count: int
     truncation_reason: str | None
     links: tuple[str, ...] | None = None  # the page's links, when ``discover_links`` asked
+    facts: PageFacts | None = None  # what extraction reads, when ``collect_facts`` asked
+    extraction: ExtractionOutcome | None = None  # set by the conversion task, which drops facts

@@ -35,6 +35,7 @@ from scrapegate.convert.mainblock import MainContent, extract_main
 from scrapegate.convert.markdown import MarkdownRenderer
 from scrapegate.convert.metadata import PageMetadata, extract_metadata
 from scrapegate.convert.options import Converted, ConvertOptions, FormatValue
+from scrapegate.convert.page_facts import collect_page_facts, with_main_content
 from scrapegate.convert.page_links import page_links
 from scrapegate.convert.pagejson import build_page_json
 from scrapegate.convert.quality import content_quality, page_signals
@@ -44,6 +45,7 @@ from scrapegate.convert.sections import build_json_v2
 from scrapegate.convert.textdocs import convert_text_document, document_kind
 from scrapegate.convert.words import count_words, markdown_text
 from scrapegate.domain.json_types import JsonObject
+from scrapegate.domain.page_facts import PageFacts
 
 Element = etree._Element
 
@@ -255,11 +257,14 @@ def _convert_html(
     entities = all_entities(root) if "json" in formats else json_ld_entities(root)
     metadata = extract_metadata(root, parsed.base_url, entities)
     signals = page_signals(root, entities)
+    facts = _page_facts(parsed, html, url, metadata) if options.collect_facts else None
     body = body_of(root)
     links, images = _inventory(body, parsed.base_url, formats, options)
     out = _main_output(parsed, html, options, metadata["title"], body)
     main_text = markdown_text(out.body_markdown).strip()
     words = count_words(main_text)
+    if facts is not None:
+        facts = with_main_content(facts, out.body_markdown, main_text, words)
     page = HtmlResult(
         url, parsed.base_url, options, metadata, entities, out, main_text, words, links, images
     )
@@ -285,6 +290,7 @@ def _convert_html(
         word_count=page.words,
         truncation_reason=out.truncation_reason,
         links=discovered,
+        facts=facts,
     )
 
 
@@ -292,3 +298,9 @@ def _discovered_links(parsed: ParsedPage, html: str, url: str) -> tuple[str, ...
     """Every link of the page, read before extraction prunes the tree (whole page, not cut)."""
     root = parse_html(html, url, whole=True).root if parsed.truncated_input else parsed.root
     return tuple(page_links(root, url))
+
+
+def _page_facts(parsed: ParsedPage, html: str, url: str, metadata: PageMetadata) -> PageFacts:
+    """What extraction reads, taken before extraction prunes the tree (whole page, not cut)."""
+    whole = parse_html(html, url, whole=True) if parsed.truncated_input else parsed
+    return collect_page_facts(whole.root, url=url, base_url=whole.base_url, metadata=metadata)

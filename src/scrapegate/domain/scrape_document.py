@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Literal, NotRequired, TypedDict
 
 from scrapegate.domain.document_extras import OcrResultItem, PdfMetadata
+from scrapegate.domain.extraction import ExtractionFields, extraction_fields
 from scrapegate.domain.json_types import JsonObject
 from scrapegate.domain.scrape_result import (
     ActionArtifact,
@@ -182,7 +183,7 @@ class ArtifactFields(TypedDict, total=False):
 
 
 class ScrapeResultDocument(
-    PageFields, RawFields, ChargeFields, DocumentExtraFields, ArtifactFields
+    PageFields, RawFields, ChargeFields, ExtractionFields, DocumentExtraFields, ArtifactFields
 ):
     """The stored and sent scrape JSON; the optional keys are absent, never null."""
 
@@ -200,6 +201,7 @@ def scrape_result_document(result: ScrapeResult) -> ScrapeResultDocument:
         "billing": billing_document(result.billing),
         "credits_used": result.credits_used,
         "tier_cap_warning": _tier_cap_document(result.tier_cap_warning),
+        **extraction_fields(result.extraction),
         **_extra_fields(result),
         **_artifact_fields(result),
     }

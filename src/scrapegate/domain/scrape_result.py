@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias, TypedDict
 
 from scrapegate.domain.document_extras import OcrResultItem, PdfMetadata
+from scrapegate.domain.extraction import ExtractionOutcome
 from scrapegate.domain.json_types import JsonObject, JsonValue
 
 EscalationResult = Literal["skipped", "success", "failed"]
@@ -199,6 +200,7 @@ class ScrapeResult:
     note: str | None = None
     raw_html: str | None = None
     raw_encoding: Literal["base64"] | None = None
+    extraction: ExtractionOutcome | None = None  # with extraction_schema or extraction_profile
     pdf_metadata: PdfMetadata | None = None
     ocr_results: tuple[OcrResultItem, ...] | None = None
     action_results: tuple[ActionResult, ...] | None = None

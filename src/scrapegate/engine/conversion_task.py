@@ -13,13 +13,16 @@ import os
 import select
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scrapegate.convert import Converted, ConvertOptions, convert_document
 from scrapegate.convert.dom import Element, ParsedPage, parse_html
+from scrapegate.convert.page_facts import text_page_facts
 from scrapegate.convert.pipeline import convert_parsed
 from scrapegate.convert.textdocs import document_kind
+from scrapegate.domain.extraction import ExtractionRequest
 from scrapegate.engine.classify import Classification, classify_parsed, classify_response
+from scrapegate.extract import extract_page
 
 WARM_UP_HTML = "<html><head><title>w</title></head><body><main><p>warm up</p></main></body></html>"
 
@@ -33,17 +36,25 @@ class PageToConvert:
     url: str
     formats: tuple[str, ...]
     options: ConvertOptions
+    extraction: ExtractionRequest | None = None  # run over the page's facts after conversion
 
     def __reduce__(self) -> tuple[Callable[..., PageToConvert], tuple[object, ...]]:
         # Pickling the str itself would cache a UTF-8 copy on the fetched page for its lifetime.
         text = self.text.encode("utf-8", "surrogatepass")
-        return page_from_utf8, (text, self.media_type, self.url, self.formats, self.options)
+        fields = (self.media_type, self.url, self.formats, self.options, self.extraction)
+        return page_from_utf8, (text, *fields)
 
 
 def page_from_utf8(
-    text: bytes, media_type: str | None, url: str, formats: tuple[str, ...], options: ConvertOptions
+    text: bytes,
+    media_type: str | None,
+    url: str,
+    formats: tuple[str, ...],
+    options: ConvertOptions,
+    extraction: ExtractionRequest | None = None,
 ) -> PageToConvert:
-    return PageToConvert(text.decode("utf-8", "surrogatepass"), media_type, url, formats, options)
+    decoded = text.decode("utf-8", "surrogatepass")
+    return PageToConvert(decoded, media_type, url, formats, options, extraction)
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ def analyse_page(task: PageToAnalyse) -> PageAnalysis:
     converted = convert_parsed(
         parsed, page.text, url=page.url, formats=page.formats, options=page.options
     )
-    return PageAnalysis(verdict, converted)
+    return PageAnalysis(verdict, with_extraction(converted, page))
 
 
 def _whole_page_tree(parsed: ParsedPage) -> Element | None:
@@ -89,13 +100,25 @@ def _whole_page_tree(parsed: ParsedPage) -> Element | None:
 
 
 def convert_page(page: PageToConvert) -> Converted:
-    return convert_document(
+    converted = convert_document(
         page.text,
         media_type=page.media_type,
         url=page.url,
         formats=page.formats,
         options=page.options,
     )
+    return with_extraction(converted, page)
+
+
+def with_extraction(converted: Converted, page: PageToConvert) -> Converted:
+    """The extraction the page asked for, run here; the facts stay behind (they would only
+    make the result crossing back from the process bigger)."""
+    if page.extraction is None:
+        return converted
+    facts = converted.facts or text_page_facts(
+        page.url, converted.metadata, converted.markdown, converted.word_count
+    )
+    return replace(converted, facts=None, extraction=extract_page(facts, page.extraction))
 
 
 def convert_in_pool(page: PageToConvert) -> Converted:

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from scrapegate.convert import Converted, ConvertOptions
+from scrapegate.convert.page_facts import text_page_facts
+from scrapegate.domain.extraction import ExtractionOutcome, ExtractionRequest
 from scrapegate.domain.netrules import NetPolicy
 from scrapegate.domain.pricing import PriceTable, addon_credits
 from scrapegate.domain.records import DomainAttempt, new_id
@@ -27,6 +29,7 @@ from scrapegate.engine.history import DomainHistory, HistoryReader
 from scrapegate.engine.planning import TierPlan, plan_tiers, tier_cap_warning
 from scrapegate.engine.render import render_options
 from scrapegate.engine.robots import RobotsGate
+from scrapegate.extract import extract_page
 from scrapegate.fetchers.base import Fetcher, FetchResponse
 from scrapegate.storage.protocols import PlaybookRepository
 
@@ -68,7 +71,22 @@ def page_to_convert(
 ) -> PageToConvert:
     formats = tuple(f for f in (req.formats or ("markdown",)) if f != "raw")
     options = replace(convert_options(req), discover_links=discover_links)
-    return PageToConvert(text, response.media_type, response.url, formats, options)
+    extraction = extraction_request(req)
+    return PageToConvert(text, response.media_type, response.url, formats, options, extraction)
+
+
+def extraction_request(req: ScrapeRequest) -> ExtractionRequest | None:
+    """The algorithmic extraction a request asks for (a prompt asks for an LLM instead)."""
+    if req.extraction_prompt is not None:
+        return None
+    if req.extraction_schema is None and req.extraction_profile is None:
+        return None
+    return ExtractionRequest(
+        schema=req.extraction_schema,
+        profile=req.extraction_profile,
+        evidence=req.evidence,
+        promote_schema_org=req.promote_schema_org,
+    )
 
 
 def convert_options(req: ScrapeRequest) -> ConvertOptions:
@@ -83,6 +101,7 @@ def convert_options(req: ScrapeRequest) -> ConvertOptions:
         rag_chunk_tokens=adv.rag_chunk_tokens,
         rag_overlap_tokens=adv.rag_overlap_tokens,
         promote_schema_org=req.promote_schema_org,
+        collect_facts=extraction_request(req) is not None,
     )
 
 
@@ -229,6 +248,11 @@ def build_result(
     content, binary = assemble.content_value(req, accepted)
     content_quality, quality_warning = assemble.quality(accepted)
     domain_warning, difficulty = history.difficulty()
+    extraction = page_extraction(req, accepted)
+    notes = (
+        assemble.warning_text(accepted, run.attempts),
+        extraction.warning if extraction else None,
+    )
     return ScrapeResult(
         job_id=ctx.job_id,
         url=req.url,
@@ -246,7 +270,7 @@ def build_result(
         headers=response.headers,
         response_time_ms=int((time.monotonic() - ctx.started) * 1000),
         size_bytes=response.size_bytes,
-        warning=assemble.warning_text(accepted, run.attempts),
+        warning=" ".join(note for note in notes if note) or None,
         content_quality=content_quality,
         quality_warning=quality_warning,
         domain_warning=domain_warning,
@@ -257,6 +281,23 @@ def build_result(
         tier_cap_warning=tier_cap_warning(req, history.min_tier),
         raw_html=page.text if req.include_raw_html else None,
         raw_encoding="base64" if binary else None,
+        extraction=extraction,
         pdf_metadata=document.pdf_metadata,
         ocr_results=None if document.ocr_results is None else tuple(document.ocr_results),
     )
+
+
+def page_extraction(req: ScrapeRequest, accepted: Accepted) -> ExtractionOutcome | None:
+    """The conversion's extraction; documents converted here (PDF, OCR) are extracted from
+    their text, and a body nothing could read from yields nulls, never an error."""
+    request = extraction_request(req)
+    if request is None:
+        return None
+    converted = accepted.converted
+    if converted is not None and converted.extraction is not None:
+        return converted.extraction
+    url = accepted.page.response.url
+    if converted is None:
+        return extract_page(text_page_facts(url, {}, "", 0), request)
+    facts = text_page_facts(url, converted.metadata, converted.markdown, converted.word_count)
+    return extract_page(facts, request)
