@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVER_PYTHON = ROOT / ".venv" / "bin" / "python"
+from tests.client_stack_process import running_stack
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[dict[str, Any]]:
-    env = {**os.environ, "SCRAPEGATE_ALLOW_PRIVATE_NETWORKS": "true"}
-    process = subprocess.Popen(
-        [str(SERVER_PYTHON), "-m", "tests.client_stack"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stdin is not None
-    line = process.stdout.readline()
-    if not line:
-        process.wait(timeout=10)
-        pytest.fail("the scrapegate test stack did not start", pytrace=False)
-    info: dict[str, Any] = json.loads(line)
-    yield info
-    process.stdin.close()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with running_stack() as info:
+        if info is None:
+            pytest.fail("the scrapegate test stack did not start", pytrace=False)
+        yield info
 
 
 @pytest.fixture(scope="session")
