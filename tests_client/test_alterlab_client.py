@@ -30,6 +30,22 @@ def test_scrape_html(client: Any, site: str) -> None:
     assert ARTICLE_SENTENCE in result["content"]
 
 
+def test_scrape_with_an_extraction_profile_and_a_schema(client: Any, site: str) -> None:
+    url = f"{site}/extraction/product"
+    product = client.scrape(url, extraction_profile="product", evidence=True)
+    assert product["extraction_method"] == "algorithmic"
+    fields = product["extraction_result"]
+    assert (fields["name"], fields["price"], fields["currency"]) == (
+        "Summit 40 Backpack",
+        1299.0,
+        "USD",
+    )
+    assert product["evidence"]["/price"]["source"] == "schema_org"
+    schema = {"title": "string", "price": "number"}
+    filled = client.scrape(url, extraction_schema=schema)["extraction_result"]
+    assert filled == {"title": "Summit 40 Backpack", "price": 1299.0}
+
+
 def test_async_job_and_wait(client: Any, site: str) -> None:
     accepted = client.scrape(f"{site}/article?async=1", sync=False)
     assert uuid.UUID(accepted["job_id"])
