@@ -6,7 +6,7 @@ and product services. Nothing here imports FastAPI.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from scrapegate.platform.notifications import Notifier
 from scrapegate.platform.support.service import SupportService, support_for
 from scrapegate.secret_keys import derive_key, master_secret
 from scrapegate.storage.artifacts import LocalArtifactStore
+from scrapegate.storage.playbook_cache import RecentAttemptsCache
 from scrapegate.storage.protocols import Storage
 from scrapegate.storage.retention import keep_for
 from scrapegate.storage.sql import open_sql_storage, upgrade_database
@@ -113,7 +114,11 @@ def net_policy(settings: Settings) -> NetPolicy:
 async def open_storage(settings: Settings) -> Storage:
     url = settings.resolved_database_url
     await upgrade_database(url)
-    return await open_sql_storage(url)
+    storage = await open_sql_storage(url)
+    if settings.redis_url:
+        return storage  # other processes record attempts too
+    # Embedded mode: this process records every attempt, so its copy of the playbook is exact.
+    return replace(storage, playbook=RecentAttemptsCache(storage.playbook))
 
 
 def build_artifacts(settings: Settings) -> ArtifactLinks:
