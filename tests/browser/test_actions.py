@@ -86,6 +86,7 @@ async def test_failing_action_is_recorded_and_the_rest_still_run(
 
     assert failed_click.success is False and failed_click.error
     assert failed_wait.success is False
+    assert failed_wait.error == "Selector '#also-missing' did not become visible in time"
     assert failed_wait.result == {"found": False}
     assert click.success is True
     assert response.status_code == 200

@@ -56,8 +56,7 @@ class ActionFailed(Exception):
     """The action could not do what it was asked; the message goes to ``action_results``."""
 
     def __init__(self, message: str, partial: ActionOutput = None) -> None:
-        # The partial result stays in args, as before: it is part of the reported error text.
-        super().__init__(*((message,) if partial is None else (message, partial)))
+        super().__init__(message)  # the error text is the message alone; the partial goes to result
         self.partial = partial
 
 
