@@ -32,6 +32,8 @@ FIXTURE_PAGES = {
     "thin": pages.THIN_HTML,
     "js_shell": pages.JS_SHELL_HTML,
     "xml_declaration": '<?xml version="1.0" encoding="utf-8"?>' + pages.simple_page("X", ""),
+    # A lone surrogate (from a bad decode) must not hide what follows it from either path.
+    "lone_surrogate": pages.simple_page("Odd", "<p>before \ud800 after</p><p>Access denied</p>"),
     "invisible_blocks": pages.simple_page(
         "Invisible",
         "<p>Access<script>var x = 1;</script> denied</p><style>p {}</style>shown"
@@ -127,3 +129,8 @@ def test_analyse_page_parses_an_html_page_once(
     assert analysis == expected
     assert analysis.classification.kind == kind
     assert len(calls) == parses  # the conversion's own parses: classification adds none
+
+
+def test_text_after_a_lone_surrogate_is_read() -> None:
+    verdict = classify_response(403, HTML, FIXTURE_PAGES["lone_surrogate"])
+    assert (verdict.kind, verdict.reason) == ("block", 'Block page: "access denied" (HTTP 403)')

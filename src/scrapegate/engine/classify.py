@@ -111,13 +111,17 @@ def _is_html(headers: dict[str, str], text: str | None) -> bool:
     return text.lstrip()[:1] == "<"
 
 
+_UTF8_PARSER = html.HTMLParser(encoding="utf-8")
+
+
 def _parse(text: str) -> html.HtmlElement | None:
     text = text[:MAX_PARSED_CHARS]
     if text.lstrip().startswith("<?xml"):
-        # lxml refuses str input that carries an encoding declaration.
-        text = text[text.find("?>") + 2 :]
+        text = text[text.find("?>") + 2 :]  # the declaration's encoding is not the bytes' one
+    # Bytes, as the converter parses: lxml stops a str at a lone surrogate (a bad decode).
+    data = text.encode("utf-8", "replace")
     try:
-        return html.document_fromstring(text)
+        return html.document_fromstring(data, parser=_UTF8_PARSER)
     except (etree.ParserError, ValueError):
         return None
 
