@@ -21,6 +21,7 @@ from scrapegate.api import blog as blog_routes
 from scrapegate.api import blog_admin as blog_admin_routes
 from scrapegate.api import crawl as crawl_routes
 from scrapegate.api import dashboard, health, jobs, scrape, usage, usage_analytics, ws
+from scrapegate.api import extract as extract_routes
 from scrapegate.api import favicon as favicon_routes
 from scrapegate.api import feedback as feedback_routes
 from scrapegate.api import kb as kb_routes
@@ -36,7 +37,7 @@ from scrapegate.api import support_admin as support_admin_routes
 from scrapegate.api import support_files as support_file_routes
 from scrapegate.api import support_preferences as support_preference_routes
 from scrapegate.api import unsubscribe as unsubscribe_routes
-from scrapegate.api.composition import build_search
+from scrapegate.api.composition import build_extract, build_search
 from scrapegate.api.errors import install_error_handlers
 from scrapegate.api.firecrawl import v2_routes as firecrawl_v2_routes
 from scrapegate.api.heap import freeze_startup_heap
@@ -95,6 +96,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         batches=jobs.batches,
         crawls=jobs.crawls,
         search=build_search(settings, storage, jobs, validation, side.webhooks),
+        extracts=build_extract(settings, storage, engine, (side.usage_log, coord.cache)),
         events=jobs.events,
         favicons=FaviconService(engine.fetchers[Tier.HTTP], engine.policy, storage.cache),
         beacons=BeaconService(storage.analytics_events, settings.analytics.funnels),
@@ -139,6 +141,7 @@ ROUTERS = (
     artifact_routes,
     batch_routes,
     map_routes,
+    extract_routes,
     crawl_routes,
     search_routes,
     report_routes,

@@ -25,6 +25,7 @@ from scrapegate.jobs.crawl_gate import CrawlGate
 from scrapegate.jobs.crawl_service import CrawlParts, CrawlService, CrawlSettings
 from scrapegate.jobs.dispatch import JobDispatcher
 from scrapegate.jobs.events import CompletionSignals
+from scrapegate.jobs.extract_service import ExtractService, ExtractSettings
 from scrapegate.jobs.housekeeping import Housekeeping
 from scrapegate.jobs.job_events import JobEventBus
 from scrapegate.jobs.queue import InMemoryJobQueue, JobQueue
@@ -37,7 +38,7 @@ from scrapegate.metering.usage_log import UsageLog
 from scrapegate.platform.artifacts import ArtifactLinks
 from scrapegate.platform.status import sample_purger
 from scrapegate.secret_keys import master_secret, webhook_secret_for
-from scrapegate.storage.protocols import Storage
+from scrapegate.storage.protocols import CacheRepository, Storage
 from scrapegate.storage.retention import keep_for
 
 BEACON_RETENTION = timedelta(days=400)  # like the request log
@@ -278,4 +279,24 @@ def build_search(
         ),
         webhooks=webhooks,
         cancel_scrape=jobs.runner.cancel_pending,
+    )
+
+
+def build_extract(
+    settings: Settings,
+    storage: Storage,
+    engine: ScrapeEngine,
+    parts: tuple[UsageLog, CacheRepository],
+) -> ExtractService:
+    """``POST /api/v1/extract``: the engine's conversion runner, the response cache's store."""
+    usage_log, cache = parts
+    return ExtractService(
+        storage,
+        engine.conversions,
+        cache,
+        ExtractSettings(
+            price=settings.pricing.extract,
+            billing_enabled=settings.billing.enabled,
+            log_usage=usage_log.append,
+        ),
     )

@@ -28,6 +28,7 @@ from scrapegate.engine.estimate import CostEstimator
 from scrapegate.jobs.batch_service import BatchService
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.crawl_service import CrawlService
+from scrapegate.jobs.extract_service import ExtractService
 from scrapegate.jobs.job_events import JobEventBus
 from scrapegate.jobs.map_service import MapService
 from scrapegate.jobs.scrape_service import ScrapeService
@@ -120,6 +121,10 @@ async def artifact_links(connection: HTTPConnection) -> ArtifactLinks:
     return services_of(connection).artifacts
 
 
+async def extract_service(connection: HTTPConnection) -> ExtractService:
+    return services_of(connection).extracts
+
+
 # Health and the status page probe every part of the composition: they take the container.
 ServicesDep = Annotated[Services, Depends(all_services)]
 SettingsDep = Annotated[Settings, Depends(settings)]
@@ -136,6 +141,7 @@ CrawlServiceDep = Annotated[CrawlService, Depends(crawl_service)]
 MapServiceDep = Annotated[MapService, Depends(map_service)]
 SearchServiceDep = Annotated[SearchService, Depends(search_service)]
 ArtifactLinksDep = Annotated[ArtifactLinks, Depends(artifact_links)]
+ExtractServiceDep = Annotated[ExtractService, Depends(extract_service)]
 
 
 async def announcements(connection: HTTPConnection) -> AnnouncementService:

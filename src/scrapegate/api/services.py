@@ -21,6 +21,7 @@ from scrapegate.engine.estimate import CostEstimator
 from scrapegate.jobs.batch_service import BatchService
 from scrapegate.jobs.cache import ResponseCache
 from scrapegate.jobs.crawl_service import CrawlService
+from scrapegate.jobs.extract_service import ExtractService
 from scrapegate.jobs.job_events import JobEventBus
 from scrapegate.jobs.map_service import MapService
 from scrapegate.jobs.queue import JobQueue
@@ -70,6 +71,7 @@ class Services:
     maps: MapService
     crawls: CrawlService
     search: SearchService
+    extracts: ExtractService
     events: JobEventBus
     favicons: FaviconService
     beacons: BeaconService

@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from scrapegate.domain.extraction_records import (
+    ExtractionRun,
+    ExtractionTemplate,
+    ExtractionTotals,
+)
 from scrapegate.domain.records import (
     ApiKey,
     Batch,
@@ -345,6 +350,51 @@ class HealthSampleRepository(Protocol):
         ...
 
 
+class ExtractionTemplateRepository(Protocol):
+    """Saved extraction templates, each scoped to one organization."""
+
+    async def create(self, template: ExtractionTemplate) -> ExtractionTemplate:
+        """Insert; raises ``scrapegate.errors.Conflict`` when the organization already has a
+        template of this name."""
+        ...
+
+    async def get(self, org_id: str, template_id: str) -> ExtractionTemplate | None:
+        """The template when it belongs to ``org_id``, else None."""
+        ...
+
+    async def list_for_org(self, org_id: str) -> list[ExtractionTemplate]:
+        """By name, then id."""
+        ...
+
+    async def count_for_org(self, org_id: str) -> int: ...
+    async def delete(self, org_id: str, template_id: str) -> bool:
+        """False when no template of ``org_id`` has this id."""
+        ...
+
+
+class ExtractionRunRepository(Protocol):
+    """The extraction log: one row per extraction call, read by the extraction usage routes.
+    Windows are half-open, [since, until); a None bound is open."""
+
+    async def append(self, run: ExtractionRun) -> None: ...
+    async def page(
+        self,
+        org_id: str,
+        since: datetime | None,
+        until: datetime | None,
+        *,
+        offset: int,
+        limit: int,
+    ) -> list[ExtractionRun]:
+        """Newest first (``created_at`` then ``id`` descending)."""
+        ...
+
+    async def count(self, org_id: str, since: datetime | None, until: datetime | None) -> int: ...
+    async def totals(self, org_id: str, since: datetime, until: datetime) -> ExtractionTotals:
+        """Sums of the window; ``by_provider`` covers runs with a provider, by provider name."""
+        ...
+
+
 @dataclass
 class Storage:
     """Every repository of one backend, plus its lifecycle."""
@@ -373,6 +423,8 @@ class Storage:
     kb: KbRepository
     notifications: NotificationRepository
     support_preferences: SupportPreferenceRepository
+    templates: ExtractionTemplateRepository
+    extractions: ExtractionRunRepository
     backend: str  # "memory", "sqlite" or "postgresql"
     closer: Callable[[], Awaitable[None]] | None = None
     pinger: Callable[[], Awaitable[bool]] | None = None

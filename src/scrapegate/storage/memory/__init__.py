@@ -15,6 +15,10 @@ from scrapegate.storage.memory.batches import MemoryBatchRepository
 from scrapegate.storage.memory.blog import MemoryBlogRepository
 from scrapegate.storage.memory.cache import MemoryCacheRepository
 from scrapegate.storage.memory.crawls import MemoryCrawlRepository
+from scrapegate.storage.memory.extractions import (
+    MemoryExtractionRunRepository,
+    MemoryExtractionTemplateRepository,
+)
 from scrapegate.storage.memory.feedback import MemoryFeedbackRepository
 from scrapegate.storage.memory.health import MemoryHealthSampleRepository
 from scrapegate.storage.memory.history import MemoryPlaybookRepository, MemoryUsageRepository
@@ -67,5 +71,7 @@ def create_memory_storage() -> Storage:
         kb=MemoryKbRepository(),
         notifications=MemoryNotificationRepository(),
         support_preferences=MemorySupportPreferenceRepository(),
+        templates=MemoryExtractionTemplateRepository(),
+        extractions=MemoryExtractionRunRepository(),
         backend="memory",
     )

@@ -14,6 +14,10 @@ from scrapegate.storage.sql.blog import SqlBlogRepository
 from scrapegate.storage.sql.cache import SqlCacheRepository
 from scrapegate.storage.sql.crawls import SqlCrawlRepository
 from scrapegate.storage.sql.database import Database, create_engine_for, normalize_url
+from scrapegate.storage.sql.extractions import (
+    SqlExtractionRunRepository,
+    SqlExtractionTemplateRepository,
+)
 from scrapegate.storage.sql.feedback import SqlFeedbackRepository
 from scrapegate.storage.sql.health import SqlHealthSampleRepository
 from scrapegate.storage.sql.jobs import SqlJobRepository
@@ -71,6 +75,8 @@ async def open_sql_storage(url: str) -> Storage:
         kb=SqlKbRepository(db),
         notifications=SqlNotificationRepository(db),
         support_preferences=SqlSupportPreferenceRepository(db),
+        templates=SqlExtractionTemplateRepository(db),
+        extractions=SqlExtractionRunRepository(db),
         backend=db.backend,
         closer=db.close,
         pinger=db.ping,

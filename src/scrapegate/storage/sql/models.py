@@ -358,6 +358,7 @@ CRAWLS = table_of(CrawlRow)
 # Imported last (it needs ``Base``): its tables join this metadata; repositories import them here.
 from scrapegate.storage.sql.blog_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.crawl_models import *  # noqa: E402, F403
+from scrapegate.storage.sql.extraction_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.kb_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.oauth_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.platform_models import *  # noqa: E402, F403
