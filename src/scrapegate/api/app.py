@@ -42,6 +42,7 @@ from scrapegate.api.errors import install_error_handlers
 from scrapegate.api.firecrawl import v2_routes as firecrawl_v2_routes
 from scrapegate.api.heap import freeze_startup_heap
 from scrapegate.api.job_side import build_job_side, build_validation, open_storage
+from scrapegate.api.mcp.http_mount import mount_mcp
 from scrapegate.api.middleware import RequestPlumbing, redact_server_logs
 from scrapegate.api.platform_composition import (
     build_blog,
@@ -230,6 +231,7 @@ def create_app(
     install_error_handlers(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    mount_mcp(app)  # MCP over streamable HTTP at /mcp, its lifespan inside the app's
     origins = ["*"] if settings.development else settings.server.cors_origins
     if origins:
         app.add_middleware(

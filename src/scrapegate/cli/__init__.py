@@ -1,4 +1,4 @@
-"""``scrapegate serve | worker | migrate | keys | credits | scrape | crawl | map``."""
+"""``scrapegate serve | worker | migrate | keys | credits | scrape | crawl | map | mcp``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from scrapegate import __version__
 from scrapegate.cli.crawl import crawl_command
 from scrapegate.cli.local import settings_or_exit as _settings
 from scrapegate.cli.map import map_command
+from scrapegate.cli.mcp import mcp_command
 from scrapegate.cli.serve import serve_command, worker_command
 from scrapegate.config import Settings
 from scrapegate.domain.scrape_document import scrape_result_document
@@ -36,6 +37,7 @@ main.add_command(serve_command)
 main.add_command(worker_command)
 main.add_command(crawl_command)
 main.add_command(map_command)
+main.add_command(mcp_command)
 
 
 @main.command()
