@@ -23,6 +23,7 @@ from starlette.routing import Route
 from tests.site import pages
 from tests.site.antibot import BLOCKS, CHALLENGES, CannedPage
 from tests.site.crawl_routes import CRAWL_ROUTES
+from tests.site.docs_section import DOCS_ROUTES
 from tests.site.document_routes import DOCUMENT_ROUTES
 from tests.site.encodings import ENCODING_ROUTES
 from tests.site.extra_routes import EXTRA_ROUTES
@@ -321,6 +322,7 @@ ROUTES = [
     *REPORT_ROUTES,
     *GENERATED_ROUTES,
     *EXTRACTION_ROUTES,
+    *DOCS_ROUTES,
 ]
 
 

@@ -39,6 +39,8 @@ from scrapegate.api import support_preferences as support_preference_routes
 from scrapegate.api import unsubscribe as unsubscribe_routes
 from scrapegate.api.composition import build_extract, build_search
 from scrapegate.api.errors import install_error_handlers
+from scrapegate.api.firecrawl import v2_batch_routes as firecrawl_v2_batch_routes
+from scrapegate.api.firecrawl import v2_crawl_routes as firecrawl_v2_crawl_routes
 from scrapegate.api.firecrawl import v2_routes as firecrawl_v2_routes
 from scrapegate.api.heap import freeze_startup_heap
 from scrapegate.api.job_side import build_job_side, build_validation, open_storage
@@ -163,6 +165,8 @@ ROUTERS = (
     support_preference_routes,
     notification_routes,
     firecrawl_v2_routes,
+    firecrawl_v2_crawl_routes,
+    firecrawl_v2_batch_routes,
 )
 
 
