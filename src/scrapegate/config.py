@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -206,6 +206,24 @@ class OAuthSettings(BaseModel):
     code_ttl_s: int = Field(default=300, ge=10, le=3600)
 
 
+StructuredOutput = Literal["auto", "json_schema", "tools", "json", "prompt"]
+
+
+class LlmSettings(BaseModel):
+    # The server LLM: any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, OpenAI...).
+    base_url: str | None = None  # unset: no server LLM (users may still bring their own keys)
+    api_key: SecretStr | None = None  # local servers usually need none
+    model: str | None = None
+    timeout_s: float = Field(default=60.0, gt=0, le=600)
+    max_input_chars: int = Field(default=100_000, ge=1_000, le=5_000_000)
+    structured_output: StructuredOutput = "auto"
+    allow_server_default: bool = True  # users without a key of their own use the server LLM
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url) and bool(self.model)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SCRAPEGATE_", env_nested_delimiter="__", extra="ignore"
@@ -246,6 +264,7 @@ class Settings(BaseSettings):
     blog: BlogSettings = Field(default_factory=BlogSettings)
     support: SupportSettings = Field(default_factory=SupportSettings)
     oauth: OAuthSettings = Field(default_factory=OAuthSettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
 
     @property
     def public_base_url(self) -> str:

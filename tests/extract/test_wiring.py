@@ -142,8 +142,13 @@ async def test_a_raw_only_scrape_still_extracts(fixture_site: Any) -> None:
     assert result is not None and result["sku"] == "RG-S40-GRN"
 
 
-async def test_a_prompt_leaves_extraction_to_the_llm_path(fixture_site: Any) -> None:
+async def test_a_prompt_without_an_llm_in_the_engine_is_an_extraction_error(
+    fixture_site: Any,
+) -> None:
     url = fixture_site.url("/extraction/product")
     body = {"url": url, "extraction_profile": "product", "extraction_prompt": "Get the price"}
     document = await scrape(body, replace(CONTEXT, llm_available=True))
-    assert "extraction_result" not in document and "extraction_method" not in document
+    assert document["extraction_method"] == "llm" and document["extraction_result"] is None
+    error = document["extraction_error"]
+    assert error is not None and error["error"] == "EXTRACTION_FAILED"
+    assert all(a["name"] != "llm_extraction" for a in document["billing"]["addons"])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from scrapegate.api.coordination import Coordination
+from scrapegate.api.llm_composition import build_llm
 from scrapegate.config import Settings
 from scrapegate.delivery.webhooks import WebhookDispatcher
 from scrapegate.domain.scrape_request import ValidationContext
@@ -290,6 +291,7 @@ def build_extract(
 ) -> ExtractService:
     """``POST /api/v1/extract``: the engine's conversion runner, the response cache's store."""
     usage_log, cache = parts
+    llm = build_llm(settings, storage)
     return ExtractService(
         storage,
         engine.conversions,
@@ -299,4 +301,5 @@ def build_extract(
             billing_enabled=settings.billing.enabled,
             log_usage=usage_log.append,
         ),
+        llm=llm,
     )

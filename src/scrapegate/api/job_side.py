@@ -13,6 +13,7 @@ from pathlib import Path
 from scrapegate import __version__
 from scrapegate.api.composition import JobParts, build_jobs
 from scrapegate.api.coordination import Coordination, build_coordination
+from scrapegate.api.llm_composition import build_llm_step, llm_configured
 from scrapegate.config import Settings
 from scrapegate.convert import ocr
 from scrapegate.delivery.webhooks import WebhookDispatcher
@@ -173,6 +174,7 @@ def build_engine(
         ),
         artifacts=artifacts,
         conversions=conversions or conversion_runner(settings.convert.processes),
+        llm=build_llm_step(settings, storage),
     )
 
 
@@ -211,4 +213,5 @@ def build_validation(settings: Settings, capabilities: Capabilities) -> Validati
         development=settings.development,
         webhooks_allow_private=webhook_policy(settings).allow_private,
         default_cache_ttl_s=settings.scrape.default_cache_ttl_s,
+        llm_available=llm_configured(settings),
     )

@@ -9,7 +9,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 
 from scrapegate.domain.json_types import JsonObject
 
-EvidenceSource = Literal["schema_org", "open_graph", "meta", "dom"]
+EvidenceSource = Literal["schema_org", "open_graph", "meta", "dom", "llm"]
 ExtractionMethod = Literal["algorithmic", "llm", "hybrid"]
 
 
@@ -35,6 +35,28 @@ class FieldEvidence:
 
 
 @dataclass(frozen=True)
+class LlmExtractionRequest:
+    """What an LLM is asked: a prompt and/or a schema, on whose key (None: resolved)."""
+
+    prompt: str | None
+    schema: Mapping[str, Any] | None = None  # JSON Schema or the shorthand form
+    provider: str | None = None
+    model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LlmUsage:
+    """The LLM call behind an extraction: whose LLM, which model, what it cost in tokens."""
+
+    mode: Literal["server", "byok"]
+    provider: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    latency_ms: int
+
+
+@dataclass(frozen=True)
 class ExtractionOutcome:
     """An extraction's result; ``result`` is None only when the extraction failed."""
 
@@ -45,6 +67,7 @@ class ExtractionOutcome:
     error: str | None = None  # why the extraction failed (the scrape still succeeds)
     profile: str | None = None  # the profile applied (``auto`` resolved), None for a schema
     warnings: tuple[str, ...] = field(default=())
+    llm: LlmUsage | None = None  # set when an LLM ran (methods ``llm`` and ``hybrid``)
 
     @property
     def warning(self) -> str | None:

@@ -26,6 +26,7 @@ from scrapegate.engine.conversion_task import PageAnalysis, PageToAnalyse, PageT
 from scrapegate.engine.documents import DocumentOutcome
 from scrapegate.engine.escalation import Accepted, EscalationRun, Escalator
 from scrapegate.engine.history import DomainHistory, HistoryReader
+from scrapegate.engine.llm_extraction import LlmStep, run_llm_step
 from scrapegate.engine.planning import TierPlan, plan_tiers, tier_cap_warning
 from scrapegate.engine.render import render_options
 from scrapegate.engine.robots import RobotsGate
@@ -115,8 +116,10 @@ class ScrapeEngine:
         settings: EngineSettings = EngineSettings(),
         artifacts: ArtifactSink | None = None,
         conversions: ConversionRunner | None = None,
+        llm: LlmStep | None = None,
     ) -> None:
         self.fetchers = fetchers
+        self._llm = llm  # the LLM step after conversion; None: prompts fail, no hybrid fill
         # The composition root starts and closes it (a process pool outlives one scrape).
         self.conversions = conversions or ThreadConversionRunner()
         self._artifacts = artifacts
@@ -170,6 +173,10 @@ class ScrapeEngine:
         charge = assemble.compute_charge(req, accepted.page.tier, self.prices)
         if not document.ocr_used:  # an OCR add-on that found nothing to read is not charged
             charge = charge.refund("ocr")
+        converted = accepted.converted
+        found = (page_extraction(req, accepted), converted.markdown if converted else "", charge)
+        step = await run_llm_step(self._llm, req, ctx.org_id, ctx.guard, found)
+        charge = step.charge
         billing = assemble.billing(
             plan,
             run.attempts,
@@ -178,7 +185,8 @@ class ScrapeEngine:
             billing_enabled=ctx.billing_enabled,
             suggestion=history.suggestion(charge.tier),
         )
-        result = build_result(req, ctx, accepted, run, document, history, billing)
+        parts = (document, history, billing)
+        result = build_result(req, ctx, accepted, run, parts, step.outcome)
         result = await with_artifacts(
             result,
             accepted.page.response,
@@ -239,16 +247,15 @@ def build_result(
     ctx: ScrapeContext,
     accepted: Accepted,
     run: EscalationRun,
-    document: DocumentOutcome,
-    history: DomainHistory,
-    billing: Billing,
+    parts: tuple[DocumentOutcome, DomainHistory, Billing],
+    extraction: ExtractionOutcome | None,
 ) -> ScrapeResult:
+    document, history, billing = parts
     page, converted = accepted.page, accepted.converted
     response = page.response
     content, binary = assemble.content_value(req, accepted)
     content_quality, quality_warning = assemble.quality(accepted)
     domain_warning, difficulty = history.difficulty()
-    extraction = page_extraction(req, accepted)
     notes = (
         assemble.warning_text(accepted, run.attempts),
         extraction.warning if extraction else None,

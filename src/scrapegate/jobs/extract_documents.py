@@ -69,14 +69,30 @@ def extract_document(
         "credits_used": credits,
         "cache_hit": False,
         "content_size_chars": content_size_chars,
-        "model_used": None,
-        "extraction_metadata": None if outcome is None else algorithmic(credits, latency_ms),
+        "model_used": None if outcome is None or outcome.llm is None else outcome.llm.model,
+        "extraction_metadata": None if outcome is None else metadata(outcome, credits, latency_ms),
         "warning": None if outcome is None else outcome.warning,
     }
     evidence = extraction_fields(outcome).get("evidence")
     if evidence is not None:
         document["evidence"] = evidence
     return document
+
+
+def metadata(outcome: ExtractionOutcome, credits: int, latency_ms: int) -> ExtractMetadata:
+    llm = outcome.llm
+    if llm is None:
+        return algorithmic(credits, latency_ms)
+    return {
+        "mode": llm.mode,
+        "provider": llm.provider,
+        "model": llm.model,
+        "input_tokens": llm.input_tokens,
+        "output_tokens": llm.output_tokens,
+        "cost_microcents": credits,
+        "cached": False,
+        "latency_ms": latency_ms,
+    }
 
 
 def algorithmic(credits: int, latency_ms: int, cached: bool = False) -> ExtractMetadata:

@@ -10,13 +10,17 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, cast
 
 from scrapegate.convert import ConvertOptions
 from scrapegate.domain.extract_request import ExtractRequest
-from scrapegate.domain.extraction import ExtractionOutcome, ExtractionRequest
+from scrapegate.domain.extraction import (
+    ExtractionOutcome,
+    ExtractionRequest,
+    LlmExtractionRequest,
+)
 from scrapegate.domain.extraction_records import ExtractionRun
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import CacheEntry, UsageRow, new_id, utcnow
@@ -26,11 +30,12 @@ from scrapegate.engine.domains import registrable_domain
 from scrapegate.errors import (
     CacheMiss,
     ExtractionFailed,
-    FeatureUnavailable,
     InternalError,
+    LLMKeyMissing,
     ScrapegateError,
 )
 from scrapegate.extract import extract_page
+from scrapegate.extract.llm import LlmService, LlmSetup
 from scrapegate.jobs.extract_documents import (
     ExtractDocument,
     as_cache_hit,
@@ -42,6 +47,10 @@ from scrapegate.jobs.extract_usage import ExtractUsage
 from scrapegate.metering.reservations import Reservation, admit
 from scrapegate.storage.protocols import CacheRepository, Storage
 
+NO_LLM = (
+    "extraction_prompt requires an LLM: register a key with POST /api/v1/user/llm-keys "
+    "or ask the operator to configure a server LLM"
+)
 MEDIA_TYPES = {"html": "text/html", "text": "text/plain", "markdown": "text/markdown"}
 ROUTE = "/api/v1/extract"
 
@@ -52,6 +61,29 @@ class ExtractSettings:
     billing_enabled: bool = False
     # Where request-log rows go (the buffered writer every scrape-like route uses).
     log_usage: Callable[[UsageRow], None] | None = None
+
+
+@dataclass(frozen=True)
+class LlmPlan:
+    setup: LlmSetup
+    request: LlmExtractionRequest
+
+
+async def llm_outcome(
+    llm: LlmService, plan: LlmPlan, markdown: str, found: ExtractionOutcome | None
+) -> ExtractionOutcome | None:
+    """A prompt runs the LLM; a schema only when the markup left required fields empty, and
+    then a failing LLM leaves the markup's partial object with a note."""
+    if plan.request.prompt is not None:
+        return await llm.extractor.extract(plan.setup, markdown, plan.request)
+    if found is None or found.result is None or not found.missing:
+        return found
+    try:
+        outcome = await llm.extractor.extract(plan.setup, markdown, plan.request, found.result)
+    except ScrapegateError as error:
+        note = f"The LLM could not fill the missing fields: {error.detail}"
+        return replace(found, warnings=(*found.warnings, note))
+    return replace(outcome, evidence=found.evidence, warnings=found.warnings)
 
 
 @dataclass(frozen=True)
@@ -76,8 +108,10 @@ class ExtractService:
         cache: CacheRepository,
         settings: ExtractSettings,
         clock: Callable[[], datetime] = utcnow,
+        llm: LlmService | None = None,
     ) -> None:
         self._storage = storage
+        self._llm = llm
         self._conversions = conversions
         self._cache = cache
         self._settings = settings
@@ -94,11 +128,9 @@ class ExtractService:
     async def extract(
         self, who: Principal, req: ExtractRequest, source_client: str | None
     ) -> ExtractDocument:
-        if req.extraction_prompt is not None:
-            # Validation answers LLM_KEY_MISSING while no LLM is configured; none is wired yet.
-            raise FeatureUnavailable("LLM extraction is not available yet", "llm_extraction")
         call = Call(who, req, new_id(), time.monotonic(), source_client)
         extraction = await self._extraction_request(who.org_id, req)
+        llm = await self._llm_plan(who, req, extraction)
         key = req.cache_key(who.org_id)
         if req.cache != "skip":
             hit = await self._cached(key, who.org_id)
@@ -111,13 +143,13 @@ class ExtractService:
         running = self._inflight.get(key)
         if running is not None:
             return await asyncio.shield(running)
-        task = asyncio.ensure_future(self._run(call, key, extraction))
+        task = asyncio.ensure_future(self._run(call, key, extraction, llm))
         self._inflight[key] = task
         task.add_done_callback(lambda _: self._inflight.pop(key, None))
         return await asyncio.shield(task)
 
     async def _run(
-        self, call: Call, key: str, extraction: ExtractionRequest | None
+        self, call: Call, key: str, extraction: ExtractionRequest | None, llm: LlmPlan | None
     ) -> ExtractDocument:
         org_id = call.who.org_id
         reservation = Reservation(
@@ -126,7 +158,10 @@ class ExtractService:
         if self._settings.billing_enabled:
             await admit(reservation, self.price, await self._storage.ledger.balance(org_id))
         try:
-            formats, outcome = await self._convert(call.req, extraction)
+            algorithmic = None if llm is not None and llm.request.prompt else extraction
+            formats, outcome, markdown = await self._convert(call.req, algorithmic)
+            if llm is not None and self._llm is not None:
+                outcome = await llm_outcome(self._llm, llm, markdown, outcome)
             if outcome is not None and outcome.result is None:
                 raise ExtractionFailed(outcome.error or "The content could not be extracted")
         except ScrapegateError as error:
@@ -148,8 +183,8 @@ class ExtractService:
 
     async def _convert(
         self, req: ExtractRequest, extraction: ExtractionRequest | None
-    ) -> tuple[dict[str, Any], ExtractionOutcome | None]:
-        """(the requested formats, the extraction or None when none was asked)."""
+    ) -> tuple[dict[str, Any], ExtractionOutcome | None, str]:
+        """(the requested formats, the extraction or None when none was asked, the markdown)."""
         in_conversion = extraction if req.content_type == "html" else None
         page = PageToConvert(
             req.content,
@@ -166,10 +201,35 @@ class ExtractService:
         values["raw"] = req.content
         formats = {name: values.get(name) for name in req.formats}
         if extraction is None or converted.extraction is not None:
-            return formats, converted.extraction
+            return formats, converted.extraction, converted.markdown
         kind: Literal["text", "markdown"] = "markdown" if req.content_type == "markdown" else "text"
         facts = written_facts(page.url, kind, converted.markdown, converted.word_count)
-        return formats, await asyncio.to_thread(extract_page, facts, extraction)
+        outcome = await asyncio.to_thread(extract_page, facts, extraction)
+        return formats, outcome, converted.markdown
+
+    async def _llm_plan(
+        self, who: Principal, req: ExtractRequest, extraction: ExtractionRequest | None
+    ) -> LlmPlan | None:
+        """The LLM a call will use: always with a prompt (else ``LLM_KEY_MISSING``), and for a
+        schema when one is at hand (hybrid: only if the markup leaves required fields empty)."""
+        wants_schema = extraction is not None and extraction.schema is not None
+        if self._llm is None or not (req.extraction_prompt or wants_schema):
+            if req.extraction_prompt is not None:
+                raise LLMKeyMissing(NO_LLM, field="extraction_prompt")
+            return None
+        resolver = self._llm.resolver
+        setup = await resolver.resolve(
+            who.org_id, who.user_id, req.extraction_provider, req.extraction_model
+        )
+        if setup is None:
+            if req.extraction_prompt is not None or req.extraction_provider is not None:
+                raise LLMKeyMissing(NO_LLM, field="extraction_prompt")
+            return None
+        schema = extraction.schema if extraction is not None else req.extraction_schema
+        request = LlmExtractionRequest(
+            req.extraction_prompt, schema, req.extraction_provider, req.extraction_model
+        )
+        return LlmPlan(setup, request)
 
     async def _extraction_request(
         self, org_id: str, req: ExtractRequest
@@ -214,6 +274,7 @@ class ExtractService:
         credits = 0 if document is None else document["credits_used"]
         cached = document is not None and document["cache_hit"]
         error_code = None if error is None else error.code
+        metadata = None if document is None else document["extraction_metadata"]
         run = ExtractionRun(
             id=call.extract_id,
             org_id=call.who.org_id,
@@ -222,7 +283,11 @@ class ExtractService:
             source_url=call.req.source_url,
             content_type=call.req.content_type,
             content_size_chars=len(call.req.content),
-            mode="algorithmic",
+            mode=metadata["mode"] if metadata else "algorithmic",
+            provider=metadata["provider"] if metadata else None,
+            model=metadata["model"] if metadata else None,
+            input_tokens=metadata["input_tokens"] if metadata else None,
+            output_tokens=metadata["output_tokens"] if metadata else None,
             cost_microcents=credits,
             cached=cached,
             latency_ms=call.elapsed_ms(),
