@@ -25,6 +25,7 @@ from scrapegate.api import extract as extract_routes
 from scrapegate.api import favicon as favicon_routes
 from scrapegate.api import feedback as feedback_routes
 from scrapegate.api import kb as kb_routes
+from scrapegate.api import llm_keys as llm_key_routes
 from scrapegate.api import map as map_routes
 from scrapegate.api import notifications as notification_routes
 from scrapegate.api import oauth as oauth_routes
@@ -44,6 +45,7 @@ from scrapegate.api.firecrawl import v2_crawl_routes as firecrawl_v2_crawl_route
 from scrapegate.api.firecrawl import v2_routes as firecrawl_v2_routes
 from scrapegate.api.heap import freeze_startup_heap
 from scrapegate.api.job_side import build_job_side, build_validation, open_storage
+from scrapegate.api.llm_composition import build_llm_keys
 from scrapegate.api.mcp.http_mount import mount_mcp
 from scrapegate.api.middleware import RequestPlumbing, redact_server_logs
 from scrapegate.api.platform_composition import (
@@ -100,6 +102,7 @@ def build_services(settings: Settings, storage: Storage) -> Services:
         crawls=jobs.crawls,
         search=build_search(settings, storage, jobs, validation, side.webhooks),
         extracts=build_extract(settings, storage, engine, (side.usage_log, coord.cache)),
+        llm_keys=build_llm_keys(settings, storage),
         events=jobs.events,
         favicons=FaviconService(engine.fetchers[Tier.HTTP], engine.policy, storage.cache),
         beacons=BeaconService(storage.analytics_events, settings.analytics.funnels),
@@ -145,6 +148,7 @@ ROUTERS = (
     batch_routes,
     map_routes,
     extract_routes,
+    llm_key_routes,
     crawl_routes,
     search_routes,
     report_routes,

@@ -8,13 +8,14 @@ principal dependencies below are single objects shared by routers and routes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from scrapegate.accounts.keys import KeyService
+from scrapegate.accounts.llm_keys import LlmKeyService
 from scrapegate.accounts.ratelimit import FailedAuthLimiter, RateLimiter
 from scrapegate.accounts.socket_slots import SocketSlots
 from scrapegate.api.auth import require
@@ -78,7 +79,16 @@ async def flushed_storage(connection: HTTPConnection) -> Storage:
 
 
 async def validation(connection: HTTPConnection) -> ValidationContext:
-    return services_of(connection).validation
+    """The server's context; an organization with an LLM key of its own may send prompts even
+    without a server LLM (its routes authenticate first, which leaves the principal here)."""
+    services = services_of(connection)
+    context = services.validation
+    who = getattr(connection.state, "principal", None)
+    if context.llm_available or not isinstance(who, Principal):
+        return context
+    if not await services.llm_keys.has_usable(who.org_id):
+        return context
+    return replace(context, llm_available=True)
 
 
 async def scrape_service(connection: HTTPConnection) -> ScrapeService:
@@ -125,6 +135,10 @@ async def extract_service(connection: HTTPConnection) -> ExtractService:
     return services_of(connection).extracts
 
 
+async def llm_keys(connection: HTTPConnection) -> LlmKeyService:
+    return services_of(connection).llm_keys
+
+
 # Health and the status page probe every part of the composition: they take the container.
 ServicesDep = Annotated[Services, Depends(all_services)]
 SettingsDep = Annotated[Settings, Depends(settings)]
@@ -142,6 +156,7 @@ MapServiceDep = Annotated[MapService, Depends(map_service)]
 SearchServiceDep = Annotated[SearchService, Depends(search_service)]
 ArtifactLinksDep = Annotated[ArtifactLinks, Depends(artifact_links)]
 ExtractServiceDep = Annotated[ExtractService, Depends(extract_service)]
+LlmKeysDep = Annotated[LlmKeyService, Depends(llm_keys)]
 
 
 async def announcements(connection: HTTPConnection) -> AnnouncementService:

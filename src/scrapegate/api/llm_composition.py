@@ -3,16 +3,40 @@ process and handed to the engine (``/scrape``) and the extract service."""
 
 from __future__ import annotations
 
+from scrapegate.accounts.llm_key_resolver import ByokResolver
+from scrapegate.accounts.llm_keys import LlmKeyService
 from scrapegate.config import Settings
+from scrapegate.domain.netrules import NetPolicy
 from scrapegate.engine.llm_extraction import LlmStep
 from scrapegate.extract.llm import LlmService
-from scrapegate.extract.llm_providers import llm_service
+from scrapegate.extract.llm_providers import llm_service, server_llm
+from scrapegate.secret_box import SecretBox
+from scrapegate.secret_keys import master_secret
 from scrapegate.storage.protocols import Storage
+
+LLM_KEYS_LABEL = "llm-keys"
+
+
+def build_llm_keys(settings: Settings, storage: Storage) -> LlmKeyService:
+    """Keys sealed under the master secret; a ``base_url`` obeys the scrape targets' SSRF rules."""
+    sec = settings.security
+    policy = NetPolicy.build(
+        allow_private=settings.allow_private_networks,
+        allowed_cidrs=sec.allowed_private_cidrs,
+        allowed_ports=sec.allowed_ports,
+        deny_hosts=sec.deny_hosts,
+    )
+    box = SecretBox(master_secret(settings), LLM_KEYS_LABEL)
+    return LlmKeyService(storage.llm_keys, box, policy)
+
+
+def build_resolver(settings: Settings, storage: Storage) -> ByokResolver:
+    keys = build_llm_keys(settings, storage)
+    return ByokResolver(keys, server_llm(settings.llm), settings.llm.timeout_s)
 
 
 def build_llm(settings: Settings, storage: Storage) -> LlmService:
-    del storage  # users' keys come with the BYOK resolver
-    return llm_service(settings.llm)
+    return llm_service(settings.llm, build_resolver(settings, storage))
 
 
 def build_llm_step(settings: Settings, storage: Storage) -> LlmStep:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from starlette.requests import HTTPConnection
 
 from scrapegate.accounts.keys import KeyService
+from scrapegate.accounts.llm_keys import LlmKeyService
 from scrapegate.accounts.ratelimit import FailedAuthLimiter, RateLimiter
 from scrapegate.accounts.socket_slots import SocketSlots
 from scrapegate.api.composition import JobParts
@@ -72,6 +73,7 @@ class Services:
     crawls: CrawlService
     search: SearchService
     extracts: ExtractService
+    llm_keys: LlmKeyService  # the organization's own LLM keys (BYOK)
     events: JobEventBus
     favicons: FaviconService
     beacons: BeaconService

@@ -16,6 +16,7 @@ from scrapegate.domain.extraction_records import (
     ExtractionTemplate,
     ExtractionTotals,
 )
+from scrapegate.domain.llm_key_records import LlmKey
 from scrapegate.domain.records import (
     ApiKey,
     Batch,
@@ -395,6 +396,33 @@ class ExtractionRunRepository(Protocol):
         ...
 
 
+class LlmKeyRepository(Protocol):
+    """Organizations' own LLM keys (BYOK); a soft-deleted key is gone for every read."""
+
+    async def create(self, key: LlmKey) -> LlmKey:
+        """Insert; raises ``scrapegate.errors.Conflict`` when the organization already has an
+        active key for this provider (and ``base_url``)."""
+        ...
+
+    async def get(self, org_id: str, key_id: str) -> LlmKey | None:
+        """The active key when it belongs to ``org_id``, else None."""
+        ...
+
+    async def list_active(self, org_id: str) -> list[LlmKey]:
+        """Newest first (``created_at`` then ``id`` descending)."""
+        ...
+
+    async def save(self, key: LlmKey) -> bool:
+        """Overwrite the active key of ``key.org_id`` with this id; False when there is none."""
+        ...
+
+    async def soft_delete(self, org_id: str, key_id: str, at: datetime) -> bool:
+        """False when no active key of ``org_id`` has this id."""
+        ...
+
+    async def mark_used(self, key_id: str, at: datetime) -> None: ...
+
+
 @dataclass
 class Storage:
     """Every repository of one backend, plus its lifecycle."""
@@ -425,6 +453,7 @@ class Storage:
     support_preferences: SupportPreferenceRepository
     templates: ExtractionTemplateRepository
     extractions: ExtractionRunRepository
+    llm_keys: LlmKeyRepository
     backend: str  # "memory", "sqlite" or "postgresql"
     closer: Callable[[], Awaitable[None]] | None = None
     pinger: Callable[[], Awaitable[bool]] | None = None

@@ -25,6 +25,7 @@ from scrapegate.storage.memory.history import MemoryPlaybookRepository, MemoryUs
 from scrapegate.storage.memory.jobs import MemoryJobRepository
 from scrapegate.storage.memory.kb import MemoryKbRepository
 from scrapegate.storage.memory.ledger import MemoryLedgerRepository
+from scrapegate.storage.memory.llm_keys import MemoryLlmKeyRepository
 from scrapegate.storage.memory.notifications import (
     MemoryNotificationRepository,
     MemorySupportPreferenceRepository,
@@ -73,5 +74,6 @@ def create_memory_storage() -> Storage:
         support_preferences=MemorySupportPreferenceRepository(),
         templates=MemoryExtractionTemplateRepository(),
         extractions=MemoryExtractionRunRepository(),
+        llm_keys=MemoryLlmKeyRepository(),
         backend="memory",
     )

@@ -23,6 +23,7 @@ from scrapegate.storage.sql.health import SqlHealthSampleRepository
 from scrapegate.storage.sql.jobs import SqlJobRepository
 from scrapegate.storage.sql.kb import SqlKbRepository
 from scrapegate.storage.sql.ledger import SqlLedgerRepository
+from scrapegate.storage.sql.llm_keys import SqlLlmKeyRepository
 from scrapegate.storage.sql.migrate import upgrade_database
 from scrapegate.storage.sql.notifications import (
     SqlNotificationRepository,
@@ -77,6 +78,7 @@ async def open_sql_storage(url: str) -> Storage:
         support_preferences=SqlSupportPreferenceRepository(db),
         templates=SqlExtractionTemplateRepository(db),
         extractions=SqlExtractionRunRepository(db),
+        llm_keys=SqlLlmKeyRepository(db),
         backend=db.backend,
         closer=db.close,
         pinger=db.ping,

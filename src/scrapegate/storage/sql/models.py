@@ -360,6 +360,7 @@ from scrapegate.storage.sql.blog_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.crawl_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.extraction_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.kb_models import *  # noqa: E402, F403
+from scrapegate.storage.sql.llm_key_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.oauth_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.platform_models import *  # noqa: E402, F403
 from scrapegate.storage.sql.support_models import *  # noqa: E402, F403
