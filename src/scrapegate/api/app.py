@@ -40,6 +40,8 @@ from scrapegate.api import support_preferences as support_preference_routes
 from scrapegate.api import unsubscribe as unsubscribe_routes
 from scrapegate.api.composition import build_extract, build_search
 from scrapegate.api.errors import install_error_handlers
+from scrapegate.api.firecrawl import search_routes as firecrawl_search_routes
+from scrapegate.api.firecrawl import v1_routes as firecrawl_v1_routes
 from scrapegate.api.firecrawl import v2_batch_routes as firecrawl_v2_batch_routes
 from scrapegate.api.firecrawl import v2_crawl_routes as firecrawl_v2_crawl_routes
 from scrapegate.api.firecrawl import v2_routes as firecrawl_v2_routes
@@ -171,6 +173,8 @@ ROUTERS = (
     firecrawl_v2_routes,
     firecrawl_v2_crawl_routes,
     firecrawl_v2_batch_routes,
+    firecrawl_v1_routes,
+    firecrawl_search_routes,
 )
 
 

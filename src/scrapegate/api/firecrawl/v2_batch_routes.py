@@ -64,8 +64,8 @@ def _json(body: WireBody) -> Response:
     return JSONResponse(body.wire())
 
 
-def batch_link(base: str, batch_id: str) -> str:
-    return f"{base.rstrip('/')}/v2/batch/scrape/{batch_id}"
+def batch_link(base: str, batch_id: str, version: str = "v2") -> str:
+    return f"{base.rstrip('/')}/{version}/batch/scrape/{batch_id}"
 
 
 def _result_of(item: AnyBatchItem) -> dict[str, Any] | None:
@@ -140,6 +140,20 @@ async def batch_status_page(
     limit: int | None = Query(None, description="documents per page (at most 100)"),
 ) -> Response:
     window = PageWindow.of(skip, limit)
+    base = settings.public_base_url
+    return _json(await batch_status_answer(batch_id, who, batches, scrapes, window, base))
+
+
+async def batch_status_answer(
+    batch_id: str,
+    who: Principal,
+    batches: BatchService,
+    scrapes: ScrapeService,
+    window: PageWindow,
+    base_url: str,
+    version: str = "v2",
+) -> JobStatusResponse:
+    """A batch's status page; ``next`` points at the route of the asking ``version``."""
     first, items = await batch_items(batches, who, resource_id(batch_id, "Batch"), window.wanted)
     state = JobState(
         status=batch_status(first.status),
@@ -152,8 +166,8 @@ async def batch_status_page(
     )
     results = [result for item in items if (result := _result_of(item)) is not None]
     view = await view_of(scrapes, who, items)
-    base = batch_link(settings.public_base_url, first.batch_id)
-    return _json(status_response(state, results, view, window, base))
+    base = batch_link(base_url, first.batch_id, version)
+    return status_response(state, results, view, window, base)
 
 
 @router.delete(
@@ -176,10 +190,16 @@ async def cancel_batch(batch_id: str, who: WritePrincipal, batches: BatchService
 async def batch_errors(
     batch_id: str, who: ReadPrincipal, batches: BatchServiceDep, scrapes: ScrapeServiceDep
 ) -> Response:
+    return _json(await batch_errors_answer(batch_id, who, batches, scrapes))
+
+
+async def batch_errors_answer(
+    batch_id: str, who: Principal, batches: BatchService, scrapes: ScrapeService
+) -> JobErrorsResponse:
     _, items = await batch_items(batches, who, resource_id(batch_id, "Batch"), None)
     errors: list[JobError] = []
     for item in items:
         if isinstance(item, FailedBatchItem):
             at = await finished_at_of(scrapes, who, item.job_id)
             errors.append(job_error(item.job_id, item.url, item.error_code, item.error, at))
-    return _json(JobErrorsResponse(errors=errors, robots_blocked=[]))
+    return JobErrorsResponse(errors=errors, robots_blocked=[])

@@ -78,8 +78,8 @@ def _json(body: WireBody) -> Response:
     return JSONResponse(body.wire())
 
 
-def crawl_link(base: str, crawl_id: str) -> str:
-    return f"{base.rstrip('/')}/v2/crawl/{crawl_id}"
+def crawl_link(base: str, crawl_id: str, version: str = "v2") -> str:
+    return f"{base.rstrip('/')}/{version}/crawl/{crawl_id}"
 
 
 async def crawl_pages(
@@ -125,7 +125,7 @@ async def start_crawl(
     return _json(JobStartedResponse(id=started.crawl_id, url=link, warning=plan.warning))
 
 
-async def _active(who: Principal, crawls: CrawlService) -> Response:
+async def active_answer(who: Principal, crawls: CrawlService) -> Response:
     listed = await crawls.list(who, status="active", offset=0, limit=ACTIVE_LISTED)
     active: list[ActiveCrawl] = []
     for item in listed.crawls:
@@ -149,7 +149,7 @@ async def _active(who: Principal, crawls: CrawlService) -> Response:
     responses={200: {"model": ActiveCrawlsResponse, "description": "Running crawls"}},
 )
 async def active_crawls(who: ReadPrincipal, crawls: CrawlServiceDep) -> Response:
-    return await _active(who, crawls)
+    return await active_answer(who, crawls)
 
 
 @router.get(
@@ -159,7 +159,7 @@ async def active_crawls(who: ReadPrincipal, crawls: CrawlServiceDep) -> Response
     responses={200: {"model": ActiveCrawlsResponse, "description": "Running crawls"}},
 )
 async def ongoing_crawls(who: ReadPrincipal, crawls: CrawlServiceDep) -> Response:
-    return await _active(who, crawls)
+    return await active_answer(who, crawls)
 
 
 @router.get(
@@ -177,6 +177,18 @@ async def crawl_status_page(
     limit: int | None = Query(None, description="documents per page (at most 100)"),
 ) -> Response:
     window = PageWindow.of(skip, limit)
+    return _json(await status_answer(crawl_id, who, crawls, window, settings.public_base_url))
+
+
+async def status_answer(
+    crawl_id: str,
+    who: Principal,
+    crawls: CrawlService,
+    window: PageWindow,
+    base_url: str,
+    version: str = "v2",
+) -> JobStatusResponse:
+    """A crawl's status page; ``next`` points at the route of the asking ``version``."""
     crawl = await crawls.owned(who.org_id, resource_id(crawl_id, "Crawl"))
     view = DocumentView.of(crawl_from_options(crawl.options).page)
     first, pages = await crawl_pages(crawls, who, crawl.id, window.wanted)
@@ -190,8 +202,8 @@ async def crawl_status_page(
         error=first.error,
     )
     results = [result for page in pages if (result := _result_of(page)) is not None]
-    base = crawl_link(settings.public_base_url, crawl.id)
-    return _json(status_response(state, results, view, window, base))
+    base = crawl_link(base_url, crawl.id, version)
+    return status_response(state, results, view, window, base)
 
 
 @router.delete(
@@ -221,10 +233,16 @@ async def finished_at_of(scrapes: ScrapeService, who: Principal, job_id: str) ->
 async def crawl_errors(
     crawl_id: str, who: ReadPrincipal, crawls: CrawlServiceDep, scrapes: ScrapeServiceDep
 ) -> Response:
+    return _json(await errors_answer(crawl_id, who, crawls, scrapes))
+
+
+async def errors_answer(
+    crawl_id: str, who: Principal, crawls: CrawlService, scrapes: ScrapeService
+) -> JobErrorsResponse:
     first, pages = await crawl_pages(crawls, who, resource_id(crawl_id, "Crawl"), None)
     errors: list[JobError] = []
     for page in pages:
         if page.status == "failed":
             at = await finished_at_of(scrapes, who, page.job_id)
             errors.append(job_error(page.job_id, page.url, page.error_code, page.error, at))
-    return _json(JobErrorsResponse(errors=errors, robots_blocked=first.robots_blocked))
+    return JobErrorsResponse(errors=errors, robots_blocked=first.robots_blocked)

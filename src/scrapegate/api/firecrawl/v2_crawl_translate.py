@@ -168,7 +168,10 @@ def crawl_body(body: V2CrawlBody, url: str, ctx: ValidationContext) -> CrawlRequ
 
 
 def plan_v2_crawl(raw: object, ctx: ValidationContext) -> CrawlPlan:
-    body = read_body(raw, V2CrawlBody)
+    return plan_crawl(read_body(raw, V2CrawlBody), ctx)
+
+
+def plan_crawl(body: V2CrawlBody, ctx: ValidationContext) -> CrawlPlan:
     url = check_url(body.url)
     reject_unserved(body.webhook)
     check_patterns(include_patterns(body, url), "includePaths")  # as the core will see them
@@ -199,7 +202,10 @@ def split_urls(urls: list[object] | None, skip_invalid: bool) -> tuple[list[str]
 
 
 def plan_v2_batch(raw: object, ctx: ValidationContext) -> BatchPlan:
-    body = read_body(raw, V2BatchScrapeBody)
+    return plan_batch(read_body(raw, V2BatchScrapeBody), ctx)
+
+
+def plan_batch(body: V2BatchScrapeBody, ctx: ValidationContext) -> BatchPlan:
     reject_unserved(body.webhook, body.append_to_id)
     concurrency(body.max_concurrency)  # validated; the core paces batch items itself
     urls, refused = split_urls(body.urls, body.ignore_invalid_urls)

@@ -21,12 +21,13 @@ from scrapegate.api.deps import (
 from scrapegate.api.firecrawl.errors import FirecrawlRoute, not_supported
 from scrapegate.api.firecrawl.v2_document import DocumentView, document_from, map_response
 from scrapegate.api.firecrawl.v2_models import (
+    Document,
     MapResponse,
     ScrapeResponse,
     V2MapBody,
     V2ScrapeBody,
 )
-from scrapegate.api.firecrawl.v2_translate import plan_v2_map, plan_v2_scrape
+from scrapegate.api.firecrawl.v2_translate import ScrapePlan, plan_v2_map, plan_v2_scrape
 from scrapegate.domain.principal import Principal
 from scrapegate.domain.records import Job
 from scrapegate.domain.scrape_document import ScrapeResultDocument
@@ -93,6 +94,14 @@ async def scrape(
 ) -> Response:
     received = time.monotonic()
     plan = plan_v2_scrape(await read_json(request, FIRECRAWL_BODY_LIMIT), validation)
+    document = await scrape_document(request, who, scrapes, plan, received)
+    return _json(ScrapeResponse(data=document))
+
+
+async def scrape_document(
+    request: Request, who: Principal, scrapes: ScrapeService, plan: ScrapePlan, received: float
+) -> Document:
+    """The plan's scrape as a Document, held until it ends or ``timeout`` passes."""
     source = request.headers.get("user-agent")
     answer = await scrapes.scrape(who, plan.request, source)
     raw: dict[str, Any] | None = answer.result
@@ -103,8 +112,7 @@ async def scrape(
         assert answer.accepted is not None  # a ScrapeAnswer holds one or the other
         result = await _hold(scrapes, who, answer.accepted, received + plan.hold_seconds)
         cached_at = None
-    document = document_from(result, plan.view, cached_at)
-    return _json(ScrapeResponse(data=document))
+    return document_from(result, plan.view, cached_at)
 
 
 @router.get(

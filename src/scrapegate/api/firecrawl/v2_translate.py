@@ -364,14 +364,21 @@ def core_scrape_body(
 
 
 def plan_v2_scrape(raw: object, ctx: ValidationContext) -> ScrapePlan:
-    body = read_body(raw, V2ScrapeBody)
+    return plan_scrape(read_body(raw, V2ScrapeBody), ctx)
+
+
+def plan_scrape(body: V2ScrapeBody, ctx: ValidationContext) -> ScrapePlan:
+    """The plan of a read body (v1 bodies arrive here rewritten to v2 terms)."""
     core, formats, timeout_ms = core_scrape_body(body, ctx)
     request = parse_scrape_request(core.model_dump(exclude_none=True, exclude_unset=True), ctx)
     return ScrapePlan(request, DocumentView.of(request, formats.warnings), timeout_ms / 1000)
 
 
 def plan_v2_map(raw: object, ctx: ValidationContext) -> MapPlan:
-    body = read_body(raw, V2MapBody)
+    return plan_map(read_body(raw, V2MapBody), ctx)
+
+
+def plan_map(body: V2MapBody, ctx: ValidationContext) -> MapPlan:
     url = check_url(body.url)
     if not 1 <= body.limit <= MAX_MAP_LIMIT:
         raise InvalidRequest(f"limit must be between 1 and {MAX_MAP_LIMIT}", "limit")
