@@ -30,7 +30,7 @@ from scrapegate.extract.llm_providers import (
 from scrapegate.fetchers.base import FetchError
 from scrapegate.fetchers.resolve import system_resolver
 from scrapegate.secret_box import SecretBox
-from scrapegate.storage.protocols import LlmKeyRepository
+from scrapegate.storage.extraction_protocol import LlmKeyRepository
 
 ROUTE_TIMEOUT_S = 10.0  # every provider call made by the key routes
 MODELS_TTL_S = 3_600.0

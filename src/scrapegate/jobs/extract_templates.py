@@ -17,7 +17,7 @@ from scrapegate.domain.request_rules import MAX_SCHEMA_BYTES, PROFILES
 from scrapegate.domain.schema_check import schema_problem
 from scrapegate.errors import Forbidden, InvalidRequest, NotFound, QuotaExceeded
 from scrapegate.extract.profile_schemas import DESCRIPTIONS, NAMES, profile_schema
-from scrapegate.storage.protocols import ExtractionTemplateRepository
+from scrapegate.storage.extraction_protocol import ExtractionTemplateRepository
 
 MAX_NAME_CHARS = 100
 MAX_DESCRIPTION_CHARS = 500

@@ -11,7 +11,7 @@ from scrapegate.domain.extract_request import MAX_CONTENT_CHARS
 from scrapegate.domain.extraction_records import ExtractionRun, ProviderTotals
 from scrapegate.domain.records import utcnow
 from scrapegate.errors import InvalidRequest
-from scrapegate.storage.protocols import ExtractionRunRepository
+from scrapegate.storage.extraction_protocol import ExtractionRunRepository
 
 CHARS_PER_TOKEN = 4  # the usual rule of thumb for English text and markup
 ESTIMATED_OUTPUT_TOKENS = 1_000
